@@ -1,0 +1,120 @@
+//! `identity-crisis bench`: milliseconds per training step and peak memory of the benchmark
+//! networks (ConvNets of depth 3 and 5 at 32 channels, depth 5 at 128 channels, a ReLU FCN of
+//! 3 x 784, the 1-layer linear net).
+//!
+//! Each configuration runs in a child process of its own, so that its peak resident memory
+//! (Linux `VmHWM`) is its alone.
+
+use std::process::Command;
+
+use identity_core::data::default_training_image;
+use identity_core::{ArchConfig, TrainConfig, Trainer};
+use serde_json::{Value, json};
+use web_time::Instant;
+
+use crate::common::{Backend, CliError, CliResult, open_device, print_json};
+
+/// Options of `bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Backends to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "flex")]
+    backends: Vec<Backend>,
+    /// Timed steps per configuration (after 3 warm-up steps).
+    #[arg(long, default_value_t = 20)]
+    steps: usize,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Run one configuration in this process (used by the parent).
+    #[arg(long, hide = true)]
+    only: Option<String>,
+}
+
+/// The benchmark networks, by name.
+fn configurations() -> Vec<ArchConfig> {
+    vec![
+        ArchConfig::Conv { depth: 3, channels: 32, kernel: 5 },
+        ArchConfig::Conv { depth: 5, channels: 32, kernel: 5 },
+        ArchConfig::Conv { depth: 5, channels: 128, kernel: 5 },
+        ArchConfig::Relu { hidden: vec![784; 3], train_bottom_only: false },
+        ArchConfig::Linear { hidden: vec![] },
+    ]
+}
+
+pub fn run(args: Args) -> CliResult {
+    if !(1..=10_000).contains(&args.steps) {
+        return Err(CliError::Usage(format!("--steps must be in 1..=10000, got {}", args.steps)));
+    }
+    if let Some(name) = &args.only {
+        let arch = configurations().into_iter().find(|a| &a.name() == name);
+        let arch = arch.ok_or_else(|| CliError::Usage(format!("--only: no configuration named {name}")))?;
+        let backend = *args.backends.first().ok_or_else(|| CliError::Usage("--backends is empty".into()))?;
+        println!("{}", measure(&arch, backend, args.steps)?);
+        return Ok(());
+    }
+    let exe = std::env::current_exe().map_err(|e| CliError::Run(format!("cannot find this program: {e}")))?;
+    let mut results = Vec::new();
+    for backend in &args.backends {
+        for arch in configurations() {
+            let backend_name = format!("{backend:?}").to_lowercase();
+            let output = Command::new(&exe)
+                .args(["bench", "--only", &arch.name(), "--backends", &backend_name, "--steps", &args.steps.to_string()])
+                .output()
+                .map_err(|e| CliError::Run(format!("cannot run the benchmark child: {e}")))?;
+            if !output.status.success() {
+                return Err(CliError::Run(format!(
+                    "{} on {backend_name} failed: {}",
+                    arch.name(),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )));
+            }
+            let result: Value = serde_json::from_slice(&output.stdout)
+                .map_err(|e| CliError::Run(format!("the benchmark child printed no JSON: {e}")))?;
+            eprintln!(
+                "{:<22} {:<5} {:>9.2} ms/step  peak {:>6.0} MiB",
+                arch.name(),
+                backend_name,
+                result["ms_per_step"].as_f64().unwrap_or(f64::NAN),
+                result["peak_rss_mib"].as_f64().unwrap_or(f64::NAN)
+            );
+            results.push(result);
+        }
+    }
+    if args.json {
+        print_json(&json!({ "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), "results": results }));
+    }
+    Ok(())
+}
+
+/// Times `steps` training steps of `arch` on `backend` after 3 warm-up steps.
+fn measure(arch: &ArchConfig, backend: Backend, steps: usize) -> Result<Value, CliError> {
+    let device = open_device(backend)?;
+    let image = default_training_image()?;
+    let warmup = 3;
+    let config = TrainConfig { steps: warmup + steps, loss_every: warmup, tolerance: 0.0, ..TrainConfig::for_arch(arch) };
+    let mut trainer = Trainer::new(arch, &image, config, &device)?;
+    pollster::block_on(trainer.advance())?;
+    let started = Instant::now();
+    let mut progress = trainer.progress();
+    while progress.stop.is_none() {
+        progress = pollster::block_on(trainer.advance())?;
+    }
+    let ms = started.elapsed().as_secs_f64() * 1e3 / steps as f64;
+    Ok(json!({
+        "config": arch.name(),
+        "arch": arch,
+        "backend": format!("{backend:?}").to_lowercase(),
+        "ms_per_step": ms,
+        "peak_rss_mib": peak_rss_mib(),
+        "params": arch.param_count(28),
+    }))
+}
+
+/// Peak resident memory of this process in MiB (Linux), or null elsewhere.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}

@@ -1,0 +1,217 @@
+//! What every command shares: the backend and seed flags, the architecture and training
+//! flags, and the error type that picks the exit status.
+
+use std::fmt;
+
+use burn::prelude::*;
+use clap::{Args, ValueEnum};
+use identity_core::{ArchConfig, Init, Optimizer, TrainConfig};
+
+/// A failure, with the exit status it deserves.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad arguments (exit status 2).
+    Usage(String),
+    /// A failure while running (exit status 1).
+    Run(String),
+}
+
+impl CliError {
+    /// 2 for bad arguments, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Run(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(m) | CliError::Run(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<identity_core::Error> for CliError {
+    fn from(err: identity_core::Error) -> Self {
+        match err {
+            identity_core::Error::Config(e) => CliError::Usage(e.to_string()),
+            other => CliError::Run(other.to_string()),
+        }
+    }
+}
+
+impl From<identity_core::data::DataError> for CliError {
+    fn from(err: identity_core::data::DataError) -> Self {
+        CliError::Run(err.to_string())
+    }
+}
+
+/// The result of a command.
+pub type CliResult = Result<(), CliError>;
+
+/// Where the tensors live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// burn's flex CPU backend.
+    Flex,
+    /// wgpu: Vulkan or Metal on the default adapter.
+    Wgpu,
+}
+
+/// The flags every command takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Compute backend.
+    #[arg(long, value_enum, default_value_t = Backend::Flex)]
+    pub backend: Backend,
+    /// Random seed (weights, test inputs).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Common {
+    /// Opens the device, with a clear error when no adapter is there.
+    pub fn device(&self) -> Result<Device, CliError> {
+        open_device(self.backend)
+    }
+}
+
+/// Opens a device of `backend`.
+pub fn open_device(backend: Backend) -> Result<Device, CliError> {
+    match backend {
+        Backend::Flex => Ok(Device::flex()),
+        Backend::Wgpu => Device::wgpu_options()
+            .init()
+            .map_err(|e| CliError::Run(format!("no wgpu device: {e} (install a Vulkan driver, e.g. Debian mesa-vulkan-drivers)"))),
+    }
+}
+
+/// Architecture families on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Family {
+    /// Linear FCN (no activation, no bias).
+    Linear,
+    /// ReLU FCN.
+    Relu,
+    /// ConvNet.
+    Conv,
+}
+
+/// Flags of the architecture (depth given separately where a command sweeps it).
+#[derive(Debug, Args)]
+pub struct ArchArgs {
+    /// Architecture family.
+    #[arg(long, value_enum, default_value_t = Family::Conv)]
+    pub arch: Family,
+    /// Width of every FCN hidden layer.
+    #[arg(long, default_value_t = 784)]
+    pub hidden: usize,
+    /// ConvNet channels.
+    #[arg(long, default_value_t = 32)]
+    pub channels: usize,
+    /// ConvNet kernel side (odd).
+    #[arg(long, default_value_t = 5)]
+    pub kernel: usize,
+    /// ReLU FCN: train only the bottom layer (eq. 2; needs depth 1).
+    #[arg(long)]
+    pub train_bottom_only: bool,
+}
+
+impl ArchArgs {
+    /// The architecture at `depth`: conv layers for ConvNets, hidden layers for FCNs (0 is the
+    /// 1-layer linear net).
+    pub fn at_depth(&self, depth: usize) -> ArchConfig {
+        match self.arch {
+            Family::Linear => ArchConfig::Linear { hidden: vec![self.hidden; depth] },
+            Family::Relu => ArchConfig::Relu { hidden: vec![self.hidden; depth], train_bottom_only: self.train_bottom_only },
+            Family::Conv => ArchConfig::Conv { depth, channels: self.channels, kernel: self.kernel },
+        }
+    }
+}
+
+/// Optimiser names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerName {
+    /// SGD with momentum 0.9.
+    Sgd,
+    /// Adam.
+    Adam,
+}
+
+/// Initialisation names on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitName {
+    /// burn's (= PyTorch's) default uniform initialisation.
+    Default,
+    /// Glorot uniform weights, zero biases.
+    Glorot,
+}
+
+/// Training flags; unset ones take the architecture's defaults (`TrainConfig::for_arch`).
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Step budget.
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Learning rate.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Optimiser.
+    #[arg(long, value_enum)]
+    pub optimizer: Option<OptimizerName>,
+    /// Weight initialisation.
+    #[arg(long, value_enum)]
+    pub init: Option<InitName>,
+    /// Stop once the training loss is below this.
+    #[arg(long)]
+    pub tolerance: Option<f32>,
+}
+
+impl TrainArgs {
+    /// The training configuration for `arch`: its defaults, overridden by the flags given.
+    pub fn config(&self, arch: &ArchConfig, seed: u64) -> Result<TrainConfig, CliError> {
+        let mut config = TrainConfig::for_arch(arch);
+        config.seed = seed;
+        if let Some(steps) = self.steps {
+            config.steps = steps;
+        }
+        if let Some(lr) = self.lr {
+            config.learning_rate = lr;
+        }
+        if let Some(tolerance) = self.tolerance {
+            config.tolerance = tolerance;
+        }
+        match self.optimizer {
+            Some(OptimizerName::Sgd) => config.optimizer = Optimizer::Sgd { momentum: 0.9 },
+            Some(OptimizerName::Adam) => config.optimizer = Optimizer::Adam,
+            None => {}
+        }
+        match self.init {
+            Some(InitName::Default) => config.init = Init::Default,
+            Some(InitName::Glorot) => config.init = Init::GlorotZeroBias,
+            None => {}
+        }
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+/// Parses a comma-separated list, naming the bad item.
+pub fn parse_list<T: std::str::FromStr>(what: &str, text: &str) -> Result<Vec<T>, CliError> {
+    text.split(',')
+        .map(|item| {
+            item.trim().parse().map_err(|_| CliError::Usage(format!("{what}: '{item}' is not a valid value")))
+        })
+        .collect()
+}
+
+/// Prints `value` as JSON on stdout.
+pub fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}

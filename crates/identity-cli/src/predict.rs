@@ -1,0 +1,55 @@
+//! `identity-crisis predict`: train one network, then measure its answers to the test row.
+
+use identity_core::data::default_training_image;
+use identity_core::gallery::test_row;
+use identity_core::measure::answers;
+use serde_json::json;
+
+use crate::common::{ArchArgs, CliResult, Common, TrainArgs, print_json};
+use crate::progress::train_with_bar;
+
+/// Options of `predict`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    arch: ArchArgs,
+    /// Conv layers (ConvNets) or hidden layers (FCNs; 0 is the 1-layer linear net).
+    #[arg(long, default_value_t = 3)]
+    depth: usize,
+    #[command(flatten)]
+    train: TrainArgs,
+    /// MNIST test digits in the test row.
+    #[arg(long, default_value_t = 4)]
+    digits: usize,
+    /// Fashion-MNIST images in the test row.
+    #[arg(long, default_value_t = 3)]
+    fashion: usize,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let arch = args.arch.at_depth(args.depth);
+    let config = args.train.config(&arch, args.common.seed)?;
+    arch.validate(28).map_err(identity_core::Error::from)?;
+    let device = args.common.device()?;
+    let training = default_training_image()?;
+    let row = test_row(&training, args.digits.min(1000), args.fashion.min(1000), args.common.seed)?;
+    let trained = train_with_bar(&arch, &training, config, &device)?;
+    let images: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
+    let measured = pollster::block_on(answers(&trained.network, &images, &training, &device))?;
+    eprintln!("{}: final loss {:.3e}", arch.name(), trained.progress.loss);
+    eprintln!("{:<14} {:>9} {:>9}", "input", "identity", "constant");
+    for (input, answer) in row.iter().zip(&measured) {
+        eprintln!("{:<14} {:>9.3} {:>9.3}", input.name, answer.identity, answer.constant);
+    }
+    if args.common.json {
+        let rows: Vec<_> = row
+            .iter()
+            .zip(&measured)
+            .map(|(input, a)| json!({ "input": input.name, "identity": a.identity, "constant": a.constant, "mse_identity": a.mse_identity, "mse_constant": a.mse_constant }))
+            .collect();
+        print_json(&json!({ "arch": arch, "final_loss": trained.progress.loss, "answers": rows }));
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! # identity-core
+//!
+//! The science of "Identity Crisis: Memorization and Generalization under Extreme
+//! Overparameterization" (Zhang, Bengio, Hardt, Mozer, Singer; ICLR 2020): networks trained
+//! on ONE image to reproduce their input, and the measurements that tell whether they learned
+//! the identity map or the constant map.
+//!
+//! Every function takes a burn [`Device`](burn::prelude::Device), so the same code runs on
+//! the `flex` CPU backend and on `wgpu` (Vulkan/Metal natively, WebGPU in the browser), native
+//! and `wasm32`. No function blocks on a tensor read: reads are `async` (a synchronous read
+//! panics on WebGPU in the browser); native callers drive them with a small executor such as
+//! `pollster::block_on`.
+//!
+//! - [`arch`]: the architectures, validated; [`nets`]: the networks built from them;
+//! - [`train`]: single-image training, step at a time;
+//! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
+//! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
+
+pub mod arch;
+pub mod closed_form;
+pub mod data;
+pub mod gallery;
+mod error;
+pub mod heatmap;
+pub mod layers;
+pub mod measure;
+pub mod nets;
+pub mod rho;
+pub mod train;
+
+pub use arch::{ArchConfig, ConfigError};
+pub use error::{Error, read_floats};
+pub use nets::{Init, Network};
+pub use train::{Optimizer, Progress, Stop, TrainConfig, Trained, Trainer, train};

@@ -1,0 +1,119 @@
+//! The paper's measurements of one answer: Pearson correlation and MSE of the network's output
+//! to its input (the identity map) and to the training image (the constant map).
+
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::data::Image;
+use crate::error::{Error, read_floats};
+use crate::nets::Network;
+use crate::train::image_batch;
+
+/// Pearson correlation of two equally long images, accumulated in f64.
+///
+/// Returns 0 when either image is constant, where the correlation is undefined (a dead
+/// network's flat output correlates with nothing).
+pub fn pearson(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len(), "pearson needs equal lengths");
+    let n = a.len() as f64;
+    let mean = |v: &[f32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+    let (ma, mb) = (mean(a), mean(b));
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (&x, &y) in a.iter().zip(b) {
+        let (dx, dy) = (f64::from(x) - ma, f64::from(y) - mb);
+        ab += dx * dy;
+        aa += dx * dx;
+        bb += dy * dy;
+    }
+    if aa <= f64::EPSILON * n || bb <= f64::EPSILON * n {
+        return 0.0;
+    }
+    (ab / (aa * bb).sqrt()) as f32
+}
+
+/// Mean squared error of two equally long images.
+pub fn mse(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len(), "mse needs equal lengths");
+    let sum: f64 = a.iter().zip(b).map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2)).sum();
+    (sum / a.len() as f64) as f32
+}
+
+/// The network's answer to one input, measured against both reference maps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The network's output.
+    #[serde(skip)]
+    pub output: Option<Image>,
+    /// Correlation to the identity: `corr(f(x), x)`.
+    pub identity: f32,
+    /// Correlation to the constant map: `corr(f(x), x̂)`.
+    pub constant: f32,
+    /// MSE to the identity: `mse(f(x), x)`.
+    pub mse_identity: f32,
+    /// MSE to the constant map: `mse(f(x), x̂)`.
+    pub mse_constant: f32,
+}
+
+/// The network's outputs for `inputs`, in one batch.
+pub async fn predict(network: &Network, inputs: &[Image], device: &Device) -> Result<Vec<Image>, Error> {
+    let side = inputs.first().map(Image::side).unwrap_or(0);
+    let output = network.forward(image_batch(inputs, device)?);
+    let pixels = read_floats(output).await?;
+    pixels.chunks(side * side).map(|c| Image::new(side, c.to_vec()).map_err(Error::from)).collect()
+}
+
+/// The network's answers to `inputs`, measured against each input and the training image.
+///
+/// The training image is resampled to the inputs' side when they differ (the input-size
+/// experiments of Fig. 10).
+pub async fn answers(network: &Network, inputs: &[Image], training: &Image, device: &Device) -> Result<Vec<Answer>, Error> {
+    let outputs = predict(network, inputs, device).await?;
+    let side = outputs.first().map(Image::side).unwrap_or(training.side());
+    let reference = if training.side() == side { training.clone() } else { training.resample(side)? };
+    Ok(outputs
+        .into_iter()
+        .zip(inputs)
+        .map(|(output, input)| Answer {
+            identity: pearson(output.pixels(), input.pixels()),
+            constant: pearson(output.pixels(), reference.pixels()),
+            mse_identity: mse(output.pixels(), input.pixels()),
+            mse_constant: mse(output.pixels(), reference.pixels()),
+            output: Some(output),
+        })
+        .collect())
+}
+
+/// Means of the four numbers over several answers.
+pub fn mean_answer(answers: &[Answer]) -> Answer {
+    let n = answers.len().max(1) as f32;
+    let mean = |f: fn(&Answer) -> f32| answers.iter().map(f).sum::<f32>() / n;
+    Answer {
+        output: None,
+        identity: mean(|a| a.identity),
+        constant: mean(|a| a.constant),
+        mse_identity: mean(|a| a.mse_identity),
+        mse_constant: mean(|a| a.mse_constant),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pearson_known_values() {
+        let a = [1.0, 2.0, 3.0, 4.0];
+        assert!((pearson(&a, &a) - 1.0).abs() < 1e-6);
+        assert!((pearson(&a, &[8.0, 6.0, 4.0, 2.0]) + 1.0).abs() < 1e-6);
+        // Invariant to affine maps with positive scale.
+        assert!((pearson(&a, &[0.5, 0.7, 0.9, 1.1]) - 1.0).abs() < 1e-6);
+        assert!(pearson(&a, &[1.0, -1.0, -1.0, 1.0]).abs() < 1e-6);
+        assert_eq!(pearson(&a, &[3.0; 4]), 0.0);
+    }
+
+    #[test]
+    fn mse_known_values() {
+        assert_eq!(mse(&[0.0, 0.0], &[1.0, 3.0]), 5.0);
+        assert_eq!(mse(&[0.5; 9], &[0.5; 9]), 0.0);
+    }
+}

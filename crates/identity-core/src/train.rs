@@ -1,0 +1,346 @@
+//! Single-image training: the network learns to reproduce one image under MSE.
+//!
+//! [`Trainer`] is step-at-a-time so that its owner (the CLI's loop, the browser's worker) keeps
+//! the loop: progress and cancellation come for free. The loss is read back every
+//! `loss_every` steps, asynchronously (a read is a GPU round-trip, and a synchronous read
+//! panics on WebGPU in the browser).
+
+use std::ops::ControlFlow;
+
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use crate::arch::ArchConfig;
+use crate::data::Image;
+use crate::error::{Error, read_floats};
+use crate::nets::{Init, Network};
+
+/// The optimiser. The paper does not say which it used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "lowercase")]
+pub enum Optimizer {
+    /// Stochastic gradient descent with (PyTorch-style, undampened) momentum.
+    Sgd {
+        /// Momentum coefficient in [0, 1).
+        momentum: f64,
+    },
+    /// Adam with burn's defaults (beta 0.9 / 0.999, epsilon 1e-5).
+    Adam,
+}
+
+/// How to train. See [`TrainConfig::for_arch`] for the defaults and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// The optimiser.
+    pub optimizer: Optimizer,
+    /// The learning rate.
+    pub learning_rate: f64,
+    /// The step budget.
+    pub steps: usize,
+    /// Stop early once the loss read back is below this.
+    pub tolerance: f32,
+    /// Read the loss (and check for NaN and the tolerance) every this many steps.
+    pub loss_every: usize,
+    /// The weight initialisation.
+    pub init: Init,
+    /// Seeds the device's random generator before the weights are drawn.
+    pub seed: u64,
+}
+
+/// The training-loss goal: MSE below this counts as having fit the training image.
+pub const FIT_LOSS: f32 = 1e-3;
+
+impl TrainConfig {
+    /// The defaults for `arch`, chosen so that every architecture of the paper fits its
+    /// training image (MSE < [`FIT_LOSS`]) within the budget; the evidence is in
+    /// `crates/identity-core/DEFAULTS.md`.
+    ///
+    /// - Linear FCNs: SGD with momentum 0.9. Gradient descent is what eq. (1) and eq. (2)
+    ///   describe; Adam's per-weight scaling breaks the rank-one form of the update.
+    /// - ReLU FCNs and ConvNets: Adam, learning rate 1e-4 for ConvNets of 32 channels and
+    ///   more (1e-3 killed nets in DESIGN section 9).
+    pub fn for_arch(arch: &ArchConfig) -> Self {
+        let base = TrainConfig {
+            optimizer: Optimizer::Adam,
+            learning_rate: 1e-3,
+            steps: 1000,
+            tolerance: 1e-5,
+            loss_every: 10,
+            init: Init::Default,
+            seed: 0,
+        };
+        match arch {
+            ArchConfig::Linear { hidden } => TrainConfig {
+                optimizer: Optimizer::Sgd { momentum: 0.9 },
+                learning_rate: if hidden.is_empty() { 0.5 } else { 0.05 },
+                ..base
+            },
+            ArchConfig::Relu { .. } => TrainConfig { learning_rate: 1e-4, ..base },
+            ArchConfig::Conv { .. } => TrainConfig { learning_rate: 1e-4, ..base },
+        }
+    }
+
+    /// Checks the numbers, naming the bad one.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |m: String| Err(Error::Config(crate::arch::ConfigError(m)));
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
+            return bad(format!("learning rate must be in (0, 10], got {}", self.learning_rate));
+        }
+        if let Optimizer::Sgd { momentum } = self.optimizer {
+            if !(0.0..1.0).contains(&momentum) {
+                return bad(format!("momentum must be in [0, 1), got {momentum}"));
+            }
+        }
+        if !(1..=1_000_000).contains(&self.steps) {
+            return bad(format!("steps must be in 1..=1000000, got {}", self.steps));
+        }
+        if self.loss_every == 0 {
+            return bad("loss_every must be at least 1".into());
+        }
+        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
+            return bad(format!("tolerance must be a number >= 0, got {}", self.tolerance));
+        }
+        Ok(())
+    }
+
+    fn optimizer(&self) -> ModuleOptimizer {
+        match self.optimizer {
+            Optimizer::Sgd { momentum } => SgdConfig::new()
+                .with_momentum((momentum > 0.0).then(|| MomentumConfig::new().with_momentum(momentum).with_dampening(0.0)))
+                .init(),
+            Optimizer::Adam => AdamConfig::new().init(),
+        }
+    }
+}
+
+/// Why training stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stop {
+    /// The loss fell below the tolerance.
+    Converged,
+    /// The step budget ran out.
+    Budget,
+    /// The owner of the loop stopped it.
+    Cancelled,
+}
+
+/// Where training stands.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Optimiser steps taken.
+    pub step: usize,
+    /// The step budget.
+    pub steps: usize,
+    /// The training loss (MSE) at the last read.
+    pub loss: f32,
+    /// Milliseconds since training started.
+    pub elapsed_ms: f64,
+    /// Set once training is over.
+    pub stop: Option<Stop>,
+}
+
+/// Trains a network on one image, a few steps at a time.
+pub struct Trainer {
+    network: Network,
+    initial: Network,
+    optimizer: ModuleOptimizer,
+    input: Tensor<4>,
+    config: TrainConfig,
+    progress: Progress,
+    started: Instant,
+}
+
+impl Trainer {
+    /// Builds `arch` on `device` (a plain device; gradients are added here) and prepares to
+    /// fit `image`.
+    pub fn new(arch: &ArchConfig, image: &Image, config: TrainConfig, device: &Device) -> Result<Self, Error> {
+        config.validate()?;
+        let train_device = device.clone().autodiff();
+        device.seed(config.seed);
+        let network = Network::init(arch, image.side(), config.init, &train_device)?;
+        let input = image_batch(std::slice::from_ref(image), &train_device)?;
+        Ok(Trainer {
+            initial: network.valid(),
+            network,
+            optimizer: config.optimizer(),
+            input,
+            progress: Progress { step: 0, steps: config.steps, loss: f32::NAN, elapsed_ms: 0.0, stop: None },
+            config,
+            started: Instant::now(),
+        })
+    }
+
+    /// One optimiser step; returns the loss before the update, unread (lazy).
+    fn step(&mut self) -> Tensor<1> {
+        let output = self.network.forward(self.input.clone());
+        let loss = (output - self.input.clone()).square().mean();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.network);
+        let network = std::mem::replace(&mut self.network, self.initial.clone());
+        self.network = self.optimizer.step(self.config.learning_rate, network, grads);
+        loss
+    }
+
+    /// Runs up to `loss_every` steps (fewer at the end of the budget), then reads the loss.
+    ///
+    /// Returns the progress; `stop` is set when the loss fell below the tolerance or the
+    /// budget ran out. A NaN or infinite loss is an error.
+    pub async fn advance(&mut self) -> Result<Progress, Error> {
+        if self.progress.stop.is_some() {
+            return Ok(self.progress);
+        }
+        let n = self.config.loss_every.min(self.config.steps - self.progress.step);
+        let mut loss = None;
+        for _ in 0..n {
+            loss = Some(self.step());
+        }
+        self.progress.step += n;
+        if let Some(loss) = loss {
+            let value = read_floats(loss.inner()).await?[0];
+            if !value.is_finite() {
+                return Err(Error::Diverged { step: self.progress.step, loss: value });
+            }
+            self.progress.loss = value;
+        }
+        self.progress.elapsed_ms = self.started.elapsed().as_secs_f64() * 1e3;
+        if self.progress.loss < self.config.tolerance {
+            self.progress.stop = Some(Stop::Converged);
+        } else if self.progress.step >= self.config.steps {
+            self.progress.stop = Some(Stop::Budget);
+        }
+        Ok(self.progress)
+    }
+
+    /// Marks training as stopped by its owner.
+    pub fn cancel(&mut self) {
+        self.progress.stop.get_or_insert(Stop::Cancelled);
+    }
+
+    /// Where training stands.
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// The network as trained so far, for inference (no gradients).
+    pub fn network(&self) -> Network {
+        self.network.valid()
+    }
+
+    /// The network as initialised, before any step.
+    pub fn initial(&self) -> &Network {
+        &self.initial
+    }
+
+    /// The training configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+}
+
+/// A trained network with its starting point and how training went.
+#[derive(Debug, Clone)]
+pub struct Trained {
+    /// The trained network, for inference.
+    pub network: Network,
+    /// The network at initialisation (`W⁰` of eq. (1)).
+    pub initial: Network,
+    /// The last progress report.
+    pub progress: Progress,
+}
+
+/// Trains `arch` on `image` to the end of the budget or the tolerance, calling `on_progress`
+/// after every loss read; returning `ControlFlow::Break` from it cancels training.
+pub async fn train(
+    arch: &ArchConfig,
+    image: &Image,
+    config: TrainConfig,
+    device: &Device,
+    mut on_progress: impl FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<Trained, Error> {
+    let mut trainer = Trainer::new(arch, image, config, device)?;
+    loop {
+        let progress = trainer.advance().await?;
+        if on_progress(&progress).is_break() {
+            trainer.cancel();
+        }
+        if trainer.progress().stop.is_some() {
+            break;
+        }
+    }
+    Ok(Trained { network: trainer.network(), initial: trainer.initial.clone(), progress: trainer.progress() })
+}
+
+/// Stacks images of one side into a batch.
+///
+/// # Shapes
+/// - output: `[images.len(), 1, side, side]`
+pub fn image_batch(images: &[Image], device: &Device) -> Result<Tensor<4>, Error> {
+    let side = images.first().ok_or_else(|| Error::Input("no images given".into()))?.side();
+    if let Some(bad) = images.iter().find(|im| im.side() != side) {
+        return Err(Error::Input(format!("images of one batch must share a side: {side} and {}", bad.side())));
+    }
+    let pixels: Vec<f32> = images.iter().flat_map(|im| im.pixels().iter().copied()).collect();
+    Ok(Tensor::from_data(TensorData::new(pixels, [images.len(), 1, side, side]), device))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::default_training_image;
+
+    #[test]
+    fn loss_goes_down_and_training_stops() {
+        // Depth-2 ConvNet with 4 channels, default training config, 60 steps: the loss must
+        // fall by at least 2x from the first read.
+        let device = Device::flex();
+        let arch = ArchConfig::Conv { depth: 2, channels: 4, kernel: 3 };
+        let image = default_training_image().unwrap();
+        let config = TrainConfig { steps: 60, learning_rate: 1e-2, ..TrainConfig::for_arch(&arch) };
+        let mut losses = Vec::new();
+        let trained = pollster::block_on(train(&arch, &image, config, &device, |p| {
+            losses.push(p.loss);
+            ControlFlow::Continue(())
+        }))
+        .unwrap();
+        assert_eq!(trained.progress.step, 60);
+        assert_eq!(trained.progress.stop, Some(Stop::Budget));
+        assert!(losses.last().unwrap() * 2.0 < losses[0], "losses {losses:?}");
+    }
+
+    #[test]
+    fn cancel_stops_at_the_next_read() {
+        let device = Device::flex();
+        let arch = ArchConfig::Conv { depth: 1, channels: 1, kernel: 3 };
+        let image = default_training_image().unwrap();
+        let config = TrainConfig { steps: 1000, ..TrainConfig::for_arch(&arch) };
+        let trained = pollster::block_on(train(&arch, &image, config, &device, |p| {
+            if p.step >= 20 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        }))
+        .unwrap();
+        assert_eq!(trained.progress.stop, Some(Stop::Cancelled));
+        assert_eq!(trained.progress.step, 20);
+    }
+
+    #[test]
+    fn a_huge_learning_rate_is_reported_as_divergence() {
+        let device = Device::flex();
+        let arch = ArchConfig::Linear { hidden: vec![] };
+        let image = default_training_image().unwrap();
+        let config = TrainConfig { steps: 200, learning_rate: 10.0, ..TrainConfig::for_arch(&arch) };
+        let err = pollster::block_on(train(&arch, &image, config, &device, |_| ControlFlow::Continue(())));
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("diverged"), "{message}");
+    }
+
+    #[test]
+    fn bad_numbers_are_named() {
+        let arch = ArchConfig::conv(3);
+        let config = TrainConfig { learning_rate: -1.0, ..TrainConfig::for_arch(&arch) };
+        assert!(config.validate().unwrap_err().to_string().contains("learning rate"));
+        let config = TrainConfig { steps: 0, ..TrainConfig::for_arch(&arch) };
+        assert!(config.validate().unwrap_err().to_string().contains("steps"));
+    }
+}
