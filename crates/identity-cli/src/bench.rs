@@ -34,32 +34,63 @@ pub struct Args {
 /// The benchmark networks, by name.
 fn configurations() -> Vec<ArchConfig> {
     vec![
-        ArchConfig::Conv { depth: 3, channels: 32, kernel: 5 },
-        ArchConfig::Conv { depth: 5, channels: 32, kernel: 5 },
-        ArchConfig::Conv { depth: 5, channels: 128, kernel: 5 },
-        ArchConfig::Relu { hidden: vec![784; 3], train_bottom_only: false },
+        ArchConfig::Conv {
+            depth: 3,
+            channels: 32,
+            kernel: 5,
+        },
+        ArchConfig::Conv {
+            depth: 5,
+            channels: 32,
+            kernel: 5,
+        },
+        ArchConfig::Conv {
+            depth: 5,
+            channels: 128,
+            kernel: 5,
+        },
+        ArchConfig::Relu {
+            hidden: vec![784; 3],
+            train_bottom_only: false,
+        },
         ArchConfig::Linear { hidden: vec![] },
     ]
 }
 
 pub fn run(args: Args) -> CliResult {
     if !(1..=10_000).contains(&args.steps) {
-        return Err(CliError::Usage(format!("--steps must be in 1..=10000, got {}", args.steps)));
+        return Err(CliError::Usage(format!(
+            "--steps must be in 1..=10000, got {}",
+            args.steps
+        )));
     }
     if let Some(name) = &args.only {
         let arch = configurations().into_iter().find(|a| &a.name() == name);
-        let arch = arch.ok_or_else(|| CliError::Usage(format!("--only: no configuration named {name}")))?;
-        let backend = *args.backends.first().ok_or_else(|| CliError::Usage("--backends is empty".into()))?;
+        let arch =
+            arch.ok_or_else(|| CliError::Usage(format!("--only: no configuration named {name}")))?;
+        let backend = *args
+            .backends
+            .first()
+            .ok_or_else(|| CliError::Usage("--backends is empty".into()))?;
         println!("{}", measure(&arch, backend, args.steps)?);
         return Ok(());
     }
-    let exe = std::env::current_exe().map_err(|e| CliError::Run(format!("cannot find this program: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::Run(format!("cannot find this program: {e}")))?;
     let mut results = Vec::new();
     for backend in &args.backends {
         for arch in configurations() {
             let backend_name = format!("{backend:?}").to_lowercase();
             let output = Command::new(&exe)
-                .args(["bench", "--only", &arch.name(), "--backends", &backend_name, "--steps", &args.steps.to_string()])
+                .args([
+                    "bench",
+                    "--only",
+                    &arch.name(),
+                    "--backends",
+                    &backend_name,
+                    "--steps",
+                    &args.steps.to_string(),
+                ])
                 .output()
                 .map_err(|e| CliError::Run(format!("cannot run the benchmark child: {e}")))?;
             if !output.status.success() {
@@ -82,7 +113,9 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     if args.json {
-        print_json(&json!({ "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), "results": results }));
+        print_json(
+            &json!({ "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), "results": results }),
+        );
     }
     Ok(())
 }
@@ -92,7 +125,12 @@ fn measure(arch: &ArchConfig, backend: Backend, steps: usize) -> Result<Value, C
     let device = open_device(backend)?;
     let image = default_training_image()?;
     let warmup = 3;
-    let config = TrainConfig { steps: warmup + steps, loss_every: warmup, tolerance: 0.0, ..TrainConfig::for_arch(arch) };
+    let config = TrainConfig {
+        steps: warmup + steps,
+        loss_every: warmup,
+        tolerance: 0.0,
+        ..TrainConfig::for_arch(arch)
+    };
     let mut trainer = Trainer::new(arch, &image, config, &device)?;
     pollster::block_on(trainer.advance())?;
     let started = Instant::now();

@@ -86,9 +86,11 @@ impl Common {
 pub fn open_device(backend: Backend) -> Result<Device, CliError> {
     match backend {
         Backend::Flex => Ok(Device::flex()),
-        Backend::Wgpu => Device::wgpu_options()
-            .init()
-            .map_err(|e| CliError::Run(format!("no wgpu device: {e} (install a Vulkan driver, e.g. Debian mesa-vulkan-drivers)"))),
+        Backend::Wgpu => Device::wgpu_options().init().map_err(|e| {
+            CliError::Run(format!(
+                "no wgpu device: {e} (install a Vulkan driver, e.g. Debian mesa-vulkan-drivers)"
+            ))
+        }),
     }
 }
 
@@ -128,9 +130,18 @@ impl ArchArgs {
     /// 1-layer linear net).
     pub fn at_depth(&self, depth: usize) -> ArchConfig {
         match self.arch {
-            Family::Linear => ArchConfig::Linear { hidden: vec![self.hidden; depth] },
-            Family::Relu => ArchConfig::Relu { hidden: vec![self.hidden; depth], train_bottom_only: self.train_bottom_only },
-            Family::Conv => ArchConfig::Conv { depth, channels: self.channels, kernel: self.kernel },
+            Family::Linear => ArchConfig::Linear {
+                hidden: vec![self.hidden; depth],
+            },
+            Family::Relu => ArchConfig::Relu {
+                hidden: vec![self.hidden; depth],
+                train_bottom_only: self.train_bottom_only,
+            },
+            Family::Conv => ArchConfig::Conv {
+                depth,
+                channels: self.channels,
+                kernel: self.kernel,
+            },
         }
     }
 }
@@ -160,7 +171,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub steps: Option<usize>,
     /// Learning rate.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// Optimiser.
     #[arg(long, value_enum)]
@@ -206,7 +217,9 @@ impl TrainArgs {
 pub fn parse_list<T: std::str::FromStr>(what: &str, text: &str) -> Result<Vec<T>, CliError> {
     text.split(',')
         .map(|item| {
-            item.trim().parse().map_err(|_| CliError::Usage(format!("{what}: '{item}' is not a valid value")))
+            item.trim()
+                .parse()
+                .map_err(|_| CliError::Usage(format!("{what}: '{item}' is not a valid value")))
         })
         .collect()
 }

@@ -34,10 +34,15 @@ pub fn run(args: Args) -> CliResult {
     let depths: Vec<usize> = parse_list("--depths", &args.depths)?;
     let rhos: Vec<f32> = parse_list("--rhos", &args.rhos)?;
     if let Some(bad) = rhos.iter().find(|r| !(0.0..=1.0).contains(*r)) {
-        return Err(CliError::Usage(format!("--rhos: every rho must be in [0, 1], got {bad}")));
+        return Err(CliError::Usage(format!(
+            "--rhos: every rho must be in [0, 1], got {bad}"
+        )));
     }
     if !(1..=1000).contains(&args.probes) {
-        return Err(CliError::Usage(format!("--probes must be in 1..=1000, got {}", args.probes)));
+        return Err(CliError::Usage(format!(
+            "--probes must be in 1..=1000, got {}",
+            args.probes
+        )));
     }
     let archs: Vec<_> = depths.iter().map(|&d| args.arch.at_depth(d)).collect();
     let mut configs = Vec::new();
@@ -50,13 +55,26 @@ pub fn run(args: Args) -> CliResult {
     let mut rows = Vec::new();
     for ((depth, arch), config) in depths.iter().zip(&archs).zip(configs) {
         let trained = train_with_bar(arch, &training, config, &device)?;
-        let row = pollster::block_on(heatmap(&trained.network, &training, &rhos, args.probes, args.common.seed, &device))?;
+        let row = pollster::block_on(heatmap(
+            &trained.network,
+            &training,
+            &rhos,
+            args.probes,
+            args.common.seed,
+            &device,
+        ))?;
         eprintln!(
             "{}: loss {:.2e}; identity {:?}; constant {:?}",
             arch.name(),
             trained.progress.loss,
-            row.identity.iter().map(|v| (v * 100.0).round() / 100.0).collect::<Vec<_>>(),
-            row.constant.iter().map(|v| (v * 100.0).round() / 100.0).collect::<Vec<_>>()
+            row.identity
+                .iter()
+                .map(|v| (v * 100.0).round() / 100.0)
+                .collect::<Vec<_>>(),
+            row.constant
+                .iter()
+                .map(|v| (v * 100.0).round() / 100.0)
+                .collect::<Vec<_>>()
         );
         rows.push(json!({
             "depth": depth,
@@ -69,7 +87,11 @@ pub fn run(args: Args) -> CliResult {
         }));
     }
     if args.common.json {
-        let family = args.arch.arch.to_possible_value().map(|v| v.get_name().to_string());
+        let family = args
+            .arch
+            .arch
+            .to_possible_value()
+            .map(|v| v.get_name().to_string());
         print_json(&json!({ "arch": family, "rhos": rhos, "rows": rows }));
     }
     Ok(())

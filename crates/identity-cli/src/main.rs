@@ -34,7 +34,21 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap writes them.
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            let text = err.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ");
+            eprintln!("error: {first} (see --help)");
+            return std::process::ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
         Command::Train(args) => train::run(args),
         Command::Predict(args) => predict::run(args),

@@ -34,14 +34,22 @@ pub fn run(args: Args) -> CliResult {
     arch.validate(28).map_err(identity_core::Error::from)?;
     let device = args.common.device()?;
     let training = default_training_image()?;
-    let row = test_row(&training, args.digits.min(1000), args.fashion.min(1000), args.common.seed)?;
+    let row = test_row(
+        &training,
+        args.digits.min(1000),
+        args.fashion.min(1000),
+        args.common.seed,
+    )?;
     let trained = train_with_bar(&arch, &training, config, &device)?;
     let images: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
     let measured = pollster::block_on(answers(&trained.network, &images, &training, &device))?;
     eprintln!("{}: final loss {:.3e}", arch.name(), trained.progress.loss);
     eprintln!("{:<14} {:>9} {:>9}", "input", "identity", "constant");
     for (input, answer) in row.iter().zip(&measured) {
-        eprintln!("{:<14} {:>9.3} {:>9.3}", input.name, answer.identity, answer.constant);
+        eprintln!(
+            "{:<14} {:>9.3} {:>9.3}",
+            input.name, answer.identity, answer.constant
+        );
     }
     if args.common.json {
         let rows: Vec<_> = row

@@ -22,7 +22,12 @@ pub fn bar(len: u64, prefix: &str) -> ProgressBar {
 }
 
 /// Trains `arch` with a progress bar that shows the loss.
-pub fn train_with_bar(arch: &ArchConfig, image: &Image, config: TrainConfig, device: &Device) -> Result<Trained, CliError> {
+pub fn train_with_bar(
+    arch: &ArchConfig,
+    image: &Image,
+    config: TrainConfig,
+    device: &Device,
+) -> Result<Trained, CliError> {
     let bar = bar(config.steps as u64, &arch.name());
     let trained = pollster::block_on(identity_core::train(arch, image, config, device, |p| {
         bar.set_position(p.step as u64);

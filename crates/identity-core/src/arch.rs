@@ -64,14 +64,20 @@ fn check_range(what: &str, value: usize, lo: usize, hi: usize) -> Result<(), Con
     if (lo..=hi).contains(&value) {
         Ok(())
     } else {
-        Err(ConfigError(format!("{what} must be in {lo}..={hi}, got {value}")))
+        Err(ConfigError(format!(
+            "{what} must be in {lo}..={hi}, got {value}"
+        )))
     }
 }
 
 impl ArchConfig {
     /// The paper's ConvNet: 5 x 5 kernels, 128 channels.
     pub fn conv(depth: usize) -> Self {
-        ArchConfig::Conv { depth, channels: 128, kernel: 5 }
+        ArchConfig::Conv {
+            depth,
+            channels: 128,
+            kernel: 5,
+        }
     }
 
     /// A short name for files, logs and URLs, e.g. `conv-d5-c128-k5`, `relu-h2048x3`.
@@ -79,14 +85,32 @@ impl ArchConfig {
         let widths = |hidden: &[usize]| match hidden {
             [] => "h0".to_string(),
             [w, rest @ ..] if rest.iter().all(|r| r == w) => format!("h{w}x{}", hidden.len()),
-            _ => format!("h{}", hidden.iter().map(usize::to_string).collect::<Vec<_>>().join("-")),
+            _ => format!(
+                "h{}",
+                hidden
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join("-")
+            ),
         };
         match self {
             ArchConfig::Linear { hidden } => format!("linear-{}", widths(hidden)),
-            ArchConfig::Relu { hidden, train_bottom_only } => {
-                format!("relu-{}{}", widths(hidden), if *train_bottom_only { "-bottom" } else { "" })
+            ArchConfig::Relu {
+                hidden,
+                train_bottom_only,
+            } => {
+                format!(
+                    "relu-{}{}",
+                    widths(hidden),
+                    if *train_bottom_only { "-bottom" } else { "" }
+                )
             }
-            ArchConfig::Conv { depth, channels, kernel } => {
+            ArchConfig::Conv {
+                depth,
+                channels,
+                kernel,
+            } => {
                 format!("conv-d{depth}-c{channels}-k{kernel}")
             }
         }
@@ -107,14 +131,28 @@ impl ArchConfig {
 
     /// Checks sizes and limits for training on `side` x `side` images.
     pub fn validate(&self, side: usize) -> Result<(), ConfigError> {
-        check_range("image side", side, crate::data::MIN_SIDE, crate::data::MAX_SIDE)?;
+        check_range(
+            "image side",
+            side,
+            crate::data::MIN_SIDE,
+            crate::data::MAX_SIDE,
+        )?;
         match self {
             ArchConfig::Linear { hidden } | ArchConfig::Relu { hidden, .. } => {
-                check_range("number of hidden layers", hidden.len(), 0, MAX_HIDDEN_LAYERS)?;
+                check_range(
+                    "number of hidden layers",
+                    hidden.len(),
+                    0,
+                    MAX_HIDDEN_LAYERS,
+                )?;
                 for (i, &w) in hidden.iter().enumerate() {
                     check_range(&format!("width of hidden layer {}", i + 1), w, 1, MAX_WIDTH)?;
                 }
-                if let ArchConfig::Relu { hidden, train_bottom_only } = self {
+                if let ArchConfig::Relu {
+                    hidden,
+                    train_bottom_only,
+                } = self
+                {
                     if hidden.is_empty() {
                         return Err(ConfigError(
                             "a ReLU FCN needs at least one hidden layer (use the linear net for f(x) = Wx)"
@@ -129,7 +167,11 @@ impl ArchConfig {
                     }
                 }
             }
-            ArchConfig::Conv { depth, channels, kernel } => {
+            ArchConfig::Conv {
+                depth,
+                channels,
+                kernel,
+            } => {
                 check_range("depth", *depth, 1, MAX_DEPTH)?;
                 check_range("channels", *channels, 1, MAX_CHANNELS)?;
                 check_range("kernel", *kernel, 1, MAX_KERNEL)?;
@@ -169,7 +211,9 @@ impl ArchConfig {
                 widths.push(side * side);
                 widths
             }
-            ArchConfig::Conv { depth, channels, .. } => {
+            ArchConfig::Conv {
+                depth, channels, ..
+            } => {
                 let mut widths = vec![1];
                 widths.extend(std::iter::repeat_n(*channels, depth.saturating_sub(1)));
                 widths.push(1);
@@ -185,7 +229,9 @@ impl ArchConfig {
         match self {
             ArchConfig::Linear { .. } => pairs.map(|w| w[0] * w[1]).sum(),
             ArchConfig::Relu { .. } => pairs.map(|w| w[0] * w[1] + w[1]).sum(),
-            ArchConfig::Conv { kernel, .. } => pairs.map(|w| w[0] * w[1] * kernel * kernel + w[1]).sum(),
+            ArchConfig::Conv { kernel, .. } => {
+                pairs.map(|w| w[0] * w[1] * kernel * kernel + w[1]).sum()
+            }
         }
     }
 
@@ -195,7 +241,11 @@ impl ArchConfig {
     pub fn memory_estimate(&self, side: usize) -> u64 {
         let params = self.param_count(side) as u64;
         let widths = self.widths(side);
-        let per_layer: u64 = if self.is_fcn() { 1 } else { (side * side) as u64 };
+        let per_layer: u64 = if self.is_fcn() {
+            1
+        } else {
+            (side * side) as u64
+        };
         let activations: u64 = widths.iter().map(|&w| w as u64 * per_layer).sum();
         16 * params + 3 * 4 * activations
     }
@@ -208,37 +258,112 @@ mod tests {
     #[test]
     fn parameter_counts_match_hand_counts() {
         // f(x) = W x on 28 x 28: one 784 x 784 matrix.
-        assert_eq!(ArchConfig::Linear { hidden: vec![] }.param_count(28), 784 * 784);
+        assert_eq!(
+            ArchConfig::Linear { hidden: vec![] }.param_count(28),
+            784 * 784
+        );
         // 784 -> 2048 -> 784 with biases.
-        let relu = ArchConfig::Relu { hidden: vec![2048], train_bottom_only: true };
+        let relu = ArchConfig::Relu {
+            hidden: vec![2048],
+            train_bottom_only: true,
+        };
         assert_eq!(relu.param_count(28), 784 * 2048 + 2048 + 2048 * 784 + 784);
         // Depth 3, 128 channels, 5 x 5: 1->128, 128->128, 128->1.
         let conv = ArchConfig::conv(3);
-        assert_eq!(conv.param_count(28), 25 * 128 + 128 + 25 * 128 * 128 + 128 + 25 * 128 + 1);
-        assert_eq!(ArchConfig::Conv { depth: 1, channels: 7, kernel: 5 }.param_count(28), 26);
+        assert_eq!(
+            conv.param_count(28),
+            25 * 128 + 128 + 25 * 128 * 128 + 128 + 25 * 128 + 1
+        );
+        assert_eq!(
+            ArchConfig::Conv {
+                depth: 1,
+                channels: 7,
+                kernel: 5
+            }
+            .param_count(28),
+            26
+        );
     }
 
     #[test]
     fn validation_names_the_value_and_range() {
         let err = |a: ArchConfig| a.validate(28).unwrap_err().to_string();
-        assert_eq!(err(ArchConfig::Conv { depth: 0, channels: 8, kernel: 5 }), "depth must be in 1..=32, got 0");
-        assert!(err(ArchConfig::Conv { depth: 3, channels: 8, kernel: 4 }).contains("odd"));
-        assert!(err(ArchConfig::Conv { depth: 3, channels: 0, kernel: 5 }).contains("channels"));
-        assert!(err(ArchConfig::Relu { hidden: vec![], train_bottom_only: false }).contains("at least one"));
-        assert!(err(ArchConfig::Relu { hidden: vec![8, 8], train_bottom_only: true }).contains("eq. (2)"));
-        assert!(err(ArchConfig::Linear { hidden: vec![784, 0] }).contains("hidden layer 2"));
-        assert!(err(ArchConfig::Conv { depth: 20, channels: 1024, kernel: 57 }).contains("parameters"));
+        assert_eq!(
+            err(ArchConfig::Conv {
+                depth: 0,
+                channels: 8,
+                kernel: 5
+            }),
+            "depth must be in 1..=32, got 0"
+        );
+        assert!(
+            err(ArchConfig::Conv {
+                depth: 3,
+                channels: 8,
+                kernel: 4
+            })
+            .contains("odd")
+        );
+        assert!(
+            err(ArchConfig::Conv {
+                depth: 3,
+                channels: 0,
+                kernel: 5
+            })
+            .contains("channels")
+        );
+        assert!(
+            err(ArchConfig::Relu {
+                hidden: vec![],
+                train_bottom_only: false
+            })
+            .contains("at least one")
+        );
+        assert!(
+            err(ArchConfig::Relu {
+                hidden: vec![8, 8],
+                train_bottom_only: true
+            })
+            .contains("eq. (2)")
+        );
+        assert!(
+            err(ArchConfig::Linear {
+                hidden: vec![784, 0]
+            })
+            .contains("hidden layer 2")
+        );
+        assert!(
+            err(ArchConfig::Conv {
+                depth: 20,
+                channels: 1024,
+                kernel: 57
+            })
+            .contains("parameters")
+        );
         assert!(ArchConfig::conv(20).validate(28).is_ok());
-        assert!(ArchConfig::conv(3).validate(3).unwrap_err().to_string().contains("image side"));
+        assert!(
+            ArchConfig::conv(3)
+                .validate(3)
+                .unwrap_err()
+                .to_string()
+                .contains("image side")
+        );
     }
 
     #[test]
     fn configs_round_trip_through_json() {
-        let arch = ArchConfig::Relu { hidden: vec![2048], train_bottom_only: true };
+        let arch = ArchConfig::Relu {
+            hidden: vec![2048],
+            train_bottom_only: true,
+        };
         let json = serde_json::to_string(&arch).unwrap();
-        assert_eq!(json, r#"{"arch":"relu","hidden":[2048],"train_bottom_only":true}"#);
+        assert_eq!(
+            json,
+            r#"{"arch":"relu","hidden":[2048],"train_bottom_only":true}"#
+        );
         assert_eq!(serde_json::from_str::<ArchConfig>(&json).unwrap(), arch);
-        let conv: ArchConfig = serde_json::from_str(r#"{"arch":"conv","depth":5,"channels":32,"kernel":5}"#).unwrap();
+        let conv: ArchConfig =
+            serde_json::from_str(r#"{"arch":"conv","depth":5,"channels":32,"kernel":5}"#).unwrap();
         assert_eq!(conv.name(), "conv-d5-c32-k5");
         assert!(serde_json::from_str::<ArchConfig>(r#"{"arch":"mlp"}"#).is_err());
     }

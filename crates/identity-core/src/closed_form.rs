@@ -36,7 +36,10 @@ pub async fn eq1_prediction(
     let parallel = along.matmul(hat);
     let out = parallel.clone() + (x - parallel).matmul(initial_weight);
     let pixels = read_floats(out).await?;
-    pixels.chunks(d).map(|c| Image::new(side, c.to_vec()).map_err(Error::from)).collect()
+    pixels
+        .chunks(d)
+        .map(|c| Image::new(side, c.to_vec()).map_err(Error::from))
+        .collect()
 }
 
 /// For a weight change `delta` in burn's `[in, out]` layout (`(W − W⁰)ᵀ`), the norm of its
@@ -50,7 +53,11 @@ pub async fn off_image_change(delta: Tensor<2>, training: &Image) -> Result<f64,
             training.pixels().len()
         )));
     }
-    let delta: Vec<f64> = read_floats(delta).await?.into_iter().map(f64::from).collect();
+    let delta: Vec<f64> = read_floats(delta)
+        .await?
+        .into_iter()
+        .map(f64::from)
+        .collect();
     let hat: Vec<f64> = training.pixels().iter().map(|&p| f64::from(p)).collect();
     let norm2: f64 = hat.iter().map(|p| p * p).sum();
     // Column j of delta minus its projection on x̂.

@@ -33,6 +33,11 @@ pub enum Error {
 /// Reads a float tensor back as a flat `Vec<f32>`, without blocking (a synchronous read
 /// panics on WebGPU in the browser).
 pub async fn read_floats<const D: usize>(tensor: Tensor<D>) -> Result<Vec<f32>, Error> {
-    let data = tensor.into_data_async().await.map_err(|e| Error::Read(e.to_string()))?;
-    data.convert::<f32>().try_into_vec::<f32>().map_err(|e| Error::Read(format!("{e:?}")))
+    let data = tensor
+        .into_data_async()
+        .await
+        .map_err(|e| Error::Read(e.to_string()))?;
+    data.convert::<f32>()
+        .try_into_vec::<f32>()
+        .map_err(|e| Error::Read(format!("{e:?}")))
 }

@@ -15,21 +15,41 @@ pub struct TestInput {
 /// The test row for `training` at 28 x 28: the training image, its half-and-half mix with
 /// MNIST test digit 1, `digits` MNIST test digits, `fashion` Fashion-MNIST images, and every
 /// generated pattern (noise seeded by `seed`).
-pub fn test_row(training: &Image, digits: usize, fashion: usize, seed: u64) -> Result<Vec<TestInput>, DataError> {
+pub fn test_row(
+    training: &Image,
+    digits: usize,
+    fashion: usize,
+    seed: u64,
+) -> Result<Vec<TestInput>, DataError> {
     let mnist = Subset::MnistTest.load()?;
     let fashion_set = Subset::FashionTest.load()?;
     let mut row = vec![
-        TestInput { name: "training".into(), image: training.clone() },
-        TestInput { name: "mix".into(), image: training.mix(&mnist.image(1)?, 0.5)? },
+        TestInput {
+            name: "training".into(),
+            image: training.clone(),
+        },
+        TestInput {
+            name: "mix".into(),
+            image: training.mix(&mnist.image(1)?, 0.5)?,
+        },
     ];
     for i in 0..digits {
-        row.push(TestInput { name: format!("mnist:{i}"), image: mnist.image(i)? });
+        row.push(TestInput {
+            name: format!("mnist:{i}"),
+            image: mnist.image(i)?,
+        });
     }
     for i in 0..fashion {
-        row.push(TestInput { name: format!("fashion:{i}"), image: fashion_set.image(i)? });
+        row.push(TestInput {
+            name: format!("fashion:{i}"),
+            image: fashion_set.image(i)?,
+        });
     }
     for pattern in Pattern::ALL {
-        row.push(TestInput { name: pattern.name().into(), image: pattern.render(training.side(), seed)? });
+        row.push(TestInput {
+            name: pattern.name().into(),
+            image: pattern.render(training.side(), seed)?,
+        });
     }
     Ok(row)
 }

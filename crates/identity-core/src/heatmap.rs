@@ -33,9 +33,16 @@ pub async fn heatmap(
     device: &Device,
 ) -> Result<HeatmapRow, Error> {
     if n_per_rho == 0 {
-        return Err(Error::Input("the heatmap needs at least one probe per rho".into()));
+        return Err(Error::Input(
+            "the heatmap needs at least one probe per rho".into(),
+        ));
     }
-    let mut row = HeatmapRow { identity: vec![], constant: vec![], mse_identity: vec![], mse_constant: vec![] };
+    let mut row = HeatmapRow {
+        identity: vec![],
+        constant: vec![],
+        mse_identity: vec![],
+        mse_constant: vec![],
+    };
     for (i, &rho) in rhos.iter().enumerate() {
         let probes = rho_probes(training, rho, n_per_rho, seed.wrapping_add(i as u64))?;
         let mean = mean_answer(&answers(network, &probes, training, device).await?);

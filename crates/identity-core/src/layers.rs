@@ -29,12 +29,20 @@ impl LayerActivation {
 }
 
 /// The activation of every layer (after its ReLU; the last is the output) for `input`.
-pub async fn activations(network: &Network, input: &Image, device: &Device) -> Result<Vec<LayerActivation>, Error> {
+pub async fn activations(
+    network: &Network,
+    input: &Image,
+    device: &Device,
+) -> Result<Vec<LayerActivation>, Error> {
     let x = image_batch(std::slice::from_ref(input), device)?;
     let mut out = Vec::with_capacity(network.layers());
     for layer in network.forward_layers(x) {
         let [_, channels, side, _] = layer.dims();
-        out.push(LayerActivation { channels, side, values: read_floats(layer).await? });
+        out.push(LayerActivation {
+            channels,
+            side,
+            values: read_floats(layer).await?,
+        });
     }
     Ok(out)
 }

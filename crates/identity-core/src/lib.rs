@@ -19,8 +19,8 @@
 pub mod arch;
 pub mod closed_form;
 pub mod data;
-pub mod gallery;
 mod error;
+pub mod gallery;
 pub mod heatmap;
 pub mod layers;
 pub mod measure;

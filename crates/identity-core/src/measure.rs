@@ -34,7 +34,11 @@ pub fn pearson(a: &[f32], b: &[f32]) -> f32 {
 /// Mean squared error of two equally long images.
 pub fn mse(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "mse needs equal lengths");
-    let sum: f64 = a.iter().zip(b).map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2)).sum();
+    let sum: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
     (sum / a.len() as f64) as f32
 }
 
@@ -55,21 +59,37 @@ pub struct Answer {
 }
 
 /// The network's outputs for `inputs`, in one batch.
-pub async fn predict(network: &Network, inputs: &[Image], device: &Device) -> Result<Vec<Image>, Error> {
+pub async fn predict(
+    network: &Network,
+    inputs: &[Image],
+    device: &Device,
+) -> Result<Vec<Image>, Error> {
     let side = inputs.first().map(Image::side).unwrap_or(0);
     let output = network.forward(image_batch(inputs, device)?);
     let pixels = read_floats(output).await?;
-    pixels.chunks(side * side).map(|c| Image::new(side, c.to_vec()).map_err(Error::from)).collect()
+    pixels
+        .chunks(side * side)
+        .map(|c| Image::new(side, c.to_vec()).map_err(Error::from))
+        .collect()
 }
 
 /// The network's answers to `inputs`, measured against each input and the training image.
 ///
 /// The training image is resampled to the inputs' side when they differ (the input-size
 /// experiments of Fig. 10).
-pub async fn answers(network: &Network, inputs: &[Image], training: &Image, device: &Device) -> Result<Vec<Answer>, Error> {
+pub async fn answers(
+    network: &Network,
+    inputs: &[Image],
+    training: &Image,
+    device: &Device,
+) -> Result<Vec<Answer>, Error> {
     let outputs = predict(network, inputs, device).await?;
     let side = outputs.first().map(Image::side).unwrap_or(training.side());
-    let reference = if training.side() == side { training.clone() } else { training.resample(side)? };
+    let reference = if training.side() == side {
+        training.clone()
+    } else {
+        training.resample(side)?
+    };
     Ok(outputs
         .into_iter()
         .zip(inputs)

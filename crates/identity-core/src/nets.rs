@@ -24,7 +24,10 @@ pub enum Init {
 impl Init {
     fn initializer(self) -> Initializer {
         match self {
-            Init::Default => Initializer::KaimingUniform { gain: 1.0 / 3f64.sqrt(), fan_out_only: false },
+            Init::Default => Initializer::KaimingUniform {
+                gain: 1.0 / 3f64.sqrt(),
+                fan_out_only: false,
+            },
             Init::GlorotZeroBias => Initializer::XavierUniform { gain: 1.0 },
         }
     }
@@ -53,9 +56,15 @@ pub enum Network {
 }
 
 /// Zeroes the bias when `init` asks for zero biases.
-fn zero_bias<const D: usize>(bias: Option<Param<Tensor<1>>>, init: Init, device: &Device) -> Option<Param<Tensor<1>>> {
+fn zero_bias<const D: usize>(
+    bias: Option<Param<Tensor<1>>>,
+    init: Init,
+    device: &Device,
+) -> Option<Param<Tensor<1>>> {
     match init {
-        Init::GlorotZeroBias => bias.map(|b| Param::from_tensor(Tensor::zeros(b.lazy_shape(), device))),
+        Init::GlorotZeroBias => {
+            bias.map(|b| Param::from_tensor(Tensor::zeros(b.lazy_shape(), device)))
+        }
         Init::Default => bias,
     }
 }
@@ -66,7 +75,12 @@ impl Network {
     /// The weights are drawn from the device's random generator: call `device.seed(..)` first
     /// for a reproducible network. With `train_bottom_only`, every layer but the first is
     /// frozen (no gradient, never updated).
-    pub fn init(arch: &ArchConfig, side: usize, init: Init, device: &Device) -> Result<Self, ConfigError> {
+    pub fn init(
+        arch: &ArchConfig,
+        side: usize,
+        init: Init,
+        device: &Device,
+    ) -> Result<Self, ConfigError> {
         arch.validate(side)?;
         let widths = arch.widths(side);
         let network = match arch {
@@ -83,7 +97,11 @@ impl Network {
                         layer
                     })
                     .collect();
-                if let ArchConfig::Relu { train_bottom_only: true, .. } = arch {
+                if let ArchConfig::Relu {
+                    train_bottom_only: true,
+                    ..
+                } = arch
+                {
                     layers = layers
                         .into_iter()
                         .enumerate()
@@ -117,7 +135,9 @@ impl Network {
     /// - input: `[batch, 1, side, side]`
     /// - output: `[batch, 1, side, side]`
     pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
-        self.forward_layers(x).pop().expect("a network has at least one layer")
+        self.forward_layers(x)
+            .pop()
+            .expect("a network has at least one layer")
     }
 
     /// The output of every layer, bottom first; the last is the network's output. Hidden
@@ -140,7 +160,11 @@ impl Network {
                         a = relu(a);
                     }
                     let width = a.dims()[1];
-                    let shape = if i < last { [batch, width, 1, 1] } else { [batch, 1, h, w] };
+                    let shape = if i < last {
+                        [batch, width, 1, 1]
+                    } else {
+                        [batch, 1, h, w]
+                    };
                     outputs.push(a.clone().reshape(shape));
                 }
             }
@@ -172,12 +196,18 @@ impl Network {
             Network::Fcn(fcn) => fcn
                 .layers
                 .iter()
-                .map(|l| LayerParameters { weight: l.weight.val().flatten(0, 1), bias: l.bias.as_ref().map(|b| b.val()) })
+                .map(|l| LayerParameters {
+                    weight: l.weight.val().flatten(0, 1),
+                    bias: l.bias.as_ref().map(|b| b.val()),
+                })
                 .collect(),
             Network::Conv(conv) => conv
                 .layers
                 .iter()
-                .map(|l| LayerParameters { weight: l.weight.val().flatten(0, 3), bias: l.bias.as_ref().map(|b| b.val()) })
+                .map(|l| LayerParameters {
+                    weight: l.weight.val().flatten(0, 3),
+                    bias: l.bias.as_ref().map(|b| b.val()),
+                })
                 .collect(),
         }
     }
@@ -226,9 +256,18 @@ mod tests {
         let x = Tensor::<4>::ones([2, 1, 28, 28], &device);
         for arch in [
             ArchConfig::Linear { hidden: vec![] },
-            ArchConfig::Linear { hidden: vec![64, 32] },
-            ArchConfig::Relu { hidden: vec![64], train_bottom_only: true },
-            ArchConfig::Conv { depth: 3, channels: 4, kernel: 5 },
+            ArchConfig::Linear {
+                hidden: vec![64, 32],
+            },
+            ArchConfig::Relu {
+                hidden: vec![64],
+                train_bottom_only: true,
+            },
+            ArchConfig::Conv {
+                depth: 3,
+                channels: 4,
+                kernel: 5,
+            },
         ] {
             let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
             assert_eq!(net.forward(x.clone()).dims(), [2, 1, 28, 28], "{arch:?}");
@@ -236,19 +275,37 @@ mod tests {
             assert_eq!(layers.len(), arch.layers());
             assert_eq!(net.num_params(), arch.param_count(28), "{arch:?}");
         }
-        let conv = Network::init(&ArchConfig::Conv { depth: 2, channels: 4, kernel: 3 }, 28, Init::Default, &device).unwrap();
+        let conv = Network::init(
+            &ArchConfig::Conv {
+                depth: 2,
+                channels: 4,
+                kernel: 3,
+            },
+            28,
+            Init::Default,
+            &device,
+        )
+        .unwrap();
         assert_eq!(conv.forward_layers(x)[0].dims(), [2, 4, 28, 28]);
     }
 
     #[test]
     fn bad_configs_are_errors_not_panics() {
-        let arch = ArchConfig::Conv { depth: 3, channels: 4, kernel: 2 };
+        let arch = ArchConfig::Conv {
+            depth: 3,
+            channels: 4,
+            kernel: 2,
+        };
         assert!(Network::init(&arch, 28, Init::Default, &device()).is_err());
     }
 
     #[test]
     fn same_seed_same_network() {
-        let arch = ArchConfig::Conv { depth: 2, channels: 3, kernel: 3 };
+        let arch = ArchConfig::Conv {
+            depth: 2,
+            channels: 3,
+            kernel: 3,
+        };
         let weights = |seed| {
             let device = Device::flex();
             device.seed(seed);

@@ -12,12 +12,19 @@ use identity_core::{ArchConfig, TrainConfig, Trained, train};
 
 fn fit(arch: &ArchConfig, config: TrainConfig) -> (Trained, Image) {
     let image = default_training_image().unwrap();
-    let trained = pollster::block_on(train(arch, &image, config, &Device::flex(), |_| ControlFlow::Continue(()))).unwrap();
+    let trained = pollster::block_on(train(arch, &image, config, &Device::flex(), |_| {
+        ControlFlow::Continue(())
+    }))
+    .unwrap();
     (trained, image)
 }
 
 fn mnist_test(count: usize) -> Vec<Image> {
-    Subset::MnistTest.load().unwrap().images_except(count, None).unwrap()
+    Subset::MnistTest
+        .load()
+        .unwrap()
+        .images_except(count, None)
+        .unwrap()
 }
 
 fn bottom_weight_change(trained: &Trained) -> Tensor<2> {
@@ -30,20 +37,36 @@ fn bottom_weight_change(trained: &Trained) -> Tensor<2> {
 #[test]
 fn eq1_linear_net_matches_closed_form() {
     let arch = ArchConfig::Linear { hidden: vec![] };
-    let config = TrainConfig { tolerance: 1e-9, steps: 2000, ..TrainConfig::for_arch(&arch) };
+    let config = TrainConfig {
+        tolerance: 1e-9,
+        steps: 2000,
+        ..TrainConfig::for_arch(&arch)
+    };
     let (trained, image) = fit(&arch, config);
-    assert!(trained.progress.loss < 1e-9, "not converged: {:?}", trained.progress);
+    assert!(
+        trained.progress.loss < 1e-9,
+        "not converged: {:?}",
+        trained.progress
+    );
     let device = Device::flex();
     let mut inputs = mnist_test(10);
     for rho in [0.0, 0.5, 1.0] {
         inputs.extend(rho_probes(&image, rho, 2, 1).unwrap());
     }
-    let net_out = pollster::block_on(identity_core::measure::predict(&trained.network, &inputs, &device)).unwrap();
+    let net_out = pollster::block_on(identity_core::measure::predict(
+        &trained.network,
+        &inputs,
+        &device,
+    ))
+    .unwrap();
     let w0 = trained.initial.bottom_weight().unwrap();
     let formula = pollster::block_on(eq1_prediction(w0, &image, &inputs, &device)).unwrap();
     for (i, (a, b)) in net_out.iter().zip(&formula).enumerate() {
         let r = pearson(a.pixels(), b.pixels());
-        assert!(r >= 0.999, "input {i}: correlation {r} between the net and eq. (1)");
+        assert!(
+            r >= 0.999,
+            "input {i}: correlation {r} between the net and eq. (1)"
+        );
     }
 }
 
@@ -52,23 +75,46 @@ fn eq1_linear_net_matches_closed_form() {
 #[test]
 fn eq2_linear_weight_change_is_rank_one() {
     let arch = ArchConfig::Linear { hidden: vec![] };
-    let (trained, image) = fit(&arch, TrainConfig { steps: 300, ..TrainConfig::for_arch(&arch) });
+    let (trained, image) = fit(
+        &arch,
+        TrainConfig {
+            steps: 300,
+            ..TrainConfig::for_arch(&arch)
+        },
+    );
     let off = pollster::block_on(off_image_change(bottom_weight_change(&trained), &image)).unwrap();
     assert!(off < 1e-4, "orthogonal part {off}");
 }
 
 /// eq. (2) for a 2-layer ReLU net (784 -> 2048 -> 784) trained bottom-only with the default
-/// (SGD) config: W_T - W_0 lies along the training image (relative orthogonal part < 1e-4),
-/// and the top layer did not move.
+/// (SGD) config for 100 steps: the loss falls below half its starting value (~0.116), W_T - W_0
+/// lies along the training image (relative orthogonal part < 1e-4), and the top layer did not
+/// move. (At 2,048 hidden units the fixed random top layer cannot reach a perfect fit; see
+/// DEFAULTS.md.)
 #[test]
 fn eq2_relu_bottom_only_change_is_rank_one() {
-    let arch = ArchConfig::Relu { hidden: vec![2048], train_bottom_only: true };
-    let (trained, image) = fit(&arch, TrainConfig { steps: 300, ..TrainConfig::for_arch(&arch) });
-    assert!(trained.progress.loss < 1e-2, "the bottom layer did not learn: {:?}", trained.progress);
+    let arch = ArchConfig::Relu {
+        hidden: vec![2048],
+        train_bottom_only: true,
+    };
+    let (trained, image) = fit(
+        &arch,
+        TrainConfig {
+            steps: 100,
+            ..TrainConfig::for_arch(&arch)
+        },
+    );
+    assert!(
+        trained.progress.loss < 0.058,
+        "the bottom layer did not learn: {:?}",
+        trained.progress
+    );
     let off = pollster::block_on(off_image_change(bottom_weight_change(&trained), &image)).unwrap();
     assert!(off < 1e-4, "orthogonal part {off}");
     let top = |t: &Trained| t.network.layer_parameters()[1].weight.clone();
-    let moved = (top(&trained) - top(&trained).mul_scalar(0.0) - trained.initial.layer_parameters()[1].weight.clone()).abs().max();
+    let moved = (top(&trained) - trained.initial.layer_parameters()[1].weight.clone())
+        .abs()
+        .max();
     let moved = pollster::block_on(identity_core::read_floats(moved)).unwrap()[0];
     assert_eq!(moved, 0.0, "the frozen top layer moved");
 }
@@ -78,14 +124,30 @@ fn eq2_relu_bottom_only_change_is_rank_one() {
 /// Fashion-MNIST images.
 #[test]
 fn shallow_convnet_learns_the_identity() {
-    let arch = ArchConfig::Conv { depth: 2, channels: 16, kernel: 5 };
+    let arch = ArchConfig::Conv {
+        depth: 2,
+        channels: 16,
+        kernel: 5,
+    };
     let (trained, image) = fit(&arch, TrainConfig::for_arch(&arch));
     let device = Device::flex();
     let digits = mnist_test(50);
-    let fashion = Subset::FashionTest.load().unwrap().images_except(50, None).unwrap();
-    let on_digits = mean_answer(&pollster::block_on(answers(&trained.network, &digits, &image, &device)).unwrap());
-    let on_fashion = mean_answer(&pollster::block_on(answers(&trained.network, &fashion, &image, &device)).unwrap());
-    assert!(on_digits.identity >= 0.9, "MNIST: {on_digits:?}, loss {}", trained.progress.loss);
+    let fashion = Subset::FashionTest
+        .load()
+        .unwrap()
+        .images_except(50, None)
+        .unwrap();
+    let on_digits = mean_answer(
+        &pollster::block_on(answers(&trained.network, &digits, &image, &device)).unwrap(),
+    );
+    let on_fashion = mean_answer(
+        &pollster::block_on(answers(&trained.network, &fashion, &image, &device)).unwrap(),
+    );
+    assert!(
+        on_digits.identity >= 0.9,
+        "MNIST: {on_digits:?}, loss {}",
+        trained.progress.loss
+    );
     assert!(on_fashion.identity >= 0.85, "Fashion-MNIST: {on_fashion:?}");
 }
 
@@ -93,10 +155,25 @@ fn shallow_convnet_learns_the_identity() {
 /// digits, mean correlation to the constant >= 0.9 and to the identity <= 0.5.
 #[test]
 fn deep_relu_fcn_memorizes() {
-    let arch = ArchConfig::Relu { hidden: vec![784; 5], train_bottom_only: false };
+    let arch = ArchConfig::Relu {
+        hidden: vec![784; 5],
+        train_bottom_only: false,
+    };
     let (trained, image) = fit(&arch, TrainConfig::for_arch(&arch));
     // The training digit comes from the training set, so no test digit is the training one.
     let _ = default_training_index().unwrap();
-    let mean = mean_answer(&pollster::block_on(answers(&trained.network, &mnist_test(50), &image, &Device::flex())).unwrap());
-    assert!(mean.constant >= 0.9 && mean.identity <= 0.5, "{mean:?}, loss {}", trained.progress.loss);
+    let mean = mean_answer(
+        &pollster::block_on(answers(
+            &trained.network,
+            &mnist_test(50),
+            &image,
+            &Device::flex(),
+        ))
+        .unwrap(),
+    );
+    assert!(
+        mean.constant >= 0.9 && mean.identity <= 0.5,
+        "{mean:?}, loss {}",
+        trained.progress.loss
+    );
 }

@@ -66,8 +66,7 @@ impl Dataset {
     pub fn from_gzip_idx((images, labels): (&[u8], &[u8])) -> Result<Self, DataError> {
         let images = idx::decode(&gunzip(images)?)?;
         let labels = idx::decode(&gunzip(labels)?)?;
-        if images.dims.len() != 3 || images.dims[1] != MNIST_SIDE || images.dims[2] != MNIST_SIDE
-        {
+        if images.dims.len() != 3 || images.dims[1] != MNIST_SIDE || images.dims[2] != MNIST_SIDE {
             return Err(DataError::Idx(format!(
                 "expected images of shape [n, 28, 28], got {:?}",
                 images.dims
@@ -79,7 +78,10 @@ impl Dataset {
                 images.dims[0], labels.dims
             )));
         }
-        Ok(Self { images: images.data, labels: labels.data })
+        Ok(Self {
+            images: images.data,
+            labels: labels.data,
+        })
     }
 
     /// The number of images.
@@ -111,8 +113,16 @@ impl Dataset {
 
     /// The first `count` images whose index is not `skip` (e.g. test digits other than the
     /// training one).
-    pub fn images_except(&self, count: usize, skip: Option<usize>) -> Result<Vec<Image>, DataError> {
-        (0..self.len()).filter(|&i| Some(i) != skip).take(count).map(|i| self.image(i)).collect()
+    pub fn images_except(
+        &self,
+        count: usize,
+        skip: Option<usize>,
+    ) -> Result<Vec<Image>, DataError> {
+        (0..self.len())
+            .filter(|&i| Some(i) != skip)
+            .take(count)
+            .map(|i| self.image(i))
+            .collect()
     }
 }
 
@@ -130,9 +140,13 @@ const TRAINING_DIGIT_SEED: u64 = 2020;
 /// seed among the bundled training 7s.
 pub fn default_training_index() -> Result<usize, DataError> {
     let train = Subset::MnistTrain.load()?;
-    let sevens: Vec<usize> = (0..train.len()).filter(|&i| train.labels()[i] == 7).collect();
+    let sevens: Vec<usize> = (0..train.len())
+        .filter(|&i| train.labels()[i] == 7)
+        .collect();
     if sevens.is_empty() {
-        return Err(DataError::Index("the bundled training subset has no 7".into()));
+        return Err(DataError::Index(
+            "the bundled training subset has no 7".into(),
+        ));
     }
     let mut rng = StdRng::seed_from_u64(TRAINING_DIGIT_SEED);
     Ok(sevens[rng.random_range(0..sevens.len())])

@@ -22,7 +22,9 @@ const UBYTE: u8 = 0x08;
 /// the product of the dimensions.
 pub fn decode(bytes: &[u8]) -> Result<IdxArray, DataError> {
     if bytes.len() < 4 || bytes[0] != 0 || bytes[1] != 0 {
-        return Err(DataError::Idx("not an IDX file: the first two bytes must be zero".into()));
+        return Err(DataError::Idx(
+            "not an IDX file: the first two bytes must be zero".into(),
+        ));
     }
     if bytes[2] != UBYTE {
         return Err(DataError::Idx(format!(
@@ -32,7 +34,9 @@ pub fn decode(bytes: &[u8]) -> Result<IdxArray, DataError> {
     }
     let rank = bytes[3] as usize;
     if rank == 0 || rank > 4 {
-        return Err(DataError::Idx(format!("IDX rank must be in 1..=4, got {rank}")));
+        return Err(DataError::Idx(format!(
+            "IDX rank must be in 1..=4, got {rank}"
+        )));
     }
     let header = 4 + 4 * rank;
     if bytes.len() < header {
@@ -47,7 +51,10 @@ pub fn decode(bytes: &[u8]) -> Result<IdxArray, DataError> {
     let expected = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let payload = &bytes[header..];
     match expected {
-        Some(n) if n == payload.len() => Ok(IdxArray { dims, data: payload.to_vec() }),
+        Some(n) if n == payload.len() => Ok(IdxArray {
+            dims,
+            data: payload.to_vec(),
+        }),
         _ => Err(DataError::Idx(format!(
             "IDX payload has {} bytes but the header {:?} asks for {:?}",
             payload.len(),

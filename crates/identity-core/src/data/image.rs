@@ -75,7 +75,10 @@ impl Image {
 
     /// The pixels clamped to [0, 1] and rounded to bytes, for display and PNG files.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.pixels.iter().map(|p| (p.clamp(0.0, 1.0) * 255.0).round() as u8).collect()
+        self.pixels
+            .iter()
+            .map(|p| (p.clamp(0.0, 1.0) * 255.0).round() as u8)
+            .collect()
     }
 
     /// The linear combination `weight * self + (1 - weight) * other` (the paper's test row
@@ -87,8 +90,11 @@ impl Image {
                 self.side, other.side
             )));
         }
-        let pixels =
-            self.pixels.iter().zip(&other.pixels).map(|(a, b)| weight * a + (1.0 - weight) * b);
+        let pixels = self
+            .pixels
+            .iter()
+            .zip(&other.pixels)
+            .map(|(a, b)| weight * a + (1.0 - weight) * b);
         Image::new(self.side, pixels.collect())
     }
 
@@ -100,14 +106,20 @@ impl Image {
                 "image side must be in {MIN_SIDE}..={MAX_SIDE}, got {side}"
             )));
         }
-        let axis = if side >= self.side { bilinear_weights } else { area_weights };
+        let axis = if side >= self.side {
+            bilinear_weights
+        } else {
+            area_weights
+        };
         let weights = axis(self.side, side);
         // Separable: rows first, then columns, with the same 1-D weights.
         let mut rows = vec![0.0f32; side * self.side];
         for y in 0..self.side {
             for (x, taps) in weights.iter().enumerate() {
-                rows[y * side + x] =
-                    taps.iter().map(|&(i, w)| w * self.pixels[y * self.side + i]).sum();
+                rows[y * side + x] = taps
+                    .iter()
+                    .map(|&(i, w)| w * self.pixels[y * self.side + i])
+                    .sum();
             }
         }
         let mut out = vec![0.0f32; side * side];
@@ -204,7 +216,13 @@ mod tests {
     fn mixing_two_images() {
         let a = Image::new(7, vec![1.0; 49]).unwrap();
         let b = Image::new(7, vec![0.0; 49]).unwrap();
-        assert!(a.mix(&b, 0.25).unwrap().pixels().iter().all(|&p| (p - 0.25).abs() < 1e-6));
+        assert!(
+            a.mix(&b, 0.25)
+                .unwrap()
+                .pixels()
+                .iter()
+                .all(|&p| (p - 0.25).abs() < 1e-6)
+        );
         assert!(a.mix(&ramp(8), 0.5).is_err());
     }
 }

@@ -6,7 +6,7 @@ mod idx;
 mod image;
 mod patterns;
 
-pub use bundled::{Dataset, Subset, default_training_index, default_training_image};
+pub use bundled::{Dataset, Subset, default_training_image, default_training_index};
 pub use idx::{IdxArray, decode as decode_idx};
 pub use image::{Image, MAX_SIDE, MIN_SIDE, MNIST_SIDE};
 pub use patterns::Pattern;

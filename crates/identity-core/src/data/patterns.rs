@@ -81,11 +81,27 @@ mod tests {
             for side in [7, 28, 112] {
                 let image = pattern.render(side, 1).unwrap();
                 assert_eq!(image.side(), side);
-                assert!(image.pixels().iter().all(|p| (0.0..=1.0).contains(p)), "{pattern:?}");
+                assert!(
+                    image.pixels().iter().all(|p| (0.0..=1.0).contains(p)),
+                    "{pattern:?}"
+                );
             }
         }
-        assert!(Pattern::Blank.render(28, 0).unwrap().pixels().iter().all(|&p| p == 0.0));
-        assert_eq!(Pattern::Noise.render(28, 5).unwrap(), Pattern::Noise.render(28, 5).unwrap());
-        assert_ne!(Pattern::Noise.render(28, 5).unwrap(), Pattern::Noise.render(28, 6).unwrap());
+        assert!(
+            Pattern::Blank
+                .render(28, 0)
+                .unwrap()
+                .pixels()
+                .iter()
+                .all(|&p| p == 0.0)
+        );
+        assert_eq!(
+            Pattern::Noise.render(28, 5).unwrap(),
+            Pattern::Noise.render(28, 5).unwrap()
+        );
+        assert_ne!(
+            Pattern::Noise.render(28, 5).unwrap(),
+            Pattern::Noise.render(28, 6).unwrap()
+        );
     }
 }

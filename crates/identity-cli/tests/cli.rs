@@ -1,0 +1,88 @@
+//! The CLI's contract: exit statuses, one-line errors, the heatmap JSON of DESIGN section 6.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_identity-crisis"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn bad_arguments_exit_2_with_one_line() {
+    for (args, expected) in [
+        (
+            &["train", "--arch", "conv", "--depth", "0"][..],
+            "depth must be in 1..=32, got 0",
+        ),
+        (&["train", "--kernel", "4"][..], "kernel must be odd"),
+        (&["train", "--lr", "-1"][..], "learning rate must be in"),
+        (
+            &["heatmap", "--rhos", "0,abc"][..],
+            "'abc' is not a valid value",
+        ),
+        (
+            &["heatmap", "--rhos", "0,1.5"][..],
+            "every rho must be in [0, 1]",
+        ),
+        (&["train", "--backend", "cuda"][..], "invalid value 'cuda'"),
+        (&["train", "--no-such-flag"][..], "unexpected argument"),
+    ] {
+        let output = run(args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn heatmap_prints_the_contract_json() {
+    let output = run(&[
+        "heatmap",
+        "--arch",
+        "conv",
+        "--depths",
+        "1,2",
+        "--channels",
+        "4",
+        "--rhos",
+        "0,0.5,1",
+        "--probes",
+        "2",
+        "--steps",
+        "30",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(json["arch"], "conv");
+    assert_eq!(json["rhos"].as_array().unwrap().len(), 3);
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["depth"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [1, 2]
+    );
+    for row in rows {
+        for key in ["identity", "constant"] {
+            let values = row[key].as_array().unwrap();
+            assert_eq!(values.len(), 3);
+            assert!(
+                values
+                    .iter()
+                    .all(|v| (-1.0..=1.0).contains(&v.as_f64().unwrap())),
+                "{row}"
+            );
+        }
+        assert!(row["final_loss"].as_f64().unwrap().is_finite());
+        assert_eq!(row["steps"], 30);
+    }
+}
