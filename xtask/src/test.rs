@@ -1,9 +1,12 @@
 //! `cargo xtask test`: every check, cheapest first. What `.ci/run` runs.
 //!
-//! 1. `cargo fmt --check`; 2. clippy with warnings denied; 3. the native test suite on flex;
-//! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver (installed
-//! with apt-get when missing); 5. identity-core compiled for `wasm32-unknown-unknown` (the
-//! target is added with rustup when missing).
+//! 1. `cargo fmt --check`;
+//! 2. clippy with warnings denied;
+//! 3. the native test suite on flex;
+//! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
+//!    (installed with apt-get when missing);
+//! 5. identity-core compiled for `wasm32-unknown-unknown` (the target is added with rustup
+//!    when missing).
 
 use std::process::Command;
 

@@ -16,6 +16,8 @@
 //! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
+#![warn(missing_docs)]
+
 pub mod arch;
 pub mod closed_form;
 pub mod data;

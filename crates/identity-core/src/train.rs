@@ -113,10 +113,10 @@ impl TrainConfig {
                 self.learning_rate
             ));
         }
-        if let Optimizer::Sgd { momentum } = self.optimizer {
-            if !(0.0..1.0).contains(&momentum) {
-                return bad(format!("momentum must be in [0, 1), got {momentum}"));
-            }
+        if let Optimizer::Sgd { momentum } = self.optimizer
+            && !(0.0..1.0).contains(&momentum)
+        {
+            return bad(format!("momentum must be in [0, 1), got {momentum}"));
         }
         if !(1..=1_000_000).contains(&self.steps) {
             return bad(format!("steps must be in 1..=1000000, got {}", self.steps));
