@@ -14,21 +14,25 @@
 //! - [`arch`]: the architectures, validated; [`nets`]: the networks built from them;
 //! - [`train`]: single-image training, step at a time;
 //! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
+//! - [`layer_views`], [`weight_change`], [`collapse`]: the probes of the later figures;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
 #![warn(missing_docs)]
 
 pub mod arch;
 pub mod closed_form;
+pub mod collapse;
 pub mod data;
 mod error;
 pub mod gallery;
 pub mod heatmap;
+pub mod layer_views;
 pub mod layers;
 pub mod measure;
 pub mod nets;
 pub mod rho;
 pub mod train;
+pub mod weight_change;
 
 pub use arch::{ArchConfig, ConfigError};
 pub use error::{Error, read_floats};

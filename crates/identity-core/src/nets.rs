@@ -182,6 +182,36 @@ impl Network {
         outputs
     }
 
+    /// The upper sub-network from layer `first` (0-based) on, fed `x` directly, repeated
+    /// across that layer's input channels (Fig. 12, 23, 24). ConvNets only.
+    ///
+    /// # Shapes
+    /// - input: `[batch, 1, side, side]`
+    /// - output: `[batch, 1, side, side]`
+    pub fn forward_upper(&self, first: usize, x: Tensor<4>) -> Result<Tensor<4>, crate::Error> {
+        let Network::Conv(conv) = self else {
+            return Err(crate::Error::Input(
+                "upper sub-networks are defined for ConvNets only".into(),
+            ));
+        };
+        if first >= conv.layers.len() {
+            return Err(crate::Error::Input(format!(
+                "the first layer of the sub-network must be in 0..{}, got {first}",
+                conv.layers.len()
+            )));
+        }
+        let channels = conv.layers[first].weight.dims()[1];
+        let last = conv.layers.len() - 1;
+        let mut a = x.repeat_dim(1, channels);
+        for (i, layer) in conv.layers.iter().enumerate().skip(first) {
+            a = layer.forward(a);
+            if i < last {
+                a = relu(a);
+            }
+        }
+        Ok(a)
+    }
+
     /// The number of weight layers.
     pub fn layers(&self) -> usize {
         match self {
@@ -287,6 +317,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(conv.forward_layers(x)[0].dims(), [2, 4, 28, 28]);
+    }
+
+    #[test]
+    fn the_whole_network_is_its_own_upper_subnetwork() {
+        let device = device();
+        let arch = ArchConfig::Conv {
+            depth: 3,
+            channels: 4,
+            kernel: 3,
+        };
+        let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
+        let x = Tensor::<4>::random([1, 1, 28, 28], burn::tensor::Distribution::Default, &device);
+        let read = |t: Tensor<4>| pollster::block_on(crate::read_floats(t)).unwrap();
+        assert_eq!(
+            read(net.forward_upper(0, x.clone()).unwrap()),
+            read(net.forward(x.clone()))
+        );
+        assert_eq!(
+            net.forward_upper(2, x.clone()).unwrap().dims(),
+            [1, 1, 28, 28]
+        );
+        assert!(net.forward_upper(3, x.clone()).is_err());
+        let fcn = Network::init(
+            &ArchConfig::Linear { hidden: vec![] },
+            28,
+            Init::Default,
+            &device,
+        )
+        .unwrap();
+        assert!(fcn.forward_upper(0, x).is_err());
     }
 
     #[test]
