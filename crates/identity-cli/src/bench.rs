@@ -17,10 +17,13 @@ use crate::common::{Backend, CliError, CliResult, open_device, print_json};
 /// Options of `bench`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Backends to measure, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "flex")]
+    /// Backends to measure, comma-separated (e.g. `flex,wgpu`).
+    #[arg(long = "backend", value_delimiter = ',', default_value = "flex")]
     backends: Vec<Backend>,
-    /// Timed steps per configuration (after 3 warm-up steps).
+    /// Random seed of the weights.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Timed steps per configuration (after 5 warm-up steps; the loss is read every 5 steps).
     #[arg(long, default_value_t = 20)]
     steps: usize,
     /// Print machine-readable JSON on stdout.
@@ -71,8 +74,8 @@ pub fn run(args: Args) -> CliResult {
         let backend = *args
             .backends
             .first()
-            .ok_or_else(|| CliError::Usage("--backends is empty".into()))?;
-        println!("{}", measure(&arch, backend, args.steps)?);
+            .ok_or_else(|| CliError::Usage("--backend is empty".into()))?;
+        println!("{}", measure(&arch, backend, args.steps, args.seed)?);
         return Ok(());
     }
     let exe = std::env::current_exe()
@@ -86,10 +89,12 @@ pub fn run(args: Args) -> CliResult {
                     "bench",
                     "--only",
                     &arch.name(),
-                    "--backends",
+                    "--backend",
                     &backend_name,
                     "--steps",
                     &args.steps.to_string(),
+                    "--seed",
+                    &args.seed.to_string(),
                 ])
                 .output()
                 .map_err(|e| CliError::Run(format!("cannot run the benchmark child: {e}")))?;
@@ -120,15 +125,21 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
-/// Times `steps` training steps of `arch` on `backend` after 3 warm-up steps.
-fn measure(arch: &ArchConfig, backend: Backend, steps: usize) -> Result<Value, CliError> {
+/// Times `steps` training steps of `arch` on `backend` after 5 warm-up steps.
+fn measure(
+    arch: &ArchConfig,
+    backend: Backend,
+    steps: usize,
+    seed: u64,
+) -> Result<Value, CliError> {
     let device = open_device(backend)?;
     let image = default_training_image()?;
-    let warmup = 3;
+    let warmup = 5;
     let config = TrainConfig {
         steps: warmup + steps,
         loss_every: warmup,
         tolerance: 0.0,
+        seed,
         ..TrainConfig::for_arch(arch)
     };
     let mut trainer = Trainer::new(arch, &image, config, &device)?;

@@ -86,3 +86,17 @@ fn heatmap_prints_the_contract_json() {
         assert_eq!(row["steps"], 30);
     }
 }
+
+#[test]
+fn bench_measures_every_configuration_in_a_child() {
+    let output = run(&["bench", "--steps", "1", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    for r in results {
+        assert!(r["ms_per_step"].as_f64().unwrap() > 0.0, "{r}");
+        assert!(r["peak_rss_mib"].as_f64().unwrap() > 0.0, "{r}");
+        assert_eq!(r["backend"], "flex");
+    }
+}
