@@ -43,6 +43,12 @@ impl From<identity_core::Error> for CliError {
     }
 }
 
+impl From<identity_core::ConfigError> for CliError {
+    fn from(err: identity_core::ConfigError) -> Self {
+        CliError::Usage(err.to_string())
+    }
+}
+
 impl From<identity_core::data::DataError> for CliError {
     fn from(err: identity_core::data::DataError) -> Self {
         CliError::Run(err.to_string())

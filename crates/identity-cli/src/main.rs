@@ -5,6 +5,7 @@
 
 mod bench;
 mod common;
+mod figure;
 mod heatmap;
 mod predict;
 mod progress;
@@ -31,6 +32,8 @@ enum Command {
     Heatmap(heatmap::Args),
     /// Milliseconds per training step and peak memory for the benchmark networks.
     Bench(bench::Args),
+    /// A figure of the paper as numbers (JSON, CSV) and a PNG; `figure all` makes every one.
+    Figure(figure::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -54,6 +57,7 @@ fn main() -> std::process::ExitCode {
         Command::Predict(args) => predict::run(args),
         Command::Heatmap(args) => heatmap::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Figure(args) => figure::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

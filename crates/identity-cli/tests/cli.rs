@@ -100,3 +100,35 @@ fn bench_measures_every_configuration_in_a_child() {
         assert_eq!(r["backend"], "flex");
     }
 }
+
+#[test]
+fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
+    let out = std::env::temp_dir().join(format!("identity-crisis-fig-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let out_arg = out.to_str().unwrap();
+    let output = run(&["figure", "7", "--scale", "test", "--out", out_arg]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("fig7.json")).unwrap()).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 2);
+    let csv = std::fs::read_to_string(out.join("fig7.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
+    let decoder = png::Decoder::new(std::fs::File::open(out.join("fig7.png")).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert!(
+        info.width > 200 && info.height > 100,
+        "{}x{}",
+        info.width,
+        info.height
+    );
+    assert!(pixels.iter().any(|&p| p != 255), "the PNG is blank");
+
+    let again = run(&["figure", "7", "--scale", "test", "--out", out_arg]);
+    assert!(again.status.success());
+    assert!(stderr(&again).contains("skipped"), "{}", stderr(&again));
+    let bad = run(&["figure", "99", "--out", out_arg]);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -1,0 +1,523 @@
+//! The figures made so far, each a function of the shared [`Context`]. Sizes follow the scale:
+//! `test` is tiny, `quick` uses 32 channels and FCN widths of 784, `paper` the paper's
+//! 128 channels and widths of 2,048.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use burn::module::Module;
+use burn::prelude::Device;
+use identity_core::closed_form::eq1_prediction;
+use identity_core::collapse::collapse_curve;
+use identity_core::data::Subset;
+use identity_core::gallery::{TestInput, test_row};
+use identity_core::heatmap::heatmap;
+use identity_core::measure::{answers, pearson, predict};
+use identity_core::weight_change::weight_change;
+use identity_core::{ArchConfig, Init, Network};
+use serde_json::{Value, json};
+
+use super::plot::{GridRow, HeatmapPanel, Series, heatmaps, image_grid, line_chart};
+use super::{Context, Figure, Output, Scale};
+use crate::common::CliError;
+
+/// Every figure, in the paper's order.
+pub fn all() -> Vec<Figure> {
+    vec![
+        Figure {
+            number: 1,
+            about: "the 1-layer linear net beside the closed form of eq. (1)",
+            make: fig1,
+        },
+        Figure {
+            number: 4,
+            about: "ReLU FCN predictions on the test row, by depth",
+            make: fig4,
+        },
+        Figure {
+            number: 5,
+            about: "FCN heatmaps: correlation to identity and constant vs rho",
+            make: fig5,
+        },
+        Figure {
+            number: 6,
+            about: "ConvNet predictions on the test row, by depth",
+            make: fig6,
+        },
+        Figure {
+            number: 7,
+            about: "ConvNet heatmaps: correlation to identity and constant vs rho",
+            make: fig7,
+        },
+        Figure {
+            number: 9,
+            about: "representation collapse: layerwise error of the averaging classifier",
+            make: fig9,
+        },
+        Figure {
+            number: 16,
+            about: "relative l2 change of each layer's weights",
+            make: fig16,
+        },
+        Figure {
+            number: 31,
+            about: "FCN heatmaps in MSE instead of correlation (App. I)",
+            make: fig31,
+        },
+        Figure {
+            number: 32,
+            about: "ConvNet heatmaps in MSE instead of correlation (App. I)",
+            make: fig32,
+        },
+    ]
+}
+
+fn conv_depths(scale: Scale) -> Vec<usize> {
+    match scale {
+        Scale::Test => vec![1, 2],
+        Scale::Quick | Scale::Paper => vec![1, 2, 3, 5, 7, 10, 14, 20],
+    }
+}
+
+fn conv(scale: Scale, depth: usize) -> ArchConfig {
+    let channels = match scale {
+        Scale::Test => 4,
+        Scale::Quick => 32,
+        Scale::Paper => 128,
+    };
+    ArchConfig::Conv {
+        depth,
+        channels,
+        kernel: 5,
+    }
+}
+
+fn fcn_depths(scale: Scale) -> Vec<usize> {
+    match scale {
+        Scale::Test => vec![1, 2],
+        Scale::Quick | Scale::Paper => vec![1, 3, 5, 7, 9, 11],
+    }
+}
+
+fn fcn_width(scale: Scale) -> usize {
+    match scale {
+        Scale::Test => 64,
+        Scale::Quick => 784,
+        Scale::Paper => 2048,
+    }
+}
+
+fn relu(scale: Scale, depth: usize) -> ArchConfig {
+    ArchConfig::Relu {
+        hidden: vec![fcn_width(scale); depth],
+        train_bottom_only: false,
+    }
+}
+
+fn linear(scale: Scale, depth: usize) -> ArchConfig {
+    ArchConfig::Linear {
+        hidden: vec![fcn_width(scale); depth],
+    }
+}
+
+fn rhos(scale: Scale) -> Vec<f32> {
+    match scale {
+        Scale::Test => vec![0.0, 0.5, 1.0],
+        Scale::Quick | Scale::Paper => (0..=8).map(|i| i as f32 / 8.0).collect(),
+    }
+}
+
+fn probes_per_rho(scale: Scale) -> usize {
+    match scale {
+        Scale::Test => 2,
+        Scale::Quick => 10,
+        Scale::Paper => 20,
+    }
+}
+
+fn gallery(ctx: &Context) -> Result<Vec<TestInput>, CliError> {
+    let (digits, fashion) = if ctx.scale == Scale::Test {
+        (2, 1)
+    } else {
+        (4, 3)
+    };
+    Ok(test_row(&ctx.training, digits, fashion, ctx.seed)?)
+}
+
+fn column_names(row: &[TestInput]) -> Vec<String> {
+    row.iter().map(|t| t.name.clone()).collect()
+}
+
+fn fig1(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let row = gallery(ctx)?;
+    let inputs: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
+    let trained = ctx.trained(&ArchConfig::Linear { hidden: vec![] })?.clone();
+    let w0 = trained
+        .initial
+        .bottom_weight()
+        .expect("the linear net is an FCN");
+    let net = pollster::block_on(predict(&trained.network, &inputs, &ctx.device))?;
+    let formula = pollster::block_on(eq1_prediction(w0, &ctx.training, &inputs, &ctx.device))?;
+    let measured = pollster::block_on(answers(
+        &trained.network,
+        &inputs,
+        &ctx.training,
+        &ctx.device,
+    ))?;
+    let mut csv = String::from("input,identity,constant,corr_to_eq1\n");
+    let mut rows = Vec::new();
+    for ((input, answer), (a, b)) in row.iter().zip(&measured).zip(net.iter().zip(&formula)) {
+        let agreement = pearson(a.pixels(), b.pixels());
+        writeln!(
+            csv,
+            "{},{},{},{}",
+            input.name, answer.identity, answer.constant, agreement
+        )
+        .ok();
+        rows.push(json!({ "input": input.name, "identity": answer.identity, "constant": answer.constant, "corr_to_eq1": agreement }));
+    }
+    image_grid(
+        png,
+        "Fig. 1: f(x) = Wx trained on one digit, and eq. (1) from its own W0",
+        &[
+            GridRow {
+                label: "input".into(),
+                images: inputs,
+            },
+            GridRow {
+                label: "trained net".into(),
+                images: net,
+            },
+            GridRow {
+                label: "eq. (1)".into(),
+                images: formula,
+            },
+        ],
+        &column_names(&row),
+    )?;
+    Ok(Output {
+        json: json!({ "figure": 1, "final_loss": trained.progress.loss, "rows": rows }),
+        csv,
+    })
+}
+
+/// A grid of predictions on the test row, one row per architecture.
+fn prediction_grid(
+    ctx: &mut Context,
+    png: &Path,
+    number: u32,
+    title: &str,
+    archs: Vec<(String, ArchConfig)>,
+) -> Result<Output, CliError> {
+    let row = gallery(ctx)?;
+    let inputs: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
+    let mut grid = vec![GridRow {
+        label: "input".into(),
+        images: inputs.clone(),
+    }];
+    let mut csv = String::from("network,input,identity,constant\n");
+    let mut rows = Vec::new();
+    for (label, arch) in archs {
+        let trained = ctx.trained(&arch)?.clone();
+        let measured = pollster::block_on(answers(
+            &trained.network,
+            &inputs,
+            &ctx.training,
+            &ctx.device,
+        ))?;
+        for (input, a) in row.iter().zip(&measured) {
+            writeln!(csv, "{label},{},{},{}", input.name, a.identity, a.constant).ok();
+        }
+        rows.push(json!({
+            "network": label, "arch": arch, "final_loss": trained.progress.loss,
+            "identity": measured.iter().map(|a| a.identity).collect::<Vec<_>>(),
+            "constant": measured.iter().map(|a| a.constant).collect::<Vec<_>>(),
+        }));
+        grid.push(GridRow {
+            label,
+            images: measured.into_iter().filter_map(|a| a.output).collect(),
+        });
+    }
+    image_grid(png, title, &grid, &column_names(&row))?;
+    Ok(Output {
+        json: json!({ "figure": number, "inputs": column_names(&row), "rows": rows }),
+        csv,
+    })
+}
+
+fn fig4(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let archs = fcn_depths(ctx.scale)
+        .into_iter()
+        .map(|d| (format!("ReLU, {d} hidden"), relu(ctx.scale, d)))
+        .collect();
+    prediction_grid(ctx, png, 4, "Fig. 4: ReLU FCNs trained on one digit", archs)
+}
+
+fn fig6(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let archs = conv_depths(ctx.scale)
+        .into_iter()
+        .map(|d| (format!("ConvNet, {d} layers"), conv(ctx.scale, d)))
+        .collect();
+    prediction_grid(ctx, png, 6, "Fig. 6: ConvNets trained on one digit", archs)
+}
+
+/// Which numbers a heatmap figure shows.
+#[derive(Clone, Copy)]
+enum Measure {
+    Correlation,
+    Mse,
+}
+
+/// Heatmaps of `archs` against rho: identity and constant panels.
+fn heatmap_figure(
+    ctx: &mut Context,
+    png: &Path,
+    number: u32,
+    title: &str,
+    archs: Vec<(String, ArchConfig)>,
+    measure: Measure,
+) -> Result<Output, CliError> {
+    let rhos = rhos(ctx.scale);
+    let (mut identity, mut constant, mut labels, mut rows) = (vec![], vec![], vec![], vec![]);
+    let mut csv = String::from("network,rho,identity,constant\n");
+    for (label, arch) in archs {
+        let trained = ctx.trained(&arch)?.clone();
+        let row = pollster::block_on(heatmap(
+            &trained.network,
+            &ctx.training,
+            &rhos,
+            probes_per_rho(ctx.scale),
+            ctx.seed,
+            &ctx.device,
+        ))?;
+        let (id, co) = match measure {
+            Measure::Correlation => (row.identity, row.constant),
+            Measure::Mse => (row.mse_identity, row.mse_constant),
+        };
+        for (i, rho) in rhos.iter().enumerate() {
+            writeln!(csv, "{label},{rho},{},{}", id[i], co[i]).ok();
+        }
+        rows.push(json!({ "network": label, "arch": arch, "final_loss": trained.progress.loss, "steps": trained.progress.step, "identity": id, "constant": co }));
+        identity.push(id);
+        constant.push(co);
+        labels.push(label);
+    }
+    let (what, colour_scale) = match measure {
+        Measure::Correlation => ("correlation", 1.0),
+        Measure::Mse => (
+            "MSE",
+            identity
+                .iter()
+                .chain(&constant)
+                .flatten()
+                .fold(1e-6f32, |m, &v| m.max(v)),
+        ),
+    };
+    let panels = [
+        HeatmapPanel {
+            title: format!("{what} to the identity"),
+            values: identity,
+            colour_scale,
+        },
+        HeatmapPanel {
+            title: format!("{what} to the constant"),
+            values: constant,
+            colour_scale,
+        },
+    ];
+    let columns: Vec<String> = rhos.iter().map(|r| format!("{r:.2}")).collect();
+    heatmaps(
+        png,
+        title,
+        &panels,
+        &labels,
+        &columns,
+        (
+            "rho (correlation of the test input to the training digit)",
+            "network",
+        ),
+    )?;
+    Ok(Output {
+        json: json!({ "figure": number, "measure": what, "rhos": rhos, "rows": rows }),
+        csv,
+    })
+}
+
+fn fcn_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let depths = fcn_depths(scale);
+    let linear = depths
+        .iter()
+        .map(|&d| (format!("linear {d}"), linear(scale, d)));
+    linear
+        .chain(
+            depths
+                .iter()
+                .map(|&d| (format!("ReLU {d}"), relu(scale, d))),
+        )
+        .collect()
+}
+
+fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    conv_depths(scale)
+        .into_iter()
+        .map(|d| (format!("{d} layers"), conv(scale, d)))
+        .collect()
+}
+
+fn fig5(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let rows = fcn_rows(ctx.scale);
+    heatmap_figure(
+        ctx,
+        png,
+        5,
+        "Fig. 5: FCNs (rows: hidden layers)",
+        rows,
+        Measure::Correlation,
+    )
+}
+
+fn fig7(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let rows = conv_rows(ctx.scale);
+    heatmap_figure(
+        ctx,
+        png,
+        7,
+        "Fig. 7: ConvNets, 5x5 kernels (rows: depth)",
+        rows,
+        Measure::Correlation,
+    )
+}
+
+fn fig31(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let rows = fcn_rows(ctx.scale);
+    heatmap_figure(
+        ctx,
+        png,
+        31,
+        "Fig. 31: FCNs, MSE (rows: hidden layers)",
+        rows,
+        Measure::Mse,
+    )
+}
+
+fn fig32(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let rows = conv_rows(ctx.scale);
+    heatmap_figure(
+        ctx,
+        png,
+        32,
+        "Fig. 32: ConvNets, MSE (rows: depth)",
+        rows,
+        Measure::Mse,
+    )
+}
+
+fn fig9(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let count = match ctx.scale {
+        Scale::Test => 40,
+        Scale::Quick => 200,
+        Scale::Paper => 500,
+    };
+    let mnist = Subset::MnistTest.load()?;
+    let images = mnist.images_except(count, None)?;
+    let labels = &mnist.labels()[..count];
+    let depths: Vec<usize> = conv_depths(ctx.scale)
+        .into_iter()
+        .filter(|&d| d >= 2)
+        .collect();
+    let deepest = *depths.last().expect("at least one depth");
+    // The untrained reference, drawn on the CPU from the seed like every trained net.
+    let cpu = Device::flex();
+    cpu.seed(ctx.seed);
+    let random =
+        Network::init(&conv(ctx.scale, deepest), 28, Init::Default, &cpu)?.to_device(&ctx.device);
+    let mut curves = vec![(
+        format!("random {deepest} layers"),
+        pollster::block_on(collapse_curve(&random, &images, labels, &ctx.device))?,
+    )];
+    for d in depths {
+        let trained = ctx.trained(&conv(ctx.scale, d))?.clone();
+        curves.push((
+            format!("{d} layers"),
+            pollster::block_on(collapse_curve(
+                &trained.network,
+                &images,
+                labels,
+                &ctx.device,
+            ))?,
+        ));
+    }
+    let mut csv = String::from("network,layer,error_rate\n");
+    for (label, errors) in &curves {
+        for (layer, e) in errors.iter().enumerate() {
+            writeln!(csv, "{label},{layer},{e}").ok();
+        }
+    }
+    let series: Vec<Series> = curves
+        .iter()
+        .map(|(label, errors)| Series {
+            label: label.clone(),
+            points: errors
+                .iter()
+                .enumerate()
+                .map(|(i, &e)| (i as f32, e))
+                .collect(),
+        })
+        .collect();
+    line_chart(
+        png,
+        "Fig. 9: error of the correlation-weighted averaging classifier",
+        &series,
+        ("layer (0 = raw pixels)", "error rate"),
+    )?;
+    let json_curves: Vec<Value> = curves
+        .iter()
+        .map(|(label, errors)| json!({ "network": label, "error_rate": errors }))
+        .collect();
+    Ok(Output {
+        json: json!({ "figure": 9, "images": count, "curves": json_curves }),
+        csv,
+    })
+}
+
+fn fig16(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
+    let depths = match ctx.scale {
+        Scale::Test => vec![2],
+        Scale::Quick | Scale::Paper => vec![5, 10, 20],
+    };
+    let mut csv = String::from("network,layer,weight_change,bias_change\n");
+    let (mut series, mut rows) = (vec![], vec![]);
+    for d in depths {
+        let trained = ctx.trained(&conv(ctx.scale, d))?.clone();
+        let changes = pollster::block_on(weight_change(&trained.initial, &trained.network))?;
+        for (i, c) in changes.iter().enumerate() {
+            writeln!(
+                csv,
+                "{d} layers,{},{},{}",
+                i + 1,
+                c.weight,
+                c.bias.map_or(String::new(), |b| b.to_string())
+            )
+            .ok();
+        }
+        series.push(Series {
+            label: format!("{d} layers"),
+            points: changes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ((i + 1) as f32, c.weight))
+                .collect(),
+        });
+        rows.push(json!({ "network": format!("{d} layers"), "changes": changes }));
+    }
+    line_chart(
+        png,
+        "Fig. 16: relative l2 change of each layer's weights",
+        &series,
+        ("layer", "||W0 - W*|| / ||W0||"),
+    )?;
+    Ok(Output {
+        json: json!({ "figure": 16, "rows": rows }),
+        csv,
+    })
+}
