@@ -12,7 +12,7 @@ use identity_core::collapse::collapse_curve;
 use identity_core::data::Subset;
 use identity_core::gallery::{TestInput, test_row};
 use identity_core::heatmap::heatmap;
-use identity_core::measure::{answers, pearson, predict};
+use identity_core::measure::{answers, pearson};
 use identity_core::weight_change::weight_change;
 use identity_core::{ArchConfig, Init, Network};
 use serde_json::{Value, json};
@@ -24,52 +24,103 @@ use crate::common::CliError;
 /// Every figure, in the paper's order.
 pub fn all() -> Vec<Figure> {
     vec![
-        Figure {
-            number: 1,
-            about: "the 1-layer linear net beside the closed form of eq. (1)",
-            make: fig1,
-        },
-        Figure {
-            number: 4,
-            about: "ReLU FCN predictions on the test row, by depth",
-            make: fig4,
-        },
-        Figure {
-            number: 5,
-            about: "FCN heatmaps: correlation to identity and constant vs rho",
-            make: fig5,
-        },
-        Figure {
-            number: 6,
-            about: "ConvNet predictions on the test row, by depth",
-            make: fig6,
-        },
-        Figure {
-            number: 7,
-            about: "ConvNet heatmaps: correlation to identity and constant vs rho",
-            make: fig7,
-        },
-        Figure {
-            number: 9,
-            about: "representation collapse: layerwise error of the averaging classifier",
-            make: fig9,
-        },
-        Figure {
-            number: 16,
-            about: "relative l2 change of each layer's weights",
-            make: fig16,
-        },
-        Figure {
-            number: 31,
-            about: "FCN heatmaps in MSE instead of correlation (App. I)",
-            make: fig31,
-        },
-        Figure {
-            number: 32,
-            about: "ConvNet heatmaps in MSE instead of correlation (App. I)",
-            make: fig32,
-        },
+        figure(
+            1,
+            "the 1-layer linear net beside the closed form of eq. (1)",
+            fig1,
+        ),
+        grid(
+            4,
+            "ReLU FCN predictions on the test row, by depth",
+            "Fig. 4: ReLU FCNs trained on one digit",
+            relu_rows,
+        ),
+        heat(
+            5,
+            "FCN heatmaps: correlation to identity and constant vs rho",
+            "Fig. 5: FCNs (rows: hidden layers)",
+            fcn_rows,
+            Measure::Correlation,
+        ),
+        grid(
+            6,
+            "ConvNet predictions on the test row, by depth",
+            "Fig. 6: ConvNets trained on one digit",
+            conv_rows,
+        ),
+        heat(
+            7,
+            "ConvNet heatmaps: correlation to identity and constant vs rho",
+            "Fig. 7: ConvNets, 5x5 kernels (rows: depth)",
+            conv_rows,
+            Measure::Correlation,
+        ),
+        figure(
+            9,
+            "representation collapse: layerwise error of the averaging classifier",
+            fig9,
+        ),
+        figure(16, "relative l2 change of each layer's weights", fig16),
+        heat(
+            31,
+            "FCN heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 31: FCNs, MSE (rows: hidden layers)",
+            fcn_rows,
+            Measure::Mse,
+        ),
+        heat(
+            32,
+            "ConvNet heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 32: ConvNets, MSE (rows: depth)",
+            conv_rows,
+            Measure::Mse,
+        ),
     ]
+}
+
+/// The networks of a figure's rows at a scale, with their labels.
+type Rows = fn(Scale) -> Vec<(String, ArchConfig)>;
+
+fn figure(
+    number: u32,
+    about: &'static str,
+    make: fn(&mut Context, &Path) -> Result<Output, CliError>,
+) -> Figure {
+    Figure {
+        number,
+        about,
+        make: Box::new(make),
+    }
+}
+
+fn grid(number: u32, about: &'static str, title: &'static str, rows: Rows) -> Figure {
+    let make = move |ctx: &mut Context, png: &Path| {
+        let archs = rows(ctx.scale);
+        prediction_grid(ctx, png, number, title, archs)
+    };
+    Figure {
+        number,
+        about,
+        make: Box::new(make),
+    }
+}
+
+fn heat(
+    number: u32,
+    about: &'static str,
+    title: &'static str,
+    rows: Rows,
+    measure: Measure,
+) -> Figure {
+    let make = move |ctx: &mut Context, png: &Path| {
+        let archs = rows(ctx.scale);
+        heatmap_figure(ctx, png, number, title, archs, measure)
+    };
+    Figure {
+        number,
+        about,
+        make: Box::new(make),
+    }
 }
 
 fn conv_depths(scale: Scale) -> Vec<usize> {
@@ -156,7 +207,6 @@ fn fig1(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
         .initial
         .bottom_weight()
         .expect("the linear net is an FCN");
-    let net = pollster::block_on(predict(&trained.network, &inputs, &ctx.device))?;
     let formula = pollster::block_on(eq1_prediction(w0, &ctx.training, &inputs, &ctx.device))?;
     let measured = pollster::block_on(answers(
         &trained.network,
@@ -164,6 +214,7 @@ fn fig1(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
         &ctx.training,
         &ctx.device,
     ))?;
+    let net: Vec<_> = measured.iter().filter_map(|a| a.output.clone()).collect();
     let mut csv = String::from("input,identity,constant,corr_to_eq1\n");
     let mut rows = Vec::new();
     for ((input, answer), (a, b)) in row.iter().zip(&measured).zip(net.iter().zip(&formula)) {
@@ -243,22 +294,6 @@ fn prediction_grid(
         json: json!({ "figure": number, "inputs": column_names(&row), "rows": rows }),
         csv,
     })
-}
-
-fn fig4(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let archs = fcn_depths(ctx.scale)
-        .into_iter()
-        .map(|d| (format!("ReLU, {d} hidden"), relu(ctx.scale, d)))
-        .collect();
-    prediction_grid(ctx, png, 4, "Fig. 4: ReLU FCNs trained on one digit", archs)
-}
-
-fn fig6(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let archs = conv_depths(ctx.scale)
-        .into_iter()
-        .map(|d| (format!("ConvNet, {d} layers"), conv(ctx.scale, d)))
-        .collect();
-    prediction_grid(ctx, png, 6, "Fig. 6: ConvNets trained on one digit", archs)
 }
 
 /// Which numbers a heatmap figure shows.
@@ -357,59 +392,18 @@ fn fcn_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
         .collect()
 }
 
+fn relu_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    fcn_depths(scale)
+        .into_iter()
+        .map(|d| (format!("ReLU, {d} hidden"), relu(scale, d)))
+        .collect()
+}
+
 fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
     conv_depths(scale)
         .into_iter()
         .map(|d| (format!("{d} layers"), conv(scale, d)))
         .collect()
-}
-
-fn fig5(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let rows = fcn_rows(ctx.scale);
-    heatmap_figure(
-        ctx,
-        png,
-        5,
-        "Fig. 5: FCNs (rows: hidden layers)",
-        rows,
-        Measure::Correlation,
-    )
-}
-
-fn fig7(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let rows = conv_rows(ctx.scale);
-    heatmap_figure(
-        ctx,
-        png,
-        7,
-        "Fig. 7: ConvNets, 5x5 kernels (rows: depth)",
-        rows,
-        Measure::Correlation,
-    )
-}
-
-fn fig31(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let rows = fcn_rows(ctx.scale);
-    heatmap_figure(
-        ctx,
-        png,
-        31,
-        "Fig. 31: FCNs, MSE (rows: hidden layers)",
-        rows,
-        Measure::Mse,
-    )
-}
-
-fn fig32(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let rows = conv_rows(ctx.scale);
-    heatmap_figure(
-        ctx,
-        png,
-        32,
-        "Fig. 32: ConvNets, MSE (rows: depth)",
-        rows,
-        Measure::Mse,
-    )
 }
 
 fn fig9(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {

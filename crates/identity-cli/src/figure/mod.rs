@@ -90,6 +90,9 @@ impl Context {
     }
 }
 
+/// Computes a figure's numbers and draws its PNG at the given path.
+pub type Make = Box<dyn Fn(&mut Context, &Path) -> Result<Output, CliError>>;
+
 /// A figure: its number, a one-line description, and the function that makes it.
 pub struct Figure {
     /// The paper's figure number.
@@ -97,7 +100,7 @@ pub struct Figure {
     /// What it shows.
     pub about: &'static str,
     /// Computes the numbers and draws the PNG at the given path.
-    pub make: fn(&mut Context, &Path) -> Result<Output, CliError>,
+    pub make: Make,
 }
 
 pub fn run(args: Args) -> CliResult {
