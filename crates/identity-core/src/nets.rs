@@ -56,7 +56,7 @@ pub enum Network {
 }
 
 /// Zeroes the bias when `init` asks for zero biases.
-fn zero_bias<const D: usize>(
+fn zero_bias(
     bias: Option<Param<Tensor<1>>>,
     init: Init,
     device: &Device,
@@ -93,7 +93,7 @@ impl Network {
                             .with_bias(bias)
                             .with_initializer(init.initializer())
                             .init(device);
-                        layer.bias = zero_bias::<1>(layer.bias, init, device);
+                        layer.bias = zero_bias(layer.bias, init, device);
                         layer
                     })
                     .collect();
@@ -118,7 +118,7 @@ impl Network {
                             .with_padding(PaddingConfig2d::Same)
                             .with_initializer(init.initializer())
                             .init(device);
-                        layer.bias = zero_bias::<1>(layer.bias, init, device);
+                        layer.bias = zero_bias(layer.bias, init, device);
                         layer
                     })
                     .collect(),

@@ -225,6 +225,7 @@ impl Trainer {
         let output = self.network.forward(self.input.clone());
         let loss = (output - self.input.clone()).square().mean();
         let grads = GradientsParams::from_grads(loss.backward(), &self.network);
+        // `step` consumes the network; the (cheap, shared) initial copy holds its place.
         let network = std::mem::replace(&mut self.network, self.initial.clone());
         self.network = self
             .optimizer
