@@ -44,17 +44,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "warnings",
         ]),
     )?;
-    sh::run("native tests (flex)", cargo().args(["test", "--workspace"]))?;
+    let (mut passed, mut failed) =
+        sh::run_tests("native tests (flex)", cargo().args(["test", "--workspace"]))?;
     if !args.no_wgpu {
         if !std::path::Path::new(LAVAPIPE_ICD).exists() {
             sh::apt_install(&["mesa-vulkan-drivers"])?;
         }
-        sh::run(
+        let (p, f) = sh::run_tests(
             "wgpu tests on lavapipe (software Vulkan)",
             cargo()
                 .args(["test", "--workspace", "--", "--ignored"])
                 .env("VK_ICD_FILENAMES", LAVAPIPE_ICD),
         )?;
+        passed += p;
+        failed += f;
     }
     if !args.no_wasm {
         let installed = Command::new("rustup")
@@ -77,6 +80,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ]),
         )?;
     }
+    // One closing line for whoever reads the log: every test of both runs.
+    println!("xtask: {passed} passed, {failed} failed");
     eprintln!("xtask: all checks passed");
     Ok(())
 }
