@@ -1,6 +1,8 @@
 //! `cargo xtask`: the project's tasks. One file a subcommand; `main` only dispatches.
 
+mod build;
 mod data;
+mod serve;
 mod sh;
 mod test;
 
@@ -16,14 +18,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
+    /// Build the deployable site into `www/` (the wasm bindings and their JavaScript glue).
+    Build(build::Args),
+    /// Build the site, then serve `www/` on 127.0.0.1 (default port 8000).
+    Serve(serve::Args),
     /// Regenerate the bundled MNIST / Fashion-MNIST subsets and check the sources' checksums.
     Data,
-    /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build.
+    /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build,
+    /// the browser tests.
     Test(test::Args),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
+        Task::Build(args) => build::run(args).map(|_| ()),
+        Task::Serve(args) => serve::run(args),
         Task::Data => data::run(),
         Task::Test(args) => test::run(args),
     }

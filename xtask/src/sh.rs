@@ -27,9 +27,13 @@ pub fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs a `cargo test` command like [`run`], passing its output through, and returns the
-/// passed and failed counts summed over its "test result:" lines.
-pub fn run_tests(what: &str, cmd: &mut Command) -> anyhow::Result<(usize, usize)> {
+/// Runs a test command like [`run`], passing its output through, and returns the passed and
+/// failed counts that `tally` finds in its lines (summed).
+pub fn run_tests(
+    what: &str,
+    cmd: &mut Command,
+    tally: fn(&str) -> Option<(usize, usize)>,
+) -> anyhow::Result<(usize, usize)> {
     eprintln!("xtask: {what}");
     cmd.current_dir(root()).stdout(Stdio::piped());
     let mut child = cmd
@@ -40,9 +44,9 @@ pub fn run_tests(what: &str, cmd: &mut Command) -> anyhow::Result<(usize, usize)
     for line in BufReader::new(stdout).lines() {
         let line = line?;
         println!("{line}");
-        if let Some(rest) = line.strip_prefix("test result: ") {
-            passed += count(rest, " passed");
-            failed += count(rest, " failed");
+        if let Some((p, f)) = tally(&line) {
+            passed += p;
+            failed += f;
         }
     }
     let status = child.wait()?;
@@ -52,6 +56,26 @@ pub fn run_tests(what: &str, cmd: &mut Command) -> anyhow::Result<(usize, usize)
     Ok((passed, failed))
 }
 
+/// Counts of a libtest summary line: "test result: ok. 5 passed; 0 failed; ...".
+pub fn cargo_tally(line: &str) -> Option<(usize, usize)> {
+    let rest = line.strip_prefix("test result: ")?;
+    Some((count(rest, "passed"), count(rest, "failed")))
+}
+
+/// Counts of Node's test runner summary lines ("# pass 6" / "# fail 0" in TAP, "ℹ pass 6"
+/// in the spec reporter).
+pub fn node_tally(line: &str) -> Option<(usize, usize)> {
+    let rest = line
+        .strip_prefix("# ")
+        .or_else(|| line.strip_prefix("ℹ "))?;
+    let number = |label: &str| rest.strip_prefix(label)?.trim().parse().ok();
+    match (number("pass "), number("fail ")) {
+        (Some(p), _) => Some((p, 0)),
+        (_, Some(f)) => Some((0, f)),
+        _ => None,
+    }
+}
+
 /// The number before `label` in a line like "ok. 5 passed; 0 failed; ...".
 fn count(line: &str, label: &str) -> usize {
     line.split(';')
@@ -59,10 +83,15 @@ fn count(line: &str, label: &str) -> usize {
             part.trim_start_matches("ok.")
                 .trim_start_matches("FAILED.")
                 .trim()
-                .strip_suffix(label.trim())
+                .strip_suffix(label)
         })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Whether `program` can be started.
+pub fn installed(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok()
 }
 
 /// Installs Debian packages with apt-get (updating the lists first).

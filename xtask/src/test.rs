@@ -1,16 +1,17 @@
 //! `cargo xtask test`: every check, cheapest first. What `.ci/run` runs.
 //!
 //! 1. `cargo fmt --check`;
-//! 2. clippy with warnings denied;
+//! 2. clippy with warnings denied, natively and for the wasm32 bindings;
 //! 3. the native test suite on flex;
 //! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
 //!    (installed with apt-get when missing);
-//! 5. identity-core compiled for `wasm32-unknown-unknown` (the target is added with rustup
-//!    when missing).
+//! 5. the site build (`cargo xtask build`: the wasm bindings in release, wasm-bindgen);
+//! 6. the browser tests of `tests/e2e` in headless Chromium (Debian `chromium`, Node and the
+//!    npm packages installed when missing).
 
 use std::process::Command;
 
-use crate::sh;
+use crate::{build, sh};
 
 /// Options of `cargo xtask test`.
 #[derive(clap::Args)]
@@ -18,9 +19,12 @@ pub struct Args {
     /// Skip the wgpu tests (they need a Vulkan driver; lavapipe is installed when missing).
     #[arg(long)]
     no_wgpu: bool,
-    /// Skip the wasm32 build check.
+    /// Skip everything wasm: the wasm32 clippy, the site build and the browser tests.
     #[arg(long)]
     no_wasm: bool,
+    /// Skip the browser tests.
+    #[arg(long)]
+    no_browser: bool,
 }
 
 /// The Vulkan ICD file that Debian's `mesa-vulkan-drivers` installs for lavapipe.
@@ -44,8 +48,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "warnings",
         ]),
     )?;
-    let (mut passed, mut failed) =
-        sh::run_tests("native tests (flex)", cargo().args(["test", "--workspace"]))?;
+    if !args.no_wasm {
+        build::add_wasm_target()?;
+        sh::run(
+            "clippy for the wasm32 bindings (warnings denied)",
+            cargo().args([
+                "clippy",
+                "-p",
+                "identity-wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+    }
+    let (mut passed, mut failed) = sh::run_tests(
+        "native tests (flex)",
+        cargo().args(["test", "--workspace"]),
+        sh::cargo_tally,
+    )?;
     if !args.no_wgpu {
         if !std::path::Path::new(LAVAPIPE_ICD).exists() {
             sh::apt_install(&["mesa-vulkan-drivers"])?;
@@ -55,33 +78,52 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             cargo()
                 .args(["test", "--workspace", "--", "--ignored"])
                 .env("VK_ICD_FILENAMES", LAVAPIPE_ICD),
+            sh::cargo_tally,
         )?;
         passed += p;
         failed += f;
     }
     if !args.no_wasm {
-        let installed = Command::new("rustup")
-            .args(["target", "list", "--installed"])
-            .output()?;
-        if !String::from_utf8_lossy(&installed.stdout).contains("wasm32-unknown-unknown") {
-            sh::run(
-                "add the wasm32 target",
-                Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
-            )?;
+        build::run(build::Args { wasm_opt: false })?;
+        if !args.no_browser {
+            let (p, f) = browser_tests()?;
+            passed += p;
+            failed += f;
         }
-        sh::run(
-            "identity-core for wasm32-unknown-unknown",
-            cargo().args([
-                "check",
-                "-p",
-                "identity-core",
-                "--target",
-                "wasm32-unknown-unknown",
-            ]),
-        )?;
     }
     // One closing line for whoever reads the log: every test of both runs.
     println!("xtask: {passed} passed, {failed} failed");
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// Where the browser tests live, with their package.json.
+const E2E: &str = "tests/e2e";
+
+/// Installs Chromium, Node and the tests' npm packages when missing, then runs the tests.
+fn browser_tests() -> anyhow::Result<(usize, usize)> {
+    let mut missing = vec![];
+    if !std::path::Path::new("/usr/bin/chromium").exists() {
+        missing.push("chromium");
+    }
+    if !sh::installed("node") || !sh::installed("npm") {
+        missing.extend(["nodejs", "npm"]);
+    }
+    if !missing.is_empty() {
+        sh::apt_install(&missing)?;
+    }
+    let e2e = sh::root().join(E2E);
+    if !e2e.join("node_modules").exists() {
+        sh::run(
+            "npm ci (tests/e2e)",
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&e2e),
+        )?;
+    }
+    sh::run_tests(
+        "browser tests (headless Chromium)",
+        Command::new("npm").args(["test", "--prefix"]).arg(&e2e),
+        sh::node_tally,
+    )
 }

@@ -1,0 +1,16 @@
+//! # identity-wasm
+//!
+//! The browser face of identity-core, run inside a module Web Worker (`www/js/worker.js`).
+//! A [`Session`] owns one network being trained on one image on one device; every call that
+//! reads a tensor is `async` (a synchronous read panics on WebGPU), and every error crosses to
+//! JavaScript as a `JsError` with a human message.
+//!
+//! Natively the crate is empty: it only exists for `wasm32-unknown-unknown`.
+
+#[cfg(target_family = "wasm")]
+mod backend;
+#[cfg(target_family = "wasm")]
+mod session;
+
+#[cfg(target_family = "wasm")]
+pub use session::*;

@@ -1,0 +1,194 @@
+// Shared set-up of the browser tests: headless Debian Chromium driven by playwright-core, a
+// fresh profile per browser, the page served by server.mjs, and helpers that read the page
+// through its accessible names (the contract of DESIGN section 6).
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+/** Chromium from Debian's package (override with CHROMIUM=/path). */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+/** Where screenshots go for a person to look at (git-ignored). */
+export const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+
+const BASE_FLAGS = ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** WebGPU on SwiftShader (a software adapter: slow, but a real WebGPU implementation). */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+
+/**
+ * Launches Chromium with a fresh profile.
+ * @param {{webgpu?: boolean}} [options] add the SwiftShader WebGPU flags
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
+ */
+export async function launch({ webgpu = false } = {}) {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM`);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : [])],
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens the page and collects its console errors and uncaught exceptions.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} url
+ * @returns {Promise<{page: import('playwright-core').Page, errors: string[]}>}
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+/**
+ * Waits for document.body.dataset.state to be one of `states`; fails with the page's messages
+ * if it becomes "error" instead (unless "error" is awaited).
+ * @param {import('playwright-core').Page} page
+ * @param {string[]} states
+ * @param {number} timeout ms
+ */
+export async function waitForState(page, states, timeout) {
+  const handle = await page.waitForFunction(
+    (wanted) => (wanted.includes(document.body.dataset.state) || document.body.dataset.state === 'error') && document.body.dataset.state,
+    states,
+    { timeout, polling: 100 },
+  );
+  const state = await handle.jsonValue();
+  if (!states.includes(state)) {
+    throw new Error(`page state became "${state}" while waiting for ${states.join('/')}: ${await messages(page)}`);
+  }
+  return state;
+}
+
+/** The text of the page's message list and status bar, for failure messages. */
+export async function messages(page) {
+  const notices = await page.locator('#notices').innerText().catch(() => '');
+  const status = await page.locator('#status').innerText().catch(() => '');
+  return `status: ${JSON.stringify(status)}; messages: ${JSON.stringify(notices)}`;
+}
+
+/**
+ * Reads a canvas as grey levels in [0, 1] at the given side (sampling pixel centres).
+ * @param {import('playwright-core').Locator} canvas
+ * @param {number} [side]
+ * @returns {Promise<number[]>}
+ */
+export async function readCanvas(canvas, side = 28) {
+  return canvas.evaluate((c, n) => {
+    const ctx = c.getContext('2d');
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const out = [];
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        const px = Math.floor(((x + 0.5) * c.width) / n);
+        const py = Math.floor(((y + 0.5) * c.height) / n);
+        out.push(data[4 * (py * c.width + px)] / 255);
+      }
+    }
+    return out;
+  }, side);
+}
+
+/** Pearson correlation of two equally long arrays (0 if either is constant). */
+export function pearson(a, b) {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return aa < 1e-12 || bb < 1e-12 ? 0 : ab / Math.sqrt(aa * bb);
+}
+
+/**
+ * Draws a stroke on the pad with mouse events, through points given in pad fractions.
+ * @param {import('playwright-core').Page} page
+ * @param {[number, number][]} points (0..1, 0..1)
+ */
+export async function drawStroke(page, points) {
+  const box = await page.getByLabel('Drawing pad', { exact: true }).boundingBox();
+  const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Saves a full-page screenshot under SCREENSHOTS. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Presses Train and waits until training ends ("trained"); fails with the page's messages if
+ * it ends in "error".
+ * @param {import('playwright-core').Page} page
+ * @param {number} timeout ms
+ */
+export async function train(page, timeout) {
+  const button = page.getByRole('button', { name: 'Train', exact: true });
+  await button.waitFor();
+  await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 120_000 });
+  await button.click();
+  await waitForState(page, ['training', 'trained'], 30_000);
+  await waitForState(page, ['trained'], timeout);
+}
+
+/**
+ * Waits until the network output shows the answer to the pad's current image, then reads
+ * both (28 x 28 grey levels).
+ * @param {import('playwright-core').Page} page
+ * @param {number} [timeout] ms
+ * @returns {Promise<{input: number[], output: number[]}>}
+ */
+export async function answerToPad(page, timeout = 60_000) {
+  await page.waitForFunction(() => {
+    const pad = document.querySelector('#pad');
+    const out = document.querySelector('#output');
+    return out.dataset.version !== undefined && out.dataset.version === pad.dataset.version;
+  }, null, { timeout, polling: 50 });
+  const input = await readCanvas(page.getByLabel('Drawing pad', { exact: true }));
+  const output = await readCanvas(page.getByLabel('Network output', { exact: true }));
+  return { input, output };
+}
+
+/**
+ * The numbers shown under the output.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{identity: number, constant: number, verdict: string}>}
+ */
+export async function correlations(page) {
+  const panel = page.getByRole('region', { name: /Draw, and see what it learned/ });
+  const text = async (label) => (await panel.getByLabel(label).textContent()).trim();
+  return {
+    identity: Number(await text('Correlation to identity')),
+    constant: Number(await text('Correlation to constant')),
+    verdict: await text('Verdict'),
+  };
+}

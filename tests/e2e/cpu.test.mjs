@@ -1,0 +1,240 @@
+// The page on the CPU path (burn's flex backend in wasm): training, drawing, the link, the
+// main thread staying responsive, failure paths. Configurations are in each test's link.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve } from './server.mjs';
+import {
+  launch, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages,
+} from './browser.mjs';
+
+/** A small ConvNet that trains in seconds on the CPU. */
+const SMALL = 'arch=conv&depth=2&channels=8&kernel=3&steps=100&seed=0&backend=cpu';
+
+describe('the page on the CPU', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serve();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('(a) trains a small ConvNet, answers a mouse drawing with an image, two correlations and a verdict', { timeout: 240_000 }, async () => {
+    const { page, errors } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    await train(page, 180_000);
+    const status = await page.getByRole('status', { name: 'Backend and training progress' }).innerText();
+    assert.match(status, /CPU/, `the status should name the CPU backend: ${status}`);
+    assert.match(status, /100 steps/, `the status should report the finished training: ${status}`);
+
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await drawStroke(page, [[0.3, 0.25], [0.7, 0.25], [0.45, 0.8]]);
+    const { input, output } = await answerToPad(page);
+    assert.ok(input.some((v) => v > 0.5), 'the stroke should show on the pad');
+    const lit = output.filter((v) => v > 0.1).length;
+    assert.ok(lit > 10, `the network output should not be blank (${lit} of 784 pixels lit)`);
+
+    const c = await correlations(page);
+    for (const [name, value] of [['identity', c.identity], ['constant', c.constant]]) {
+      assert.ok(Number.isFinite(value) && value >= -1 && value <= 1, `correlation to ${name} should be a number in [-1, 1], got ${value}`);
+    }
+    assert.ok(['identity', 'memorized', 'neither', 'both'].includes(c.verdict), `a verdict should be shown, got ${JSON.stringify(c.verdict)}`);
+    const first = await page.evaluate(() => window.__timings.firstPrediction);
+    assert.ok(first > 0, `window.__timings.firstPrediction should be a time in ms, got ${first}`);
+    await screenshot(page, 'cpu-trained-and-drawn');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('(d) a bad link shows a message naming each bad key, and training still works', { timeout: 240_000 }, async () => {
+    const { page, errors } = await openPage(browser.context, `${server.url}#depth=abc&arch=banana&channels=8&kernel=3&steps=30&backend=cpu`);
+    const notices = page.getByRole('list', { name: 'Messages' });
+    await notices.getByText('"depth=abc"').waitFor({ timeout: 30_000 });
+    const text = await notices.innerText();
+    assert.match(text, /Ignored "depth=abc" in the link: depth must be an integer in 1\.\.32/);
+    assert.match(text, /Ignored "arch=banana" in the link: arch must be one of conv, relu, linear/);
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /arch=conv&depth=3&channels=8/, `the link should be rewritten with the defaults: ${hash}`);
+    await waitForState(page, ['ready'], 120_000);
+    await train(page, 180_000);
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('(e) no main-thread task over 200 ms while training and drawing', { timeout: 300_000 }, async () => {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    // Depth 3 x 16 channels, 300 steps: a few seconds of training on 2 cores.
+    await page.goto(`${server.url}#arch=conv&depth=3&channels=16&kernel=5&steps=300&seed=1&backend=cpu`);
+    await waitForState(page, ['ready'], 120_000);
+    await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
+    const t0 = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForState(page, ['training', 'trained'], 30_000);
+    await drawStroke(page, [[0.2, 0.5], [0.5, 0.2], [0.8, 0.5], [0.5, 0.8]]);
+    await waitForState(page, ['trained'], 240_000);
+    const t1 = await page.evaluate(() => performance.now());
+    const tasks = await page.evaluate(() => window.__longTasks);
+    const during = tasks.filter((t) => t.start >= t0 && t.start <= t1);
+    const worst = Math.max(0, ...during.map((t) => t.duration));
+    assert.ok(worst <= 200, `a main-thread task took ${worst.toFixed(0)} ms during training (${during.length} long tasks)`);
+    // The observer itself works: a 250 ms busy loop is seen.
+    await page.evaluate(() => setTimeout(() => {
+      const t = performance.now();
+      while (performance.now() - t < 250);
+    }, 0));
+    await page.waitForFunction(() => window.__longTasks.some((t) => t.duration >= 250), null, { timeout: 10_000 });
+    await page.close();
+  });
+
+  it('the pad draws with the keyboard and Undo takes it back', { timeout: 120_000 }, async () => {
+    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    const pad = page.getByLabel('Drawing pad', { exact: true });
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    await pad.focus();
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+    // Reading the pad without its keyboard cursor (drawn while the pad has focus).
+    const withoutCursor = async () => {
+      await pad.evaluate((c) => c.blur());
+      const pixels = await readCanvas(pad);
+      await pad.focus();
+      return pixels;
+    };
+    const drawn = await withoutCursor();
+    assert.ok(drawn.filter((v) => v > 0.5).length >= 5, 'Space and Shift+arrows should paint a line');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Control+z');
+    const undone = await withoutCursor();
+    assert.ok(undone.every((v) => v < 0.05), 'Ctrl+Z should undo back to the cleared pad');
+    await page.close();
+  });
+
+  it('a network too large to train is refused with the reason, and the page stays usable', { timeout: 180_000 }, async () => {
+    // 20 layers of 1,024 channels: far over identity-core's parameter limit.
+    const { page } = await openPage(browser.context, `${server.url}#arch=conv&depth=20&channels=1024&kernel=5&backend=cpu`);
+    await waitForState(page, ['ready'], 120_000);
+    const size = page.locator('#size');
+    await page.waitForFunction(() => document.querySelector('#size').classList.contains('bad'), null, { timeout: 60_000 });
+    assert.match(await size.innerText(), /cannot be built: .*parameters/);
+    assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled(), true, 'Train is disabled for an invalid network');
+    // Back to a small network: Train works again.
+    await page.getByLabel('Channels').fill('8');
+    await page.getByLabel('Depth (layers)').fill('2');
+    await page.locator('summary', { hasText: 'Training settings' }).click();
+    await page.getByLabel('Steps').fill('20');
+    await train(page, 120_000);
+    await page.close();
+  });
+
+  it('a dead worker (a wasm trap) is reported, and the next Train works in a fresh worker', { timeout: 240_000 }, async () => {
+    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    await page.waitForFunction(() => window.__timings.firstPrediction, null, { timeout: 60_000 });
+    const [worker] = page.workers();
+    assert.ok(worker, 'the page should run a worker');
+    // What a Rust panic in wasm looks like to JavaScript: an uncaught RuntimeError.
+    await worker.evaluate(() => setTimeout(() => {
+      throw new WebAssembly.RuntimeError('unreachable (simulated trap)');
+    }, 0));
+    await waitForState(page, ['error'], 30_000).catch(async (e) => {
+      throw new Error(`${e.message}; ${await messages(page)}`);
+    });
+    const notices = await page.getByRole('list', { name: 'Messages' }).innerText();
+    assert.match(notices, /network worker stopped \(unreachable \(simulated trap\)\)/);
+    await train(page, 180_000);
+    await page.close();
+  });
+
+  it('Stop ends training early; kept networks answer the same drawing side by side and can be removed', { timeout: 300_000 }, async () => {
+    // A ConvNet with a long budget (stopped by hand), then a ReLU FCN (1 hidden layer of 784,
+    // 60 steps): two kept networks.
+    const { page, errors } = await openPage(browser.context, `${server.url}#arch=conv&depth=2&channels=8&kernel=3&steps=100000&backend=cpu`);
+    await waitForState(page, ['ready'], 120_000);
+    await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await waitForState(page, ['training'], 30_000);
+    await page.waitForFunction(() => /step \d/.test(document.querySelector('#status').innerText), null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await waitForState(page, ['trained'], 60_000);
+    assert.match(await page.locator('#status').innerText(), /\(stopped\)/);
+    const keep = page.getByRole('button', { name: 'Keep for comparison' });
+    await keep.click();
+
+    await page.getByLabel('Network from the paper').selectOption({ label: '1 hidden layer of 784' });
+    await page.locator('summary', { hasText: 'Training settings' }).click();
+    await page.getByLabel('Steps').fill('60');
+    assert.match(await page.evaluate(() => location.hash), /arch=relu&hidden=1&width=784&bottom=false&steps=60/);
+    await train(page, 240_000);
+    await keep.click();
+
+    const cards = page.locator('#kept article');
+    assert.equal(await cards.count(), 2, 'two kept networks');
+    await page.getByRole('button', { name: 'Load digit 3 into the drawing pad' }).click();
+    const version = await page.getByLabel('Drawing pad', { exact: true }).getAttribute('data-version');
+    await page.waitForFunction((v) => [...document.querySelectorAll('#kept canvas')].every((c) => c.dataset.version === v), version, { timeout: 60_000 });
+    for (const name of ['conv-d2-c8-k3', 'relu-h784x1']) {
+      const card = cards.filter({ hasText: name });
+      const value = Number(await card.getByLabel('Correlation to identity').textContent());
+      assert.ok(value >= -1 && value <= 1, `${name} should show its correlation to the identity, got ${value}`);
+    }
+    await screenshot(page, 'compare');
+    await page.getByRole('button', { name: 'Remove conv-d2-c8-k3' }).click();
+    assert.equal(await cards.count(), 1, 'one kept network after Remove');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('an uploaded picture becomes an MNIST-like training image, so does the drawing; a file that is not an image gets a message', { timeout: 120_000 }, async () => {
+    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    // A dark "3" on white paper, as a photo of a digit would be.
+    const png = await page.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 120;
+      c.height = 90;
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, 120, 90);
+      ctx.fillStyle = '#111';
+      ctx.font = 'bold 70px sans-serif';
+      ctx.fillText('3', 40, 75);
+      return c.toDataURL('image/png').split(',')[1];
+    });
+    const upload = page.locator('#upload');
+    await upload.setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page.getByText('your image three.png').waitFor({ timeout: 10_000 });
+    const pixels = await readCanvas(page.getByRole('img', { name: 'Training image', exact: true }));
+    const mean = pixels.reduce((a, b) => a + b, 0) / pixels.length;
+    assert.ok(mean > 0.03 && mean < 0.4, `a white digit on black (inverted from the light picture), mean ${mean.toFixed(2)}`);
+    assert.ok(pixels.slice(0, 28).every((v) => v < 0.05), 'centred with a black margin, as in MNIST');
+
+    await page.getByRole('button', { name: 'Use my drawing' }).click();
+    assert.equal(await page.locator('#training-caption').innerText(), 'your drawing (not part of the link)');
+
+    await upload.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    const notices = page.getByRole('list', { name: 'Messages' });
+    await notices.getByText('"notes.txt" is not an image').waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
+  it('(g) screenshot at phone width', { timeout: 180_000 }, async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    await page.waitForFunction(() => window.__timings.firstPrediction, null, { timeout: 60_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page should not scroll sideways at phone width (${overflow} px too wide)`);
+    await screenshot(page, 'phone');
+    await page.close();
+  });
+});

@@ -1,0 +1,126 @@
+// How long training will take, before it starts: floating-point operations per step divided
+// by a throughput, measured in this browser once a network has trained on that backend, else
+// a guess.
+
+/**
+ * Cost models until a speed is measured here: a fixed cost per step (dispatch, the loss read)
+ * plus the flops at a throughput. Fitted to DESIGN section 7's measurements on a 2-core
+ * machine; the hardware GPU's numbers are a rough guess.
+ */
+export const GUESSES = Object.freeze({
+  // burn's flex backend in wasm: ConvNet depth 5 x 32 channels took 36-81 ms a step.
+  cpu: Object.freeze({ overheadMs: 5, gflops: 6 }),
+  // A hardware GPU through WebGPU.
+  gpu: Object.freeze({ overheadMs: 2, gflops: 100 }),
+  // A software adapter (SwiftShader): about a second a step even for tiny networks.
+  software: Object.freeze({ overheadMs: 800, gflops: 0.35 }),
+});
+
+/**
+ * Milliseconds per step a cost model predicts.
+ * @param {{overheadMs: number, gflops: number}} model
+ * @param {number} flops
+ * @returns {number}
+ */
+export function modelMs(model, flops) {
+  return model.overheadMs + flops / (model.gflops * 1e6);
+}
+
+/** A training chunk (steps between loss reads) should take about this long. */
+const CHUNK_MS = 150;
+/** At most this many steps between loss reads (the curve needs points). */
+const MAX_LOSS_EVERY = 20;
+
+/**
+ * Floating-point operations of one training step (forward and backward, about 3 x 2 flops per
+ * multiply-add) on one 28 x 28 image.
+ * @param {object} arch `{arch: "conv", depth, channels, kernel}` or `{arch, hidden: [...]}`
+ * @param {number} [side] image side
+ * @returns {number}
+ */
+export function flopsPerStep(arch, side = 28) {
+  const pixels = side * side;
+  if (arch.arch === 'conv') {
+    const widths = [1, ...Array(arch.depth - 1).fill(arch.channels), 1];
+    let macs = 0;
+    for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i] * arch.kernel * arch.kernel;
+    return 6 * pixels * macs;
+  }
+  const widths = [pixels, ...arch.hidden, pixels];
+  let macs = 0;
+  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i];
+  return 6 * macs;
+}
+
+/**
+ * Optimiser steps between loss reads so that a chunk takes about CHUNK_MS.
+ * @param {number} msPerStep expected milliseconds per step
+ * @returns {number} in 1..MAX_LOSS_EVERY
+ */
+export function lossEvery(msPerStep) {
+  if (!(msPerStep > 0)) return 1;
+  return Math.max(1, Math.min(MAX_LOSS_EVERY, Math.floor(CHUNK_MS / msPerStep)));
+}
+
+/**
+ * Formats an expected duration for people: "under a second", "about 40 s", "about 3 min".
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatDuration(ms) {
+  if (!Number.isFinite(ms)) return 'an unknown time';
+  const s = ms / 1000;
+  if (s < 1) return 'under a second';
+  if (s < 90) return `about ${Math.round(s)} s`;
+  if (s < 5400) return `about ${Math.round(s / 60)} min`;
+  return `about ${(s / 3600).toFixed(1)} h`;
+}
+
+/** Measured speeds per backend, kept in localStorage so that estimates improve over visits. */
+export class SpeedBook {
+  /** @param {Storage | null} storage where to keep measurements (null: only in memory) */
+  constructor(storage) {
+    this.storage = storage;
+    this.byBackend = {};
+    try {
+      this.byBackend = JSON.parse(storage?.getItem('identity-crisis.speeds') ?? '{}') ?? {};
+    } catch {
+      this.byBackend = {};
+    }
+  }
+
+  /**
+   * Remembers the last ms/step seen for a backend at a network size.
+   * @param {string} backend a backend label, e.g. "CPU" or "WebGPU (SwiftShader)"
+   * @param {number} flops flopsPerStep of the network
+   * @param {number} msPerStep measured
+   */
+  record(backend, flops, msPerStep) {
+    if (!(flops > 0 && msPerStep > 0)) return;
+    const list = (this.byBackend[backend] ??= []).filter((m) => Math.abs(Math.log(m.flops / flops)) > 0.05);
+    list.push({ flops, msPerStep });
+    this.byBackend[backend] = list.slice(-12);
+    try {
+      this.storage?.setItem('identity-crisis.speeds', JSON.stringify(this.byBackend));
+    } catch {
+      // storage full or denied: estimates stay in memory
+    }
+  }
+
+  /**
+   * Expected milliseconds per step: the cost model, scaled by how far off it was at the
+   * nearest network size measured on this backend.
+   * @param {string} backend a backend label
+   * @param {number} flops flopsPerStep of the network
+   * @param {{overheadMs: number, gflops: number}} model the guess for this kind of backend
+   * @returns {{msPerStep: number, measured: boolean}}
+   */
+  msPerStep(backend, flops, model) {
+    const list = this.byBackend[backend] ?? [];
+    const guess = modelMs(model, flops);
+    if (list.length === 0) return { msPerStep: guess, measured: false };
+    const distance = (m) => Math.abs(Math.log(m.flops / flops));
+    const nearest = list.reduce((a, b) => (distance(a) <= distance(b) ? a : b));
+    return { msPerStep: guess * (nearest.msPerStep / modelMs(model, nearest.flops)), measured: true };
+  }
+}

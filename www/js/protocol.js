@@ -1,0 +1,66 @@
+// The messages between the page (main thread) and the network worker (worker.js).
+// Every request carries an `id`; the worker answers it with exactly one "result" or "error"
+// message with the same id, and any number of "progress" messages before that.
+// Float32Arrays travel as transferred buffers, never as JSON.
+
+/**
+ * Page -> worker requests.
+ * - init     {}                                  -> {digits: Float32Array, labels: number[], defaultImage: Float32Array}
+ * - describe {arch}                              -> {name, params, memory_bytes, train}
+ * - create   {arch, train, backend, image?}      -> {session, backend: {kind, label, reason}, config}
+ * - train    {session}   (progress: report)      -> report {step, steps, loss, elapsed_ms, ms_per_step, stop}
+ * - stop     {session}                           -> {}  (the "train" request then settles with stop "cancelled")
+ * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: number[], constant: number[]}
+ * - heatmap  {session, rhos: number[], perRho}   -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
+ * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
+ * - dispose  {session}                           -> {}
+ */
+export const REQUEST = Object.freeze({
+  INIT: 'init',
+  DESCRIBE: 'describe',
+  CREATE: 'create',
+  TRAIN: 'train',
+  STOP: 'stop',
+  PREDICT: 'predict',
+  HEATMAP: 'heatmap',
+  GALLERY: 'gallery',
+  DISPOSE: 'dispose',
+});
+
+/**
+ * Worker -> page replies.
+ * - progress {id, progress}           zero or more, before the reply that settles `id`
+ * - result   {id, result}             settles `id`
+ * - error    {id, message, fatal}     settles `id`; `fatal` (also with `id: null`, for an
+ *                                     uncaught trap) means the worker's wasm instance is dead
+ */
+export const REPLY = Object.freeze({
+  PROGRESS: 'progress',
+  RESULT: 'result',
+  ERROR: 'error',
+});
+
+/** Training progress reaches the page at most this often (milliseconds between reports). */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * The buffers of the Float32Arrays among `value`'s own fields (or `value` itself), to transfer
+ * rather than copy. Only arrays that own their whole buffer are listed (never a view into
+ * someone else's memory, such as the wasm heap), each buffer once.
+ * @param {unknown} value a message payload
+ * @returns {ArrayBuffer[]}
+ */
+export function transferables(value) {
+  const found = new Set();
+  const visit = (v) => {
+    if (v instanceof Float32Array && v.buffer instanceof ArrayBuffer
+        && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0) {
+      found.add(v.buffer);
+    }
+  };
+  visit(value);
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+    Object.values(value).forEach(visit);
+  }
+  return [...found];
+}

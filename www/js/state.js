@@ -1,0 +1,171 @@
+// The page's configuration and its URL hash, read and written through one validated table
+// (the TensorFlow Playground's State.PROPS, with validation): a bad key or value falls back
+// to the default with a message naming it, and no value is ever NaN.
+
+/** The paper's three families of networks. */
+export const ARCHS = ['conv', 'relu', 'linear'];
+/** Where training runs: `auto` takes WebGPU only on a hardware GPU. */
+export const BACKENDS = ['auto', 'webgpu', 'cpu'];
+/** Optimisers the page offers (absent: the architecture's default). */
+export const OPTIMIZERS = ['adam', 'sgd'];
+
+const isConv = (s) => s.arch === 'conv';
+const isFcn = (s) => s.arch !== 'conv';
+
+/**
+ * Every configuration key of the URL hash. `optional` keys may be absent (null: use the
+ * architecture's default); `when` says for which states a key is written to the link.
+ * Limits follow identity-core's `ArchConfig::validate` and `TrainConfig::validate`.
+ */
+export const PROPS = [
+  { name: 'arch', type: 'enum', values: ARCHS, default: 'conv' },
+  { name: 'depth', type: 'int', min: 1, max: 32, default: 3, when: isConv, help: 'number of convolution layers' },
+  { name: 'channels', type: 'int', min: 1, max: 1024, default: 32, when: isConv },
+  { name: 'kernel', type: 'int', min: 1, max: 63, odd: true, default: 5, when: isConv },
+  { name: 'hidden', type: 'int', min: 0, max: 16, default: 1, when: isFcn, help: 'number of hidden layers' },
+  { name: 'width', type: 'int', min: 1, max: 16384, default: 784, when: isFcn },
+  { name: 'bottom', type: 'bool', default: false, when: (s) => s.arch === 'relu' },
+  { name: 'opt', type: 'enum', values: OPTIMIZERS, optional: true, default: null },
+  { name: 'lr', type: 'number', min: 0, minExclusive: true, max: 10, optional: true, default: null },
+  { name: 'steps', type: 'int', min: 1, max: 1000000, optional: true, default: null },
+  { name: 'seed', type: 'int', min: 0, max: 4294967295, default: 0 },
+  { name: 'image', type: 'int', min: 0, max: 99, optional: true, default: null },
+  { name: 'backend', type: 'enum', values: BACKENDS, default: 'auto' },
+];
+
+const BY_NAME = new Map(PROPS.map((p) => [p.name, p]));
+
+/**
+ * What a key accepts, in words, e.g. "an integer in 1..32" or "one of conv, relu, linear".
+ * @param {object} prop an entry of PROPS
+ * @returns {string}
+ */
+export function describeProp(prop) {
+  switch (prop.type) {
+    case 'enum': return `one of ${prop.values.join(', ')}`;
+    case 'bool': return 'true or false';
+    case 'int': return `${prop.odd ? 'an odd integer' : 'an integer'} in ${prop.min}..${prop.max}`;
+    case 'number': return `a number in ${prop.minExclusive ? '(' : '['}${prop.min}, ${prop.max}]`;
+    default: throw new Error(`unknown property type ${prop.type}`);
+  }
+}
+
+/**
+ * Parses one value of `prop` from text.
+ * @param {object} prop an entry of PROPS
+ * @param {string} text the value as written in the link or a form field
+ * @returns {{ok: true, value: any} | {ok: false, message: string}} the value, or why not
+ *   (the message names the key and what it accepts)
+ */
+export function parseValue(prop, text) {
+  const fail = { ok: false, message: `${prop.name} must be ${describeProp(prop)}` };
+  const t = String(text).trim();
+  if (t === '' && prop.optional) return { ok: true, value: null };
+  switch (prop.type) {
+    case 'enum':
+      return prop.values.includes(t) ? { ok: true, value: t } : fail;
+    case 'bool':
+      if (t === 'true' || t === '1') return { ok: true, value: true };
+      if (t === 'false' || t === '0') return { ok: true, value: false };
+      return fail;
+    case 'int': {
+      if (!/^[+-]?\d+$/.test(t)) return fail;
+      const v = Number(t);
+      const inRange = Number.isSafeInteger(v) && v >= prop.min && v <= prop.max;
+      return inRange && (!prop.odd || v % 2 === 1) ? { ok: true, value: v } : fail;
+    }
+    case 'number': {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return fail;
+      const v = Number(t);
+      const aboveMin = prop.minExclusive ? v > prop.min : v >= prop.min;
+      return Number.isFinite(v) && aboveMin && v <= prop.max ? { ok: true, value: v } : fail;
+    }
+    default:
+      throw new Error(`unknown property type ${prop.type}`);
+  }
+}
+
+/**
+ * The state with every key at its default.
+ * @param {object} [overrides] defaults to use instead of PROPS' (e.g. a GPU's wider net)
+ * @returns {object} a plain object, one field per PROPS entry
+ */
+export function defaults(overrides = {}) {
+  return Object.fromEntries(PROPS.map((p) => [p.name, p.name in overrides ? overrides[p.name] : p.default]));
+}
+
+/**
+ * Reads a URL hash.
+ * @param {string} hash e.g. "#arch=conv&depth=5"
+ * @param {object} [base] the state for keys absent from the hash (default: `defaults()`)
+ * @returns {{state: object, problems: string[], given: Set<string>}} the state (every bad
+ *   key at its default), one message per ignored key or value, and the keys the link set
+ */
+export function fromHash(hash, base = defaults()) {
+  const state = { ...base };
+  const problems = [];
+  const given = new Set();
+  const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+  for (const [key, text] of params) {
+    const prop = BY_NAME.get(key);
+    if (!prop) {
+      problems.push(`Ignored "${key}=${text}" in the link: unknown key ${key} (known: ${PROPS.map((p) => p.name).join(', ')})`);
+      continue;
+    }
+    const parsed = parseValue(prop, text);
+    if (parsed.ok) {
+      state[key] = parsed.value;
+      given.add(key);
+    } else {
+      problems.push(`Ignored "${key}=${text}" in the link: ${parsed.message}`);
+    }
+  }
+  return { state, problems, given };
+}
+
+/**
+ * Writes a state as a URL hash: the keys that apply to its architecture, optional ones only
+ * when set.
+ * @param {object} state
+ * @returns {string} e.g. "#arch=conv&depth=5&channels=32&kernel=5&seed=0&backend=auto"
+ */
+export function toHash(state) {
+  const params = new URLSearchParams();
+  for (const prop of PROPS) {
+    const value = state[prop.name];
+    if (value === null || value === undefined) continue;
+    if (prop.when && !prop.when(state)) continue;
+    params.set(prop.name, String(value));
+  }
+  return `#${params.toString()}`;
+}
+
+/**
+ * The `arch` argument of identity-wasm's `createSession` / `describe` for a state.
+ * @param {object} state
+ * @returns {object} e.g. `{arch: "conv", depth: 3, channels: 32, kernel: 5}`
+ */
+export function archOf(state) {
+  if (state.arch === 'conv') {
+    return { arch: 'conv', depth: state.depth, channels: state.channels, kernel: state.kernel };
+  }
+  const hidden = Array(state.hidden).fill(state.width);
+  return state.arch === 'relu'
+    ? { arch: 'relu', hidden, train_bottom_only: state.bottom }
+    : { arch: 'linear', hidden };
+}
+
+/**
+ * The training overrides of `createSession` for a state: only what the reader set.
+ * @param {object} state
+ * @param {number} lossEvery optimiser steps between loss reads
+ * @returns {object}
+ */
+export function trainOf(state, lossEvery) {
+  const train = { seed: state.seed, loss_every: lossEvery };
+  if (state.opt === 'adam') train.optimizer = { name: 'adam' };
+  if (state.opt === 'sgd') train.optimizer = { name: 'sgd', momentum: 0.9 };
+  if (state.lr !== null) train.learning_rate = state.lr;
+  if (state.steps !== null) train.steps = state.steps;
+  return train;
+}

@@ -1,0 +1,115 @@
+// The page's side of the worker protocol: request(msg) returns a Promise settled by the reply
+// with the same id. When the worker dies (a wasm trap, e.g. a lost GPU device) every pending
+// request is rejected, the owner is told, and a fresh worker takes its place.
+
+import { REPLY, transferables } from './protocol.js';
+
+/** The error of a request whose worker died: the sessions it held are gone too. */
+export class WorkerDiedError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'WorkerDiedError';
+  }
+}
+
+/** A module worker running worker.js, with requests settled by id. */
+export class WorkerClient {
+  /**
+   * @param {URL} url the worker module
+   * @param {{onDied: (error: WorkerDiedError) => void}} hooks called once per dead worker,
+   *   after every pending request was rejected and a fresh worker was started
+   */
+  constructor(url, { onDied }) {
+    this.url = url;
+    this.onDied = onDied;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.worker = null;
+    this.replied = false;
+    this.start();
+  }
+
+  /** Starts a fresh worker (it starts loading the wasm module at once). */
+  start() {
+    const worker = new Worker(this.url, { type: 'module' });
+    this.replied = false;
+    worker.addEventListener('message', (event) => {
+      this.replied = true;
+      this.receive(worker, event.data);
+    });
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.died(worker, event.message || 'the worker failed to start or crashed');
+    });
+    worker.addEventListener('messageerror', () => this.died(worker, 'a message from the worker could not be read'));
+    this.worker = worker;
+  }
+
+  /**
+   * Sends a request; Float32Arrays in it are transferred (the caller must not use them after).
+   * @param {{type: string}} msg a request of protocol.js (without id)
+   * @param {(progress: object) => void} [onProgress] called for each progress report
+   * @returns {Promise<object>} the result; rejects with the worker's error message
+   */
+  request(msg, onProgress) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      try {
+        if (!this.worker) this.start();
+        this.worker.postMessage({ ...msg, id }, transferables(msg));
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error);
+      }
+    });
+  }
+
+  receive(worker, msg) {
+    if (worker !== this.worker) return;
+    if (msg.type === REPLY.ERROR && msg.fatal) {
+      this.died(worker, msg.message);
+      return;
+    }
+    const waiting = this.pending.get(msg.id);
+    if (msg.type === REPLY.ERROR && !waiting) {
+      // An error no request owns (an uncaught exception in the worker): it must still be seen.
+      reportError(new Error(`network worker: ${msg.message}`));
+      return;
+    }
+    if (!waiting) return;
+    switch (msg.type) {
+      case REPLY.PROGRESS:
+        waiting.onProgress?.(msg.progress);
+        break;
+      case REPLY.RESULT:
+        this.pending.delete(msg.id);
+        waiting.resolve(msg.result);
+        break;
+      case REPLY.ERROR:
+        this.pending.delete(msg.id);
+        waiting.reject(new Error(msg.message));
+        break;
+      default:
+        this.pending.delete(msg.id);
+        waiting.reject(new Error(`unknown reply type ${JSON.stringify(msg.type)} from the worker`));
+    }
+  }
+
+  /**
+   * Rejects every pending request, replaces the worker and tells the owner. A worker that
+   * died before saying anything (its script failed) is replaced only by the next request, so
+   * that a broken script does not restart forever.
+   */
+  died(worker, why) {
+    if (worker !== this.worker) return;
+    worker.terminate();
+    this.worker = null;
+    const error = new WorkerDiedError(`The network worker stopped (${why}). The networks it held are lost; the next training starts a fresh one.`);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    if (this.replied) this.start();
+    pending.forEach(({ reject }) => reject(error));
+    this.onDied(error);
+  }
+}

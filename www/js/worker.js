@@ -1,0 +1,207 @@
+// The network worker: loads the wasm module (identity-wasm) and runs every training step and
+// every prediction, so that the page never blocks. It answers the requests of protocol.js.
+//
+// Calls on one wasm Session must not overlap (a second call while one awaits is refused as
+// "busy"), so each session has a queue; training runs one `advance()` at a time and yields to
+// the event loop between them, so that "stop" and "predict" requests get through.
+
+import { REQUEST, REPLY, PROGRESS_INTERVAL_MS, transferables } from './protocol.js';
+
+/** Where `cargo xtask build` writes the wasm-bindgen module and its wasm, relative to this file. */
+const PACKAGE_URL = new URL('../pkg/identity_wasm.js', import.meta.url);
+const WASM_URL = new URL('../pkg/identity_wasm_bg.wasm', import.meta.url);
+/** How many bundled MNIST test digits the page gets for its pickers. */
+const BUNDLED_DIGITS = 100;
+
+/** Gives the event loop a turn (messages are macrotasks; promise callbacks alone starve them). */
+const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Runs calls one after another: each starts once every call queued before it has settled. */
+class Queue {
+  constructor() {
+    this.tail = Promise.resolve();
+  }
+
+  /**
+   * @template T
+   * @param {() => Promise<T> | T} call
+   * @returns {Promise<T>} settles as `call` does; a failure does not block later calls
+   */
+  run(call) {
+    const done = this.tail.then(call);
+    this.tail = done.catch(() => undefined);
+    return done;
+  }
+}
+
+/** One network: the wasm Session and the queue that keeps its calls from overlapping. */
+class Entry extends Queue {
+  /** @param {object} session a wasm-bindgen `Session` */
+  constructor(session) {
+    super();
+    this.session = session;
+    this.stopping = false;
+    this.disposed = false;
+  }
+}
+
+/** The worker's state: the wasm module once loaded, and the sessions by id. */
+class NetworkWorker {
+  constructor() {
+    this.loading = null;
+    // Sessions are created one at a time, so that the size checks and the memory they take
+    // follow the order of the requests (identity-wasm also shares one WebGPU set-up between
+    // overlapping first requests).
+    this.creating = new Queue();
+    this.entries = new Map();
+    this.nextId = 1;
+    this.dead = null;
+    this.lastConsoleError = '';
+  }
+
+  /**
+   * Answers one request.
+   * @param {{type: string}} msg the request (see protocol.js)
+   * @param {(progress: object) => void} onProgress reports progress of long requests
+   * @returns {Promise<object>} the result
+   */
+  async handle(msg, onProgress) {
+    if (this.dead) throw new WebAssembly.RuntimeError(this.dead);
+    switch (msg.type) {
+      case REQUEST.INIT: return this.init();
+      case REQUEST.DESCRIBE: return (await this.module()).describe(msg.arch);
+      case REQUEST.CREATE: return this.create(msg);
+      case REQUEST.TRAIN: return this.train(this.entry(msg.session), onProgress);
+      case REQUEST.STOP: return this.stop(msg.session);
+      case REQUEST.PREDICT: return this.queued(msg.session, (s) => s.predict(msg.pixels, msg.side));
+      case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho));
+      case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
+      case REQUEST.DISPOSE: return this.dispose(msg.session);
+      default: throw new Error(`unknown request type ${JSON.stringify(msg.type)}`);
+    }
+  }
+
+  /**
+   * The wasm module, loaded and compiled (streaming) once; the worker starts this at once so
+   * that compiling overlaps the page's own start-up.
+   * @returns {Promise<object>} the module's exports
+   */
+  module() {
+    this.loading ??= (async () => {
+      let wasm;
+      try {
+        wasm = await import(PACKAGE_URL.href);
+      } catch (e) {
+        throw new Error(`could not load the network code (${PACKAGE_URL.pathname}): ${e.message}. Build it with "cargo xtask build".`);
+      }
+      // Served as application/wasm, this compiles while downloading (instantiateStreaming).
+      await wasm.default({ module_or_path: WASM_URL });
+      return wasm;
+    })();
+    return this.loading;
+  }
+
+  /** Hands the page its bundled data once the module is ready. */
+  async init() {
+    const wasm = await this.module();
+    const { pixels, labels } = wasm.bundledDigits(BUNDLED_DIGITS);
+    return { digits: pixels, labels, defaultImage: wasm.defaultTrainingImage() };
+  }
+
+  entry(id) {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`no network with id ${id} (it was removed)`);
+    return entry;
+  }
+
+  /** Runs `call(session)` in the session's queue. */
+  queued(id, call) {
+    const entry = this.entry(id);
+    return entry.run(() => call(entry.session));
+  }
+
+  async create({ arch, train, backend, image }) {
+    const wasm = await this.module();
+    const session = await this.creating.run(() => wasm.createSession(arch, train, backend, image));
+    const id = this.nextId++;
+    this.entries.set(id, new Entry(session));
+    return { session: id, backend: session.backend(), config: session.config() };
+  }
+
+  /** Trains until the session stops (converged, budget, stop request or removal). */
+  async train(entry, onProgress) {
+    let lastPost = -Infinity;
+    for (;;) {
+      if (entry.disposed) return { stop: 'cancelled' };
+      if (entry.stopping) await entry.run(() => entry.session.cancel());
+      const report = await entry.run(() => entry.session.advance());
+      if (report.stop) return report;
+      const now = performance.now();
+      if (now - lastPost >= PROGRESS_INTERVAL_MS) {
+        onProgress(report);
+        lastPost = now;
+      }
+      await yieldToEvents();
+    }
+  }
+
+  /** Asks a training loop to stop after its current chunk; the "train" request then settles. */
+  stop(id) {
+    this.entry(id).stopping = true;
+    return {};
+  }
+
+  async dispose(id) {
+    const entry = this.entry(id);
+    entry.stopping = true;
+    entry.disposed = true;
+    this.entries.delete(id);
+    await entry.run(() => entry.session.free());
+    return {};
+  }
+
+  /** Marks the wasm instance dead after a trap: every later request fails as fatal. */
+  died(error) {
+    const panic = this.lastConsoleError ? ` (${this.lastConsoleError})` : '';
+    this.dead = `${error?.message || error}${panic}`;
+    return this.dead;
+  }
+}
+
+const worker = new NetworkWorker();
+worker.module().catch(() => undefined); // start compiling now; a failure is reported per request
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
+
+// A Rust panic prints its message (console_error_panic_hook) just before the trap: keep the
+// last line so that the page can say what happened, not just "unreachable".
+const consoleError = console.error.bind(console);
+console.error = (...args) => {
+  worker.lastConsoleError = args.map(String).join(' ').split('\n')[0].slice(0, 300);
+  consoleError(...args);
+};
+
+self.addEventListener('message', async ({ data: msg }) => {
+  try {
+    const result = await worker.handle(msg, (progress) => post({ type: REPLY.PROGRESS, id: msg.id, progress }));
+    post({ type: REPLY.RESULT, id: msg.id, result }, transferables(result));
+  } catch (error) {
+    const fatal = isTrap(error) || Boolean(worker.dead);
+    const message = fatal ? worker.died(error) : String(error?.message ?? error);
+    post({ type: REPLY.ERROR, id: msg.id, message, fatal });
+  }
+});
+
+// A panic inside a wasm future traps outside any awaited call: report it as fatal.
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  const fatal = isTrap(event.reason);
+  const message = fatal ? worker.died(event.reason) : String(event.reason?.message ?? event.reason);
+  post({ type: REPLY.ERROR, id: null, message, fatal });
+});
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  const fatal = isTrap(event.error);
+  const message = fatal ? worker.died(event.error) : String(event.message);
+  post({ type: REPLY.ERROR, id: null, message, fatal });
+});

@@ -1,0 +1,141 @@
+//! `cargo xtask build`: the deployable site in `www/`.
+//!
+//! 1. adds the `wasm32-unknown-unknown` target with rustup when missing;
+//! 2. builds `identity-wasm` with the size-tuned `wasm-release` profile;
+//! 3. runs wasm-bindgen through the `wasm-bindgen-cli-support` library, after checking that
+//!    it is the version of the `wasm-bindgen` crate in Cargo.lock (a mismatch makes broken
+//!    glue);
+//! 4. runs `wasm-opt -Oz` when it is installed (Debian `binaryen`) and asked for;
+//! 5. prints the raw and gzipped size of the wasm.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::sh;
+
+/// Options of `cargo xtask build`.
+#[derive(clap::Args, Clone, Copy)]
+pub struct Args {
+    /// Also shrink the wasm with `wasm-opt -Oz` (Debian `binaryen`; minutes on 2 cores).
+    #[arg(long)]
+    pub wasm_opt: bool,
+}
+
+/// The version of `wasm-bindgen-cli-support` this xtask is built with (pinned in
+/// xtask/Cargo.toml).
+const BINDGEN_VERSION: &str = "0.2.130";
+const TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+
+/// Where the generated JavaScript glue and wasm go.
+pub fn pkg_dir() -> PathBuf {
+    sh::root().join("www/pkg")
+}
+
+/// Builds the site; returns the path of the wasm it wrote.
+pub fn run(args: Args) -> anyhow::Result<PathBuf> {
+    add_wasm_target()?;
+    check_bindgen_version()?;
+    sh::run(
+        "identity-wasm for wasm32 (profile wasm-release)",
+        Command::new(env!("CARGO")).args([
+            "build",
+            "-p",
+            "identity-wasm",
+            "--target",
+            TARGET,
+            "--profile",
+            PROFILE,
+        ]),
+    )?;
+    let input = target_dir()
+        .join(TARGET)
+        .join(PROFILE)
+        .join("identity_wasm.wasm");
+    eprintln!("xtask: wasm-bindgen {BINDGEN_VERSION} -> www/pkg");
+    let out = pkg_dir();
+    std::fs::create_dir_all(&out).with_context(|| format!("could not create {}", out.display()))?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .web(true)
+        .context("wasm-bindgen refused the web target")?
+        .out_name("identity_wasm")
+        .omit_default_module_path(false)
+        .typescript(true)
+        .remove_name_section(true)
+        .generate(&out)
+        .with_context(|| format!("wasm-bindgen failed on {}", input.display()))?;
+    let wasm = out.join("identity_wasm_bg.wasm");
+    if args.wasm_opt {
+        if sh::installed("wasm-opt") {
+            sh::run(
+                "wasm-opt -Oz",
+                Command::new("wasm-opt")
+                    .args(["-Oz", "--enable-simd", "--enable-bulk-memory", "-o"])
+                    .arg(&wasm)
+                    .arg(&wasm),
+            )?;
+        } else {
+            eprintln!("xtask: wasm-opt not found (apt-get install binaryen); skipped");
+        }
+    }
+    report_size(&wasm)?;
+    Ok(wasm)
+}
+
+/// Adds the wasm32 target with rustup when it is missing.
+pub fn add_wasm_target() -> anyhow::Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("could not run rustup")?;
+    if !String::from_utf8_lossy(&installed.stdout).contains(TARGET) {
+        sh::run(
+            "add the wasm32 target",
+            Command::new("rustup").args(["target", "add", TARGET]),
+        )?;
+    }
+    Ok(())
+}
+
+/// Fails unless Cargo.lock pins `wasm-bindgen` at [`BINDGEN_VERSION`].
+fn check_bindgen_version() -> anyhow::Result<()> {
+    let lock = std::fs::read_to_string(sh::root().join("Cargo.lock")).context("no Cargo.lock")?;
+    let locked = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"wasm-bindgen\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_string())
+        .context("Cargo.lock has no wasm-bindgen")?;
+    if locked != BINDGEN_VERSION {
+        bail!(
+            "Cargo.lock has wasm-bindgen {locked} but xtask uses wasm-bindgen-cli-support \
+             {BINDGEN_VERSION}: pin both to one version"
+        );
+    }
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| sh::root().join("target"))
+}
+
+fn report_size(wasm: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(wasm).with_context(|| format!("no {}", wasm.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes)?;
+    let gzipped = gz.finish()?.len();
+    let mb = |n: usize| n as f64 / 1e6;
+    eprintln!(
+        "xtask: {} is {:.1} MB, {:.1} MB gzipped",
+        wasm.display(),
+        mb(bytes.len()),
+        mb(gzipped)
+    );
+    Ok(())
+}
