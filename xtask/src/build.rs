@@ -16,8 +16,9 @@ use anyhow::{Context, bail};
 
 use crate::sh;
 
-/// Options of `cargo xtask build`.
+/// Options of `cargo xtask build` (also flattened into `serve`'s, hence the group id).
 #[derive(clap::Args, Clone, Copy)]
+#[group(id = "build_args")]
 pub struct Args {
     /// Also shrink the wasm with `wasm-opt -Oz` (Debian `binaryen`; minutes on 2 cores).
     #[arg(long)]

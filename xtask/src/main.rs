@@ -37,3 +37,14 @@ fn main() -> anyhow::Result<()> {
         Task::Test(args) => test::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        // clap checks its own invariants (unique ids, groups) only when asked.
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,7 +1,7 @@
 //! `cargo xtask serve`: builds the site, then serves `www/` on 127.0.0.1 (a secure context,
 //! so WebGPU is available) until interrupted.
 //!
-//! A small static server on the standard library: GET, the right MIME types
+//! A small static server on the standard library: GET and HEAD, the right MIME types
 //! (`application/wasm` for streaming compilation), and ETag revalidation so that a second
 //! visit takes the wasm from the HTTP cache.
 
@@ -73,23 +73,15 @@ fn respond(mut stream: TcpStream, root: &Path) -> anyhow::Result<()> {
     }
     let mut parts = request.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    if method != "GET" {
-        return reply(
-            &mut stream,
-            "405 Method Not Allowed",
-            "text/plain",
-            None,
-            b"GET only\n",
-        );
+    let mut out = Reply {
+        stream: &mut stream,
+        head_only: method == "HEAD",
+    };
+    if method != "GET" && method != "HEAD" {
+        return out.send("405 Method Not Allowed", "text/plain", None, b"GET only\n");
     }
     let Some(path) = resolve(root, target) else {
-        return reply(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            None,
-            b"not found\n",
-        );
+        return out.send("404 Not Found", "text/plain", None, b"not found\n");
     };
     let meta = std::fs::metadata(&path)?;
     let modified = meta
@@ -99,16 +91,10 @@ fn respond(mut stream: TcpStream, root: &Path) -> anyhow::Result<()> {
         .unwrap_or(0);
     let etag = format!("\"{:x}-{:x}\"", meta.len(), modified);
     if if_none_match.as_deref() == Some(etag.as_str()) {
-        return reply(
-            &mut stream,
-            "304 Not Modified",
-            mime(&path),
-            Some(&etag),
-            b"",
-        );
+        return out.send("304 Not Modified", mime(&path), Some(&etag), b"");
     }
     let body = std::fs::read(&path)?;
-    reply(&mut stream, "200 OK", mime(&path), Some(&etag), &body)
+    out.send("200 OK", mime(&path), Some(&etag), &body)
 }
 
 /// The file under `root` that `target` names (`index.html` for a directory); `None` for
@@ -143,23 +129,33 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
-fn reply(
-    stream: &mut TcpStream,
-    status: &str,
-    content_type: &str,
-    etag: Option<&str>,
-    body: &[u8],
-) -> anyhow::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-cache\r\nConnection: close\r\n",
-        body.len()
-    );
-    if let Some(etag) = etag {
-        head.push_str(&format!("ETag: {etag}\r\n"));
+/// A response on its way: HEAD gets the headers of GET without the body.
+struct Reply<'a> {
+    stream: &'a mut TcpStream,
+    head_only: bool,
+}
+
+impl Reply<'_> {
+    fn send(
+        &mut self,
+        status: &str,
+        content_type: &str,
+        etag: Option<&str>,
+        body: &[u8],
+    ) -> anyhow::Result<()> {
+        let mut head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+             Cache-Control: no-cache\r\nConnection: close\r\n",
+            body.len()
+        );
+        if let Some(etag) = etag {
+            head.push_str(&format!("ETag: {etag}\r\n"));
+        }
+        head.push_str("\r\n");
+        self.stream.write_all(head.as_bytes())?;
+        if !self.head_only {
+            self.stream.write_all(body)?;
+        }
+        Ok(())
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
-    Ok(())
 }
