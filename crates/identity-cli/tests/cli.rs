@@ -132,3 +132,45 @@ fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn figure_all_at_test_scale_writes_every_figure() {
+    let out = std::env::temp_dir().join(format!("identity-crisis-all-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let output = run(&[
+        "figure",
+        "all",
+        "--scale",
+        "test",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for n in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 31, 32] {
+        for ext in ["json", "csv", "png"] {
+            let path = out.join(format!("fig{n}.{ext}"));
+            assert!(path.exists(), "{} is missing", path.display());
+        }
+    }
+    let read = |n: u32| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join(format!("fig{n}.json"))).unwrap()).unwrap()
+    };
+    // Fig. 12 at test scale: the 2-layer net cut above layer 1 and at layer 1 (the whole net).
+    let cuts: Vec<u64> = read(12)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["first_layer"].as_u64().unwrap())
+        .collect();
+    assert_eq!(cuts, [2, 1]);
+    // Fig. 10: a mean per input side for each of the two networks.
+    for row in read(10)["rows"].as_array().unwrap() {
+        assert_eq!(row["mean_constant_unseen"].as_array().unwrap().len(), 5);
+    }
+    // Fig. 8: three views of each of the 2 layers, for the initial and the trained net.
+    assert_eq!(
+        read(8)["networks"][1]["layers"].as_array().unwrap().len(),
+        2
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -64,8 +64,15 @@ pub async fn predict(
     inputs: &[Image],
     device: &Device,
 ) -> Result<Vec<Image>, Error> {
-    let side = inputs.first().map(Image::side).unwrap_or(0);
-    let output = network.forward(image_batch(inputs, device)?);
+    images(network.forward(image_batch(inputs, device)?)).await
+}
+
+/// The images of a batch of one-channel outputs.
+///
+/// # Shapes
+/// - output: `[batch, 1, side, side]`
+async fn images(output: Tensor<4>) -> Result<Vec<Image>, Error> {
+    let side = output.dims()[2];
     let pixels = read_floats(output).await?;
     pixels
         .chunks(side * side)
@@ -83,7 +90,25 @@ pub async fn answers(
     training: &Image,
     device: &Device,
 ) -> Result<Vec<Answer>, Error> {
-    let outputs = predict(network, inputs, device).await?;
+    measured(predict(network, inputs, device).await?, inputs, training)
+}
+
+/// The answers of the upper sub-network from layer `first` (0-based) on, fed `inputs`
+/// directly, repeated across that layer's input channels (Fig. 12, 23, 24). ConvNets only.
+pub async fn upper_answers(
+    network: &Network,
+    first: usize,
+    inputs: &[Image],
+    training: &Image,
+    device: &Device,
+) -> Result<Vec<Answer>, Error> {
+    let output = network.forward_upper(first, image_batch(inputs, device)?)?;
+    measured(images(output).await?, inputs, training)
+}
+
+/// Measures `outputs` against their `inputs` and the training image (resampled to their side
+/// when it differs).
+fn measured(outputs: Vec<Image>, inputs: &[Image], training: &Image) -> Result<Vec<Answer>, Error> {
     let side = outputs.first().map(Image::side).unwrap_or(training.side());
     let reference = if training.side() == side {
         training.clone()
@@ -129,6 +154,30 @@ mod tests {
         assert!((pearson(&a, &[0.5, 0.7, 0.9, 1.1]) - 1.0).abs() < 1e-6);
         assert!(pearson(&a, &[1.0, -1.0, -1.0, 1.0]).abs() < 1e-6);
         assert_eq!(pearson(&a, &[3.0; 4]), 0.0);
+    }
+
+    #[test]
+    fn the_whole_network_answers_like_its_upper_subnetwork_from_layer_0() {
+        let device = Device::flex();
+        device.seed(0);
+        let arch = crate::ArchConfig::Conv {
+            depth: 3,
+            channels: 4,
+            kernel: 3,
+        };
+        let net = Network::init(&arch, 14, crate::Init::Default, &device).unwrap();
+        let training = crate::data::Pattern::Rings.render(28, 0).unwrap();
+        let inputs = [
+            crate::data::Pattern::Stripes.render(14, 0).unwrap(),
+            crate::data::Pattern::Noise.render(14, 1).unwrap(),
+        ];
+        let whole = pollster::block_on(answers(&net, &inputs, &training, &device)).unwrap();
+        let upper =
+            pollster::block_on(upper_answers(&net, 0, &inputs, &training, &device)).unwrap();
+        assert_eq!(whole, upper);
+        let top = pollster::block_on(upper_answers(&net, 2, &inputs, &training, &device)).unwrap();
+        assert_eq!(top[0].output.as_ref().unwrap().side(), 14);
+        assert!(pollster::block_on(upper_answers(&net, 3, &inputs, &training, &device)).is_err());
     }
 
     #[test]

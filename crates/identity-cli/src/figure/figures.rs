@@ -1,24 +1,24 @@
-//! The figures made so far, each a function of the shared [`Context`]. Sizes follow the scale:
-//! `test` is tiny, `quick` uses 32 channels and FCN widths of 784, `paper` the paper's
-//! 128 channels and widths of 2,048.
+//! The figures made so far, each a function of the shared [`Context`], and the kinds of
+//! figure they share: prediction grids and heatmaps. Figures of their own kind live in the
+//! sibling modules named after what they show. Sizes follow the scale: `test` is tiny,
+//! `quick` uses 32 channels and FCN widths of 784, `paper` the paper's 128 channels and
+//! widths of 2,048.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use burn::module::Module;
-use burn::prelude::Device;
+use identity_core::ArchConfig;
 use identity_core::closed_form::eq1_prediction;
-use identity_core::collapse::collapse_curve;
-use identity_core::data::Subset;
 use identity_core::gallery::{TestInput, test_row};
 use identity_core::heatmap::heatmap;
 use identity_core::measure::{answers, pearson};
-use identity_core::weight_change::weight_change;
-use identity_core::{ArchConfig, Init, Network};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::plot::{GridRow, HeatmapPanel, Series, heatmaps, image_grid, line_chart};
-use super::{Context, Figure, Output, Scale};
+use super::plot::{GridRow, HeatmapPanel, heatmaps, image_grid};
+use super::{
+    Context, Figure, Output, Scale, input_sizes, intermediate_layers, representation_collapse,
+    upper_subnetworks, weight_change,
+};
 use crate::common::CliError;
 
 /// Every figure, in the paper's order.
@@ -28,6 +28,18 @@ pub fn all() -> Vec<Figure> {
             1,
             "the 1-layer linear net beside the closed form of eq. (1)",
             fig1,
+        ),
+        grid(
+            2,
+            "linear FCN predictions on the test row, by depth (and one width)",
+            "Fig. 2: multi-layer linear nets trained on one digit",
+            linear_rows,
+        ),
+        grid(
+            3,
+            "2-layer ReLU predictions: bottom layer only vs both layers trained",
+            "Fig. 3: 2-layer ReLU nets trained on one digit",
+            two_layer_rows,
         ),
         grid(
             4,
@@ -56,11 +68,42 @@ pub fn all() -> Vec<Figure> {
             Measure::Correlation,
         ),
         figure(
+            8,
+            "intermediate layers of a ConvNet, initial and trained: top singular vector, best channel, channel 0",
+            intermediate_layers::fig8,
+        ),
+        figure(
             9,
             "representation collapse: layerwise error of the averaging classifier",
-            fig9,
+            representation_collapse::fig9,
         ),
-        figure(16, "relative l2 change of each layer's weights", fig16),
+        figure(
+            10,
+            "ConvNets on inputs of 7x7 to 112x112",
+            input_sizes::fig10,
+        ),
+        figure(
+            12,
+            "upper sub-networks of a deep ConvNet fed the input directly",
+            upper_subnetworks::fig12,
+        ),
+        grid(
+            14,
+            "ConvNet predictions on the test row, by kernel size",
+            "Fig. 14: 5-layer ConvNets, by kernel size",
+            kernel_rows,
+        ),
+        grid(
+            15,
+            "ConvNet predictions on the test row, by channel count",
+            "Fig. 15: 5-layer ConvNets, by channels",
+            channel_rows,
+        ),
+        figure(
+            16,
+            "relative l2 change of each layer's weights",
+            weight_change::fig16,
+        ),
         heat(
             31,
             "FCN heatmaps in MSE instead of correlation (App. I)",
@@ -123,14 +166,16 @@ fn heat(
     }
 }
 
-fn conv_depths(scale: Scale) -> Vec<usize> {
+/// The depths of the ConvNet sweeps (Fig. 6, 7, 9).
+pub(super) fn conv_depths(scale: Scale) -> Vec<usize> {
     match scale {
         Scale::Test => vec![1, 2],
         Scale::Quick | Scale::Paper => vec![1, 2, 3, 5, 7, 10, 14, 20],
     }
 }
 
-fn conv(scale: Scale, depth: usize) -> ArchConfig {
+/// The ConvNet of `depth` layers at the scale's width (4, 32 or 128 channels), 5 x 5 kernels.
+pub(super) fn conv(scale: Scale, depth: usize) -> ArchConfig {
     let channels = match scale {
         Scale::Test => 4,
         Scale::Quick => 32,
@@ -186,7 +231,9 @@ fn probes_per_rho(scale: Scale) -> usize {
     }
 }
 
-fn gallery(ctx: &Context) -> Result<Vec<TestInput>, CliError> {
+/// The paper's test row at the scale's length (fewer MNIST and Fashion-MNIST images at test
+/// scale).
+pub(super) fn gallery(ctx: &Context) -> Result<Vec<TestInput>, CliError> {
     let (digits, fashion) = if ctx.scale == Scale::Test {
         (2, 1)
     } else {
@@ -195,7 +242,8 @@ fn gallery(ctx: &Context) -> Result<Vec<TestInput>, CliError> {
     Ok(test_row(&ctx.training, digits, fashion, ctx.seed)?)
 }
 
-fn column_names(row: &[TestInput]) -> Vec<String> {
+/// The names of the test row's inputs, as column labels.
+pub(super) fn column_names(row: &[TestInput]) -> Vec<String> {
     row.iter().map(|t| t.name.clone()).collect()
 }
 
@@ -406,112 +454,101 @@ fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
         .collect()
 }
 
-fn fig9(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let count = match ctx.scale {
-        Scale::Test => 40,
-        Scale::Quick => 200,
-        Scale::Paper => 500,
+fn linear_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let width = fcn_width(scale);
+    let depths = match scale {
+        Scale::Test => vec![1, 2],
+        Scale::Quick | Scale::Paper => vec![1, 3, 5],
     };
-    let mnist = Subset::MnistTest.load()?;
-    let images = mnist.images_except(count, None)?;
-    let labels = &mnist.labels()[..count];
-    let depths: Vec<usize> = conv_depths(ctx.scale)
+    let mut rows: Vec<_> = depths
         .into_iter()
-        .filter(|&d| d >= 2)
+        .map(|d| (format!("{d} x {width}"), linear(scale, d)))
         .collect();
-    let deepest = *depths.last().expect("at least one depth");
-    // The untrained reference, drawn on the CPU from the seed like every trained net.
-    let cpu = Device::flex();
-    cpu.seed(ctx.seed);
-    let random =
-        Network::init(&conv(ctx.scale, deepest), 28, Init::Default, &cpu)?.to_device(&ctx.device);
-    let mut curves = vec![(
-        format!("random {deepest} layers"),
-        pollster::block_on(collapse_curve(&random, &images, labels, &ctx.device))?,
-    )];
-    for d in depths {
-        let trained = ctx.trained(&conv(ctx.scale, d))?.clone();
-        curves.push((
-            format!("{d} layers"),
-            pollster::block_on(collapse_curve(
-                &trained.network,
-                &images,
-                labels,
-                &ctx.device,
-            ))?,
-        ));
-    }
-    let mut csv = String::from("network,layer,error_rate\n");
-    for (label, errors) in &curves {
-        for (layer, e) in errors.iter().enumerate() {
-            writeln!(csv, "{label},{layer},{e}").ok();
-        }
-    }
-    let series: Vec<Series> = curves
-        .iter()
-        .map(|(label, errors)| Series {
-            label: label.clone(),
-            points: errors
-                .iter()
-                .enumerate()
-                .map(|(i, &e)| (i as f32, e))
-                .collect(),
-        })
-        .collect();
-    line_chart(
-        png,
-        "Fig. 9: error of the correlation-weighted averaging classifier",
-        &series,
-        ("layer (0 = raw pixels)", "error rate"),
-    )?;
-    let json_curves: Vec<Value> = curves
-        .iter()
-        .map(|(label, errors)| json!({ "network": label, "error_rate": errors }))
-        .collect();
-    Ok(Output {
-        json: json!({ "figure": 9, "images": count, "curves": json_curves }),
-        csv,
-    })
+    // The paper's depth-versus-width remark: one hidden layer of 2,048 (3.2 M parameters)
+    // stays nearer the convex case than three of 784 (2.5 M).
+    let other = match scale {
+        Scale::Test => None,
+        Scale::Quick => Some((1, 2048)),
+        Scale::Paper => Some((3, 784)),
+    };
+    rows.extend(other.map(|(depth, width)| {
+        (
+            format!("{depth} x {width}"),
+            ArchConfig::Linear {
+                hidden: vec![width; depth],
+            },
+        )
+    }));
+    rows
 }
 
-fn fig16(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let depths = match ctx.scale {
-        Scale::Test => vec![2],
-        Scale::Quick | Scale::Paper => vec![5, 10, 20],
+fn two_layer_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let widths = match scale {
+        Scale::Test => vec![64],
+        Scale::Quick | Scale::Paper => vec![2048, 16_384],
     };
-    let mut csv = String::from("network,layer,weight_change,bias_change\n");
-    let (mut series, mut rows) = (vec![], vec![]);
-    for d in depths {
-        let trained = ctx.trained(&conv(ctx.scale, d))?.clone();
-        let changes = pollster::block_on(weight_change(&trained.initial, &trained.network))?;
-        for (i, c) in changes.iter().enumerate() {
-            writeln!(
-                csv,
-                "{d} layers,{},{},{}",
-                i + 1,
-                c.weight,
-                c.bias.map_or(String::new(), |b| b.to_string())
-            )
-            .ok();
-        }
-        series.push(Series {
-            label: format!("{d} layers"),
-            points: changes
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ((i + 1) as f32, c.weight))
-                .collect(),
-        });
-        rows.push(json!({ "network": format!("{d} layers"), "changes": changes }));
+    [(true, "bottom"), (false, "both")]
+        .into_iter()
+        .flat_map(|(bottom_only, what)| {
+            widths.iter().map(move |&w| {
+                (
+                    format!("{what}, {w}"),
+                    ArchConfig::Relu {
+                        hidden: vec![w],
+                        train_bottom_only: bottom_only,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+/// Depth and channels of the kernel-size and channel sweeps (Fig. 14, 15): the paper's
+/// 5-layer ConvNet, narrower at quick scale so that 15 x 15 and 64 channels stay affordable.
+fn sweep_net(scale: Scale) -> (usize, usize) {
+    match scale {
+        Scale::Test => (2, 4),
+        Scale::Quick => (5, 16),
+        Scale::Paper => (5, 128),
     }
-    line_chart(
-        png,
-        "Fig. 16: relative l2 change of each layer's weights",
-        &series,
-        ("layer", "||W0 - W*|| / ||W0||"),
-    )?;
-    Ok(Output {
-        json: json!({ "figure": 16, "rows": rows }),
-        csv,
-    })
+}
+
+fn kernel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let (depth, channels) = sweep_net(scale);
+    let kernels = match scale {
+        Scale::Test => vec![3, 5],
+        Scale::Quick => vec![5, 9, 15],
+        Scale::Paper => vec![5, 9, 13, 17, 25, 37, 57],
+    };
+    kernels
+        .into_iter()
+        .map(|kernel| {
+            let arch = ArchConfig::Conv {
+                depth,
+                channels,
+                kernel,
+            };
+            (format!("{kernel} x {kernel}"), arch)
+        })
+        .collect()
+}
+
+fn channel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let (depth, _) = sweep_net(scale);
+    let channels = match scale {
+        Scale::Test => vec![2, 4],
+        Scale::Quick => vec![3, 16, 64],
+        Scale::Paper => vec![3, 8, 32, 128, 512, 1024],
+    };
+    channels
+        .into_iter()
+        .map(|channels| {
+            let arch = ArchConfig::Conv {
+                depth,
+                channels,
+                kernel: 5,
+            };
+            (format!("{channels} channels"), arch)
+        })
+        .collect()
 }

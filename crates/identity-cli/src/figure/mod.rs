@@ -3,7 +3,12 @@
 //! skips every figure whose JSON exists unless `--force`.
 
 mod figures;
+mod input_sizes;
+mod intermediate_layers;
 mod plot;
+mod representation_collapse;
+mod upper_subnetworks;
+mod weight_change;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -134,7 +139,7 @@ pub fn run(args: Args) -> CliResult {
     };
     if args.scale == Scale::Paper {
         eprintln!(
-            "figure: paper scale trains ConvNets of 128 channels up to depth 20 (about 1,000 steps each); expect hours on a CPU, minutes on a GPU"
+            "figure: paper scale trains ConvNets of 128 channels up to depth 20 (about 1,000 steps each), and 5-layer ones with kernels up to 57 x 57 and up to 1,024 channels (Fig. 14, 15); expect hours on a CPU, minutes on a GPU"
         );
     }
     for figure in chosen {

@@ -61,7 +61,8 @@ pub fn image_grid(
         .unwrap_or(1)
         .max(1) as u32;
     let (top, gap) = (56u32, 6u32);
-    let width = label_width + columns * (cell + gap) + gap;
+    // Wide enough for the title too (about 10 pixels a character at size 20).
+    let width = (label_width + columns * (cell + gap) + gap).max(20 + 10 * title.len() as u32);
     let height = top + rows.len() as u32 * (cell + gap) + gap;
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(draw_err)?;
