@@ -235,6 +235,20 @@ impl ArchConfig {
         }
     }
 
+    /// Elements of the largest weight tensor on `side` x `side` images (a GPU buffer must
+    /// hold it whole).
+    pub fn largest_weight(&self, side: usize) -> usize {
+        let per_pair = match self {
+            ArchConfig::Conv { kernel, .. } => kernel * kernel,
+            _ => 1,
+        };
+        self.widths(side)
+            .windows(2)
+            .map(|w| w[0] * w[1] * per_pair)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Estimated bytes to train on one `side` x `side` image: parameters, gradients and two
     /// Adam moments (16 bytes a parameter) plus three copies of every activation (forward
     /// value, ReLU mask, gradient), in f32.
@@ -268,6 +282,8 @@ mod tests {
             train_bottom_only: true,
         };
         assert_eq!(relu.param_count(28), 784 * 2048 + 2048 + 2048 * 784 + 784);
+        assert_eq!(relu.largest_weight(28), 784 * 2048);
+        assert_eq!(ArchConfig::conv(5).largest_weight(28), 128 * 128 * 25);
         // Depth 3, 128 channels, 5 x 5: 1->128, 128->128, 128->1.
         let conv = ArchConfig::conv(3);
         assert_eq!(

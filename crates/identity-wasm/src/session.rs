@@ -80,16 +80,7 @@ fn train_config(arch: &ArchConfig, overrides: JsValue) -> Result<TrainConfig, Js
 /// says what would fit.
 fn check_fits(arch: &ArchConfig, backend: &BackendInfo) -> Result<(), JsError> {
     let mib = |b: u64| b as f64 / f64::from(1u32 << 20);
-    let widths = arch.widths(SIDE);
-    let per_weight = match arch {
-        ArchConfig::Conv { kernel, .. } => kernel * kernel,
-        _ => 1,
-    };
-    let largest = widths
-        .windows(2)
-        .map(|w| (w[0] * w[1] * per_weight * 4) as u64)
-        .max()
-        .unwrap_or(0);
+    let largest = 4 * arch.largest_weight(SIDE) as u64;
     let memory = arch.memory_estimate(SIDE);
     let (budget, place) = match backend.kind {
         "webgpu" => (GPU_MEMORY_BYTES, "the WebGPU path"),

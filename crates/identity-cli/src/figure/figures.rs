@@ -11,8 +11,8 @@ use identity_core::ArchConfig;
 use identity_core::closed_form::eq1_prediction;
 use identity_core::gallery::{TestInput, test_row};
 use identity_core::heatmap::heatmap;
-use identity_core::measure::{answers, pearson};
-use serde_json::json;
+use identity_core::measure::{Answer, answers, pearson};
+use serde_json::{Value, json};
 
 use super::plot::{GridRow, HeatmapPanel, heatmaps, image_grid};
 use super::{
@@ -310,11 +310,6 @@ fn prediction_grid(
 ) -> Result<Output, CliError> {
     let row = gallery(ctx)?;
     let inputs: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
-    let mut grid = vec![GridRow {
-        label: "input".into(),
-        images: inputs.clone(),
-    }];
-    let mut csv = String::from("network,input,identity,constant\n");
     let mut rows = Vec::new();
     for (label, arch) in archs {
         let trained = ctx.trained(&arch)?.clone();
@@ -324,24 +319,71 @@ fn prediction_grid(
             &ctx.training,
             &ctx.device,
         ))?;
-        for (input, a) in row.iter().zip(&measured) {
-            writeln!(csv, "{label},{},{},{}", input.name, a.identity, a.constant).ok();
-        }
-        rows.push(json!({
-            "network": label, "arch": arch, "final_loss": trained.progress.loss,
-            "identity": measured.iter().map(|a| a.identity).collect::<Vec<_>>(),
-            "constant": measured.iter().map(|a| a.constant).collect::<Vec<_>>(),
-        }));
-        grid.push(GridRow {
+        rows.push(AnswerRow {
+            key: label.clone(),
+            fields: json!({ "network": label, "arch": arch, "final_loss": trained.progress.loss }),
             label,
-            images: measured.into_iter().filter_map(|a| a.output).collect(),
+            answers: measured,
         });
     }
-    image_grid(png, title, &grid, &column_names(&row))?;
-    Ok(Output {
-        json: json!({ "figure": number, "inputs": column_names(&row), "rows": rows }),
-        csv,
-    })
+    answer_grid(
+        png,
+        title,
+        &row,
+        ("network", rows),
+        json!({ "figure": number }),
+    )
+}
+
+/// One network's answers to the test row, as a row of [`answer_grid`].
+pub struct AnswerRow {
+    /// The grid's row label.
+    pub label: String,
+    /// The row's value in the CSV's first column.
+    pub key: String,
+    /// The row's JSON fields besides its correlations.
+    pub fields: Value,
+    /// The answers, one per input of the test row.
+    pub answers: Vec<Answer>,
+}
+
+/// Draws the test row with each row's answers under it, and returns the correlations as JSON
+/// (`figure` fields, `inputs`, `rows`) and CSV (`<key name>,input,identity,constant`).
+pub fn answer_grid(
+    png: &Path,
+    title: &str,
+    row: &[TestInput],
+    (key_name, rows): (&str, Vec<AnswerRow>),
+    mut figure: Value,
+) -> Result<Output, CliError> {
+    let mut grid = vec![GridRow {
+        label: "input".into(),
+        images: row.iter().map(|t| t.image.clone()).collect(),
+    }];
+    let mut csv = format!("{key_name},input,identity,constant\n");
+    let mut json_rows = Vec::new();
+    for AnswerRow {
+        label,
+        key,
+        mut fields,
+        answers,
+    } in rows
+    {
+        for (input, a) in row.iter().zip(&answers) {
+            writeln!(csv, "{key},{},{},{}", input.name, a.identity, a.constant).ok();
+        }
+        fields["identity"] = json!(answers.iter().map(|a| a.identity).collect::<Vec<_>>());
+        fields["constant"] = json!(answers.iter().map(|a| a.constant).collect::<Vec<_>>());
+        json_rows.push(fields);
+        grid.push(GridRow {
+            label,
+            images: answers.into_iter().filter_map(|a| a.output).collect(),
+        });
+    }
+    image_grid(png, title, &grid, &column_names(row))?;
+    figure["inputs"] = json!(column_names(row));
+    figure["rows"] = json!(json_rows);
+    Ok(Output { json: figure, csv })
 }
 
 /// Which numbers a heatmap figure shows.
