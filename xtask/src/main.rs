@@ -2,6 +2,7 @@
 
 mod build;
 mod data;
+mod paper;
 mod serve;
 mod sh;
 mod test;
@@ -24,6 +25,9 @@ enum Task {
     Serve(serve::Args),
     /// Regenerate the bundled MNIST / Fashion-MNIST subsets and check the sources' checksums.
     Data,
+    /// Make every figure of the paper and `paper-report.md`, the claims with their verdicts
+    /// (not part of `test`: half an hour at quick scale, hours at paper scale).
+    Paper(paper::Args),
     /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build,
     /// the browser tests.
     Test(test::Args),
@@ -34,6 +38,7 @@ fn main() -> anyhow::Result<()> {
         Task::Build(args) => build::run(args).map(|_| ()),
         Task::Serve(args) => serve::run(args),
         Task::Data => data::run(),
+        Task::Paper(args) => paper::run(args),
         Task::Test(args) => test::run(args),
     }
 }

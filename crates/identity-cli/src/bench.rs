@@ -8,11 +8,11 @@
 use std::process::Command;
 
 use identity_core::data::default_training_image;
-use identity_core::{ArchConfig, TrainConfig, Trainer};
+use identity_core::{ArchConfig, TrainConfig};
 use serde_json::{Value, json};
-use web_time::Instant;
 
 use crate::common::{Backend, CliError, CliResult, open_device, print_json};
+use crate::progress::ms_per_step;
 
 /// Options of `bench`.
 #[derive(Debug, clap::Args)]
@@ -134,22 +134,11 @@ fn measure(
 ) -> Result<Value, CliError> {
     let device = open_device(backend)?;
     let image = default_training_image()?;
-    let warmup = 5;
     let config = TrainConfig {
-        steps: warmup + steps,
-        loss_every: warmup,
-        tolerance: 0.0,
         seed,
         ..TrainConfig::for_arch(arch)
     };
-    let mut trainer = Trainer::new(arch, &image, config, &device)?;
-    pollster::block_on(trainer.advance())?;
-    let started = Instant::now();
-    let mut progress = trainer.progress();
-    while progress.stop.is_none() {
-        progress = pollster::block_on(trainer.advance())?;
-    }
-    let ms = started.elapsed().as_secs_f64() * 1e3 / steps as f64;
+    let ms = ms_per_step(arch, &image, config, (5, steps), &device)?;
     Ok(json!({
         "config": arch.name(),
         "arch": arch,

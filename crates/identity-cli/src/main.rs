@@ -9,6 +9,7 @@ mod figure;
 mod heatmap;
 mod predict;
 mod progress;
+mod report;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,8 @@ enum Command {
     Bench(bench::Args),
     /// A figure of the paper as numbers (JSON, CSV) and a PNG; `figure all` makes every one.
     Figure(figure::Args),
+    /// `paper-report.md` from the figures in a folder: every claim, measured, and its verdict.
+    Report(report::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +61,7 @@ fn main() -> std::process::ExitCode {
         Command::Heatmap(args) => heatmap::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Figure(args) => figure::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -4,8 +4,9 @@ use std::ops::ControlFlow;
 
 use burn::prelude::*;
 use identity_core::data::Image;
-use identity_core::{ArchConfig, TrainConfig, Trained};
+use identity_core::{ArchConfig, Progress, TrainConfig, Trained, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
+use web_time::Instant;
 
 use crate::common::CliError;
 
@@ -29,11 +30,51 @@ pub fn train_with_bar(
     device: &Device,
 ) -> Result<Trained, CliError> {
     let bar = bar(config.steps as u64, &arch.name());
-    let trained = pollster::block_on(identity_core::train(arch, image, config, device, |p| {
+    let trained = train_reporting(arch, image, config, device, |p| {
         bar.set_position(p.step as u64);
         bar.set_message(format!("loss {:.2e}", p.loss));
+    });
+    bar.finish_and_clear();
+    trained
+}
+
+/// Trains `arch` to the end, calling `report` after every loss read.
+pub fn train_reporting(
+    arch: &ArchConfig,
+    image: &Image,
+    config: TrainConfig,
+    device: &Device,
+    mut report: impl FnMut(&Progress),
+) -> Result<Trained, CliError> {
+    let trained = pollster::block_on(identity_core::train(arch, image, config, device, |p| {
+        report(p);
         ControlFlow::Continue(())
     }));
-    bar.finish_and_clear();
     Ok(trained?)
+}
+
+/// Milliseconds per training step of `arch` on `image` with `config`'s optimiser: `warmup`
+/// steps first (the first step allocates), then `timed` steps, the loss read every `warmup`
+/// steps as in training.
+pub fn ms_per_step(
+    arch: &ArchConfig,
+    image: &Image,
+    config: TrainConfig,
+    (warmup, timed): (usize, usize),
+    device: &Device,
+) -> Result<f64, CliError> {
+    let config = TrainConfig {
+        steps: warmup + timed,
+        loss_every: warmup,
+        tolerance: 0.0,
+        ..config
+    };
+    let mut trainer = Trainer::new(arch, image, config, device)?;
+    pollster::block_on(trainer.advance())?;
+    let started = Instant::now();
+    let mut progress = trainer.progress();
+    while progress.stop.is_none() {
+        progress = pollster::block_on(trainer.advance())?;
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e3 / timed as f64)
 }

@@ -146,7 +146,7 @@ fn figure_all_at_test_scale_writes_every_figure() {
         out.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for n in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 31, 32] {
+    for n in 1..=33 {
         for ext in ["json", "csv", "png"] {
             let path = out.join(format!("fig{n}.{ext}"));
             assert!(path.exists(), "{} is missing", path.display());
@@ -155,22 +155,41 @@ fn figure_all_at_test_scale_writes_every_figure() {
     let read = |n: u32| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(out.join(format!("fig{n}.json"))).unwrap()).unwrap()
     };
-    // Fig. 12 at test scale: the 2-layer net cut above layer 1 and at layer 1 (the whole net).
-    let cuts: Vec<u64> = read(12)["rows"]
+    // Fig. 24 at test scale: the 2-layer net's top layer, then the whole net (twice capped).
+    let cuts: Vec<u64> = read(24)["rows"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["first_layer"].as_u64().unwrap())
         .collect();
-    assert_eq!(cuts, [2, 1]);
-    // Fig. 10: a mean per input side for each of the two networks.
-    for row in read(10)["rows"].as_array().unwrap() {
-        assert_eq!(row["mean_constant_unseen"].as_array().unwrap().len(), 5);
+    assert_eq!(cuts, [1, 1, 1]);
+    // Fig. 11: a mean per input side for each of the two networks.
+    for row in read(11)["rows"].as_array().unwrap() {
+        assert_eq!(row["mean_constant_unseen"].as_array().unwrap().len(), 8);
     }
-    // Fig. 8: three views of each of the 2 layers, for the initial and the trained net.
-    assert_eq!(
-        read(8)["networks"][1]["layers"].as_array().unwrap().len(),
-        2
-    );
+    // Fig. 8: the random net and three trained ones, each of 2 layers at test scale.
+    let nets = read(8)["networks"].as_array().unwrap().clone();
+    assert_eq!(nets.len(), 4);
+    assert_eq!(nets[0]["state"], "initial");
+    assert_eq!(nets[1]["layers"].as_array().unwrap().len(), 2);
+    // Every figure records its claims (possibly none at this scale) and its time.
+    for n in 1..=33 {
+        let json = read(n);
+        assert!(json["claims"].is_array(), "figure {n}");
+        assert!(json["seconds"].as_f64().is_some(), "figure {n}");
+    }
+
+    let report = run(&["report", "--dir", out.to_str().unwrap()]);
+    assert!(report.status.success(), "{}", stderr(&report));
+    let md = std::fs::read_to_string(out.join("paper-report.md")).unwrap();
+    assert!(md.contains("Figures: 33 of 33"), "{md}");
+    for n in 1..=33 {
+        assert!(
+            md.contains(&format!("### Figure {n}\n")),
+            "figure {n} missing"
+        );
+    }
+    let nowhere = run(&["report", "--dir", "/no/such/folder"]);
+    assert_eq!(nowhere.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&out);
 }

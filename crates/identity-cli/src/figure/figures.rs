@@ -1,8 +1,7 @@
-//! The figures made so far, each a function of the shared [`Context`], and the kinds of
-//! figure they share: prediction grids and heatmaps. Figures of their own kind live in the
-//! sibling modules named after what they show. Sizes follow the scale: `test` is tiny,
-//! `quick` uses 32 channels and FCN widths of 784, `paper` the paper's 128 channels and
-//! widths of 2,048.
+//! Every figure of the paper, in its order, and the kinds of figure several share:
+//! prediction grids on the test row and heatmaps against rho. Figures of their own kind live
+//! in the sibling modules named after what they show; the networks of each sweep are in
+//! [`sweeps`](super::sweeps).
 
 use std::fmt::Write;
 use std::path::Path;
@@ -14,9 +13,11 @@ use identity_core::heatmap::heatmap;
 use identity_core::measure::{Answer, answers, pearson};
 use serde_json::{Value, json};
 
+use super::intermediate_layers::{self, LayerNet, State};
 use super::plot::{GridRow, HeatmapPanel, heatmaps, image_grid};
+use super::sweeps::{self, Rows, named_depth};
 use super::{
-    Context, Figure, Output, Scale, input_sizes, intermediate_layers, representation_collapse,
+    Context, Figure, Output, Planned, Scale, input_sizes, representation_collapse, training_sizes,
     upper_subnetworks, weight_change,
 };
 use crate::common::CliError;
@@ -24,128 +25,256 @@ use crate::common::CliError;
 /// Every figure, in the paper's order.
 pub fn all() -> Vec<Figure> {
     vec![
-        figure(
+        Figure::new(
             1,
             "the 1-layer linear net beside the closed form of eq. (1)",
+            |_| vec![Planned::at_28(ArchConfig::Linear { hidden: vec![] })],
             fig1,
         ),
         grid(
             2,
             "linear FCN predictions on the test row, by depth (and one width)",
             "Fig. 2: multi-layer linear nets trained on one digit",
-            linear_rows,
+            sweeps::linear_rows,
         ),
         grid(
             3,
             "2-layer ReLU predictions: bottom layer only vs both layers trained",
             "Fig. 3: 2-layer ReLU nets trained on one digit",
-            two_layer_rows,
+            sweeps::two_layer_rows,
         ),
         grid(
             4,
             "ReLU FCN predictions on the test row, by depth",
             "Fig. 4: ReLU FCNs trained on one digit",
-            relu_rows,
+            sweeps::relu_rows,
         ),
         heat(
             5,
             "FCN heatmaps: correlation to identity and constant vs rho",
             "Fig. 5: FCNs (rows: hidden layers)",
-            fcn_rows,
+            sweeps::fcn_rows,
             Measure::Correlation,
         ),
         grid(
             6,
             "ConvNet predictions on the test row, by depth",
             "Fig. 6: ConvNets trained on one digit",
-            conv_rows,
+            sweeps::conv_rows,
         ),
         heat(
             7,
             "ConvNet heatmaps: correlation to identity and constant vs rho",
             "Fig. 7: ConvNets, 5x5 kernels (rows: depth)",
-            conv_rows,
+            sweeps::conv_rows,
             Measure::Correlation,
         ),
-        figure(
+        intermediate_layers::figure(
             8,
-            "intermediate layers of a ConvNet, initial and trained: top singular vector, best channel, channel 0",
-            intermediate_layers::fig8,
+            "the layers of a random 20-layer ConvNet and of trained 7-, 14- and 20-layer ones (top singular vector)",
+            |scale| {
+                let mut nets = vec![LayerNet::new(scale, 20, State::Initial)];
+                nets.extend([7, 14, 20].map(|d| LayerNet::new(scale, d, State::Trained)));
+                nets
+            },
+            false,
         ),
-        figure(
+        Figure::new(
             9,
             "representation collapse: layerwise error of the averaging classifier",
+            representation_collapse::plan,
             representation_collapse::fig9,
         ),
-        figure(
+        input_sizes::figure(
             10,
-            "ConvNets on inputs of 7x7 to 112x112",
-            input_sizes::fig10,
+            "a 5-layer ConvNet on 7 x 7 and 112 x 112 inputs",
+            |scale| input_sizes::Sizes {
+                depths: vec![named_depth(scale, 5)],
+                sides: vec![7, 112],
+                inputs_shown: true,
+            },
         ),
-        figure(
+        input_sizes::figure(
+            11,
+            "a 20-layer ConvNet on inputs of 7 x 7 to 112 x 112 (the 5-layer one measured beside it)",
+            |scale| input_sizes::Sizes {
+                depths: vec![named_depth(scale, 20), named_depth(scale, 5)],
+                sides: input_sizes::ALL_SIDES.to_vec(),
+                inputs_shown: false,
+            },
+        ),
+        upper_subnetworks::figure(
             12,
-            "upper sub-networks of a deep ConvNet fed the input directly",
-            upper_subnetworks::fig12,
+            "the top layer of trained ConvNets of every depth, fed the input directly",
+            |scale| {
+                let depths = sweeps::conv_depths(scale);
+                depths
+                    .iter()
+                    .map(|&d| (d, 1))
+                    .filter(|&(d, _)| d >= 2)
+                    .collect()
+            },
+        ),
+        Figure::new(
+            13,
+            "mean correlation to constant and identity by depth, for training images of several sizes",
+            training_sizes::plan,
+            training_sizes::fig13,
         ),
         grid(
             14,
-            "ConvNet predictions on the test row, by kernel size",
+            "ConvNet predictions on the test row, for a few kernel sizes",
             "Fig. 14: 5-layer ConvNets, by kernel size",
-            kernel_rows,
+            sweeps::few_kernel_rows,
         ),
         grid(
             15,
             "ConvNet predictions on the test row, by channel count",
             "Fig. 15: 5-layer ConvNets, by channels",
-            channel_rows,
+            sweeps::channel_rows,
         ),
-        figure(
+        weight_change::figure(
             16,
-            "relative l2 change of each layer's weights",
-            weight_change::fig16,
+            "relative l2 change of each layer's weights, ConvNets",
+            "Fig. 16: ConvNets, relative l2 change per layer",
+            weight_change::conv_rows,
+        ),
+        weight_change::figure(
+            17,
+            "relative l2 change of each layer's weights, linear FCNs",
+            "Fig. 17: linear FCNs, relative l2 change per layer",
+            sweeps::linear_fcn_rows,
+        ),
+        weight_change::figure(
+            18,
+            "relative l2 change of each layer's weights, ReLU FCNs",
+            "Fig. 18: ReLU FCNs, relative l2 change per layer",
+            sweeps::relu_rows,
+        ),
+        trained_layers(19, 7),
+        trained_layers(20, 14),
+        trained_layers(21, 20),
+        input_sizes::figure(
+            22,
+            "a 5-layer ConvNet on inputs of 7 x 7 to 112 x 112",
+            |scale| input_sizes::Sizes {
+                depths: vec![named_depth(scale, 5)],
+                sides: input_sizes::ALL_SIDES.to_vec(),
+                inputs_shown: true,
+            },
+        ),
+        upper_subnetworks::figure(
+            23,
+            "the top two layers of trained ConvNets of every depth, fed the input directly",
+            |scale| {
+                let depths = sweeps::conv_depths(scale);
+                depths
+                    .iter()
+                    .map(|&d| (d, 2))
+                    .filter(|&(d, _)| d >= 3)
+                    .collect()
+            },
+        ),
+        upper_subnetworks::figure(
+            24,
+            "the top 3, 6 and 10 layers of the trained 20-layer ConvNet, fed the input directly",
+            |scale| {
+                let depth = named_depth(scale, 20);
+                [3, 6, 10].map(|top| (depth, top.min(depth))).to_vec()
+            },
+        ),
+        heat(
+            25,
+            "ConvNet heatmaps by kernel size",
+            "Fig. 25: 5-layer ConvNets (rows: kernel size)",
+            sweeps::kernel_rows,
+            Measure::Correlation,
+        ),
+        grid(
+            26,
+            "ConvNet predictions on the test row, every kernel size",
+            "Fig. 26: 5-layer ConvNets, by kernel size",
+            sweeps::kernel_rows,
+        ),
+        heat(
+            27,
+            "ConvNet heatmaps by channel count",
+            "Fig. 27: 5-layer ConvNets (rows: channels)",
+            sweeps::channel_rows,
+            Measure::Correlation,
+        ),
+        grid(
+            28,
+            "3-channel ConvNet predictions on the test row, by depth",
+            "Fig. 28: ConvNets with 3 channels",
+            sweeps::three_channel_rows,
+        ),
+        intermediate_layers::figure(
+            29,
+            "the layers of 5-layer ConvNets of 3 and many channels at random initialisation",
+            |scale| LayerNet::rows(sweeps::narrow_and_wide(scale), State::Initial),
+            false,
+        ),
+        intermediate_layers::figure(
+            30,
+            "the layers of 5-layer ConvNets of 3 and many channels, trained",
+            |scale| LayerNet::rows(sweeps::narrow_and_wide(scale), State::Trained),
+            false,
         ),
         heat(
             31,
-            "FCN heatmaps in MSE instead of correlation (App. I)",
-            "Fig. 31: FCNs, MSE (rows: hidden layers)",
-            fcn_rows,
+            "linear FCN heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 31: linear FCNs, MSE (rows: hidden layers)",
+            sweeps::linear_fcn_rows,
             Measure::Mse,
         ),
         heat(
             32,
+            "ReLU FCN heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 32: ReLU FCNs, MSE (rows: hidden layers)",
+            sweeps::relu_rows,
+            Measure::Mse,
+        ),
+        heat(
+            33,
             "ConvNet heatmaps in MSE instead of correlation (App. I)",
-            "Fig. 32: ConvNets, MSE (rows: depth)",
-            conv_rows,
+            "Fig. 33: ConvNets, MSE (rows: depth)",
+            sweeps::conv_rows,
             Measure::Mse,
         ),
     ]
 }
 
-/// The networks of a figure's rows at a scale, with their labels.
-type Rows = fn(Scale) -> Vec<(String, ArchConfig)>;
-
-fn figure(
-    number: u32,
-    about: &'static str,
-    make: fn(&mut Context, &Path) -> Result<Output, CliError>,
-) -> Figure {
-    Figure {
+/// Fig. 19-21: every view of the layers of one trained ConvNet.
+fn trained_layers(number: u32, depth: usize) -> Figure {
+    let about = match depth {
+        7 => "the layers of the trained 7-layer ConvNet, three views each",
+        14 => "the layers of the trained 14-layer ConvNet, three views each",
+        _ => "the layers of the trained 20-layer ConvNet, three views each",
+    };
+    intermediate_layers::figure(
         number,
         about,
-        make: Box::new(make),
+        move |scale| vec![LayerNet::new(scale, depth, State::Trained)],
+        true,
+    )
+}
+
+/// The networks of `rows` as a plan.
+fn planned(rows: Rows) -> impl Fn(Scale) -> Vec<Planned> {
+    move |scale| {
+        rows(scale)
+            .into_iter()
+            .map(|(_, arch)| Planned::at_28(arch))
+            .collect()
     }
 }
 
 fn grid(number: u32, about: &'static str, title: &'static str, rows: Rows) -> Figure {
-    let make = move |ctx: &mut Context, png: &Path| {
+    Figure::new(number, about, planned(rows), move |ctx, png| {
         let archs = rows(ctx.scale);
         prediction_grid(ctx, png, number, title, archs)
-    };
-    Figure {
-        number,
-        about,
-        make: Box::new(make),
-    }
+    })
 }
 
 fn heat(
@@ -155,75 +284,21 @@ fn heat(
     rows: Rows,
     measure: Measure,
 ) -> Figure {
-    let make = move |ctx: &mut Context, png: &Path| {
+    Figure::new(number, about, planned(rows), move |ctx, png| {
         let archs = rows(ctx.scale);
         heatmap_figure(ctx, png, number, title, archs, measure)
-    };
-    Figure {
-        number,
-        about,
-        make: Box::new(make),
-    }
+    })
 }
 
-/// The depths of the ConvNet sweeps (Fig. 6, 7, 9).
-pub(super) fn conv_depths(scale: Scale) -> Vec<usize> {
-    match scale {
-        Scale::Test => vec![1, 2],
-        Scale::Quick | Scale::Paper => vec![1, 2, 3, 5, 7, 10, 14, 20],
-    }
-}
-
-/// The ConvNet of `depth` layers at the scale's width (4, 32 or 128 channels), 5 x 5 kernels.
-pub(super) fn conv(scale: Scale, depth: usize) -> ArchConfig {
-    let channels = match scale {
-        Scale::Test => 4,
-        Scale::Quick => 32,
-        Scale::Paper => 128,
-    };
-    ArchConfig::Conv {
-        depth,
-        channels,
-        kernel: 5,
-    }
-}
-
-fn fcn_depths(scale: Scale) -> Vec<usize> {
-    match scale {
-        Scale::Test => vec![1, 2],
-        Scale::Quick | Scale::Paper => vec![1, 3, 5, 7, 9, 11],
-    }
-}
-
-fn fcn_width(scale: Scale) -> usize {
-    match scale {
-        Scale::Test => 64,
-        Scale::Quick => 784,
-        Scale::Paper => 2048,
-    }
-}
-
-fn relu(scale: Scale, depth: usize) -> ArchConfig {
-    ArchConfig::Relu {
-        hidden: vec![fcn_width(scale); depth],
-        train_bottom_only: false,
-    }
-}
-
-fn linear(scale: Scale, depth: usize) -> ArchConfig {
-    ArchConfig::Linear {
-        hidden: vec![fcn_width(scale); depth],
-    }
-}
-
-fn rhos(scale: Scale) -> Vec<f32> {
+/// The rho columns of the heatmaps.
+pub(super) fn rhos(scale: Scale) -> Vec<f32> {
     match scale {
         Scale::Test => vec![0.0, 0.5, 1.0],
         Scale::Quick | Scale::Paper => (0..=8).map(|i| i as f32 / 8.0).collect(),
     }
 }
 
-fn probes_per_rho(scale: Scale) -> usize {
+pub(super) fn probes_per_rho(scale: Scale) -> usize {
     match scale {
         Scale::Test => 2,
         Scale::Quick => 10,
@@ -466,131 +541,4 @@ fn heatmap_figure(
         json: json!({ "figure": number, "measure": what, "rhos": rhos, "rows": rows }),
         csv,
     })
-}
-
-fn fcn_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    let depths = fcn_depths(scale);
-    let linear = depths
-        .iter()
-        .map(|&d| (format!("linear {d}"), linear(scale, d)));
-    linear
-        .chain(
-            depths
-                .iter()
-                .map(|&d| (format!("ReLU {d}"), relu(scale, d))),
-        )
-        .collect()
-}
-
-fn relu_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    fcn_depths(scale)
-        .into_iter()
-        .map(|d| (format!("ReLU, {d} hidden"), relu(scale, d)))
-        .collect()
-}
-
-fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    conv_depths(scale)
-        .into_iter()
-        .map(|d| (format!("{d} layers"), conv(scale, d)))
-        .collect()
-}
-
-fn linear_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    let width = fcn_width(scale);
-    let depths = match scale {
-        Scale::Test => vec![1, 2],
-        Scale::Quick | Scale::Paper => vec![1, 3, 5],
-    };
-    let mut rows: Vec<_> = depths
-        .into_iter()
-        .map(|d| (format!("{d} x {width}"), linear(scale, d)))
-        .collect();
-    // The paper's depth-versus-width remark: one hidden layer of 2,048 (3.2 M parameters)
-    // stays nearer the convex case than three of 784 (2.5 M).
-    let other = match scale {
-        Scale::Test => None,
-        Scale::Quick => Some((1, 2048)),
-        Scale::Paper => Some((3, 784)),
-    };
-    rows.extend(other.map(|(depth, width)| {
-        (
-            format!("{depth} x {width}"),
-            ArchConfig::Linear {
-                hidden: vec![width; depth],
-            },
-        )
-    }));
-    rows
-}
-
-fn two_layer_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    let widths = match scale {
-        Scale::Test => vec![64],
-        Scale::Quick | Scale::Paper => vec![2048, 16_384],
-    };
-    [(true, "bottom"), (false, "both")]
-        .into_iter()
-        .flat_map(|(bottom_only, what)| {
-            widths.iter().map(move |&w| {
-                (
-                    format!("{what}, {w}"),
-                    ArchConfig::Relu {
-                        hidden: vec![w],
-                        train_bottom_only: bottom_only,
-                    },
-                )
-            })
-        })
-        .collect()
-}
-
-/// Depth and channels of the kernel-size and channel sweeps (Fig. 14, 15): the paper's
-/// 5-layer ConvNet, narrower at quick scale so that 15 x 15 and 64 channels stay affordable.
-fn sweep_net(scale: Scale) -> (usize, usize) {
-    match scale {
-        Scale::Test => (2, 4),
-        Scale::Quick => (5, 16),
-        Scale::Paper => (5, 128),
-    }
-}
-
-fn kernel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    let (depth, channels) = sweep_net(scale);
-    let kernels = match scale {
-        Scale::Test => vec![3, 5],
-        Scale::Quick => vec![5, 9, 15],
-        Scale::Paper => vec![5, 9, 13, 17, 25, 37, 57],
-    };
-    kernels
-        .into_iter()
-        .map(|kernel| {
-            let arch = ArchConfig::Conv {
-                depth,
-                channels,
-                kernel,
-            };
-            (format!("{kernel} x {kernel}"), arch)
-        })
-        .collect()
-}
-
-fn channel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
-    let (depth, _) = sweep_net(scale);
-    let channels = match scale {
-        Scale::Test => vec![2, 4],
-        Scale::Quick => vec![3, 16, 64],
-        Scale::Paper => vec![3, 8, 32, 128, 512, 1024],
-    };
-    channels
-        .into_iter()
-        .map(|channels| {
-            let arch = ArchConfig::Conv {
-                depth,
-                channels,
-                kernel: 5,
-            };
-            (format!("{channels} channels"), arch)
-        })
-        .collect()
 }

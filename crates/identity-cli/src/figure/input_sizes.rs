@@ -1,5 +1,5 @@
-//! Fig. 10 (and 11, 22): ConvNets trained on one 28 x 28 digit, answering inputs of other
-//! sizes. A ConvNet takes any size; the test row is resampled to each.
+//! Fig. 10, 11, 22: ConvNets trained on one 28 x 28 digit, answering inputs of other sizes.
+//! A ConvNet takes any size; the test row is resampled to each.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -8,29 +8,55 @@ use identity_core::data::{DataError, Image};
 use identity_core::measure::{Answer, answers, mean_answer};
 use serde_json::json;
 
-use super::figures::{conv, gallery};
+use super::figures::{column_names, gallery};
 use super::plot::{GridRow, image_grid};
-use super::{Context, Output, Scale};
+use super::sweeps::conv;
+use super::{Context, Figure, Output, Planned, Scale};
 use crate::common::CliError;
 
-/// The input sides, from the smallest the paper shows to the largest.
-const SIDES: [usize; 5] = [7, 14, 28, 56, 112];
+/// The input sides of Fig. 11 and 22, from the smallest the paper shows to the largest.
+pub const ALL_SIDES: [usize; 8] = [7, 14, 21, 28, 42, 56, 84, 112];
 
-/// The inputs drawn in the grid: the training digit and an unseen one.
-const SHOWN: [&str; 2] = ["training", "mnist:1"];
+/// What a figure of input sizes measures and draws.
+pub struct Sizes {
+    /// The ConvNet depths measured; the first is drawn.
+    pub depths: Vec<usize>,
+    /// The input sides.
+    pub sides: Vec<usize>,
+    /// Whether a row of inputs is drawn above each side's answers.
+    pub inputs_shown: bool,
+}
 
-/// Fig. 10: a shallow and a deep ConvNet (depths 1 and 2 at test scale, 5 and 20 otherwise)
-/// on the test row resampled to 7 ... 112 pixels. The JSON holds every input's correlation
-/// to the identity and to the constant (the training digit at the same size), and their
-/// means over the inputs other than the training digit.
-pub fn fig10(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let depths = match ctx.scale {
-        Scale::Test => [1, 2],
-        Scale::Quick | Scale::Paper => [5, 20],
+/// A figure of the test row resampled to each side and answered by ConvNets. The JSON holds
+/// every input's correlation to the identity and to the constant (the training digit at the
+/// same size), and their means over the inputs other than the training digit and the mix.
+pub fn figure(
+    number: u32,
+    about: &'static str,
+    spec: impl Fn(Scale) -> Sizes + Copy + 'static,
+) -> Figure {
+    let plan = move |scale| {
+        spec(scale)
+            .depths
+            .into_iter()
+            .map(|d| Planned::at_28(conv(scale, d)))
+            .collect()
     };
+    Figure::new(number, about, plan, move |ctx, png| {
+        sizes_figure(ctx, png, number, spec(ctx.scale))
+    })
+}
+
+fn sizes_figure(
+    ctx: &mut Context,
+    png: &Path,
+    number: u32,
+    spec: Sizes,
+) -> Result<Output, CliError> {
     let row = gallery(ctx)?;
-    let names: Vec<&str> = row.iter().map(|t| t.name.as_str()).collect();
-    let resampled: Vec<Vec<Image>> = SIDES
+    let names = column_names(&row);
+    let resampled: Vec<Vec<Image>> = spec
+        .sides
         .iter()
         .map(|&side| {
             row.iter()
@@ -39,8 +65,8 @@ pub fn fig10(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
         })
         .collect::<Result<_, _>>()?;
     let mut csv = String::from("network,side,input,identity,constant\n");
-    let (mut rows, mut measured) = (Vec::new(), Vec::new());
-    for depth in depths {
+    let (mut rows, mut drawn) = (Vec::new(), None);
+    for &depth in &spec.depths {
         let arch = conv(ctx.scale, depth);
         let trained = ctx.trained(&arch)?.clone();
         let label = format!("{depth} layers");
@@ -56,14 +82,14 @@ pub fn fig10(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
             })
             .collect::<Result<_, _>>()?;
         let mut unseen = (Vec::new(), Vec::new());
-        for (side, at_side) in SIDES.iter().zip(&per_side) {
+        for (side, at_side) in spec.sides.iter().zip(&per_side) {
             for (name, a) in names.iter().zip(at_side) {
                 writeln!(csv, "{label},{side},{name},{},{}", a.identity, a.constant).ok();
             }
             let others: Vec<Answer> = names
                 .iter()
                 .zip(at_side)
-                .filter(|(name, _)| **name != "training")
+                .filter(|(name, _)| !matches!(name.as_str(), "training" | "mix"))
                 .map(|(_, a)| a.clone())
                 .collect();
             let mean = mean_answer(&others);
@@ -71,41 +97,36 @@ pub fn fig10(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
             unseen.1.push(mean.constant);
         }
         rows.push(json!({
-            "network": label, "arch": arch, "final_loss": trained.progress.loss,
+            "network": label, "depth": depth, "arch": arch, "final_loss": trained.progress.loss,
             "mean_identity_unseen": unseen.0, "mean_constant_unseen": unseen.1,
             "identity": per_side.iter().map(|s| s.iter().map(|a| a.identity).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "constant": per_side.iter().map(|s| s.iter().map(|a| a.constant).collect::<Vec<_>>()).collect::<Vec<_>>(),
         }));
-        measured.push((label, per_side));
+        drawn.get_or_insert((label, per_side));
     }
     let mut grid = Vec::new();
-    for shown in SHOWN {
-        let Some(i) = names.iter().position(|n| *n == shown) else {
-            continue;
-        };
-        grid.push(GridRow {
-            label: format!("input {shown}"),
-            images: resampled.iter().map(|inputs| inputs[i].clone()).collect(),
-        });
-        for (label, per_side) in &measured {
+    if let Some((label, per_side)) = drawn {
+        for ((side, inputs), at_side) in spec.sides.iter().zip(&resampled).zip(per_side) {
+            if spec.inputs_shown {
+                grid.push(GridRow {
+                    label: format!("input, {side} px"),
+                    images: inputs.clone(),
+                });
+            }
             grid.push(GridRow {
-                label: label.clone(),
-                images: per_side
-                    .iter()
-                    .filter_map(|at_side| at_side[i].output.clone())
-                    .collect(),
+                label: format!("{label}, {side} px"),
+                images: at_side.into_iter().filter_map(|a| a.output).collect(),
             });
         }
     }
-    let columns: Vec<String> = SIDES.iter().map(|s| format!("{s} x {s}")).collect();
     image_grid(
         png,
-        "Fig. 10: ConvNets trained at 28 x 28, on inputs of other sizes",
+        &format!("Fig. {number}: ConvNets trained at 28 x 28, on inputs of other sizes"),
         &grid,
-        &columns,
+        &names,
     )?;
     Ok(Output {
-        json: json!({ "figure": 10, "sides": SIDES, "inputs": names, "rows": rows }),
+        json: json!({ "figure": number, "sides": spec.sides, "inputs": names, "rows": rows }),
         csv,
     })
 }

@@ -1,12 +1,19 @@
 //! `identity-crisis figure N --out DIR [--scale quick|paper]`: a figure of the paper as
-//! numbers (JSON, CSV) and a PNG. Finished figures are kept: a rerun (after Ctrl-C, say)
-//! skips every figure whose JSON exists unless `--force`.
+//! numbers (JSON, CSV) and a PNG, with its claims judged from the numbers (`claims`).
+//! Finished figures are kept: a rerun (after Ctrl-C, say) skips every figure whose JSON
+//! exists unless `--force`. Before training, a few steps of every network are timed and the
+//! expected run time printed (`--estimate` stops there); each figure shows a bar with the
+//! time left.
 
-mod figures;
+mod budget;
+pub mod claims;
+pub mod figures;
 mod input_sizes;
 mod intermediate_layers;
 mod plot;
 mod representation_collapse;
+mod sweeps;
+mod training_sizes;
 mod upper_subnetworks;
 mod weight_change;
 
@@ -18,11 +25,11 @@ use burn::prelude::*;
 use clap::ValueEnum;
 use identity_core::data::{Image, default_training_image};
 use identity_core::{ArchConfig, TrainConfig, Trained};
-use serde_json::Value;
+use serde_json::{Value, json};
 use web_time::Instant;
 
+use self::budget::Budget;
 use crate::common::{Backend, CliError, CliResult, open_device};
-use crate::progress::train_with_bar;
 
 /// How big the networks are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -55,14 +62,40 @@ pub struct Args {
     /// Redo figures whose files exist.
     #[arg(long)]
     force: bool,
+    /// Time a few steps of every network the figures train, print the expected run time and
+    /// stop.
+    #[arg(long)]
+    estimate: bool,
 }
 
 /// What one figure produced.
 pub struct Output {
-    /// The numbers, written as `figN.json`.
+    /// The numbers, written as `figN.json` (with the figure's claims and run time added).
     pub json: Value,
     /// The same numbers as a table, written as `figN.csv`.
     pub csv: String,
+}
+
+/// A network a figure trains: its architecture and the side of its training image (the
+/// default digit, resampled when the side is not 28).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The architecture.
+    pub arch: ArchConfig,
+    /// The training image's side.
+    pub side: usize,
+}
+
+impl Planned {
+    /// A network trained on the 28 x 28 digit.
+    pub fn at_28(arch: ArchConfig) -> Self {
+        Planned { arch, side: 28 }
+    }
+
+    /// The name networks are shared under between figures.
+    fn key(&self) -> String {
+        format!("{} @ {}px", self.arch.name(), self.side)
+    }
 }
 
 /// What every figure needs: the device, the scale, the training image and the networks
@@ -73,39 +106,99 @@ pub struct Context {
     seed: u64,
     training: Image,
     trained: BTreeMap<String, Trained>,
+    budget: Budget,
 }
 
 impl Context {
-    /// Trains `arch` with its default config (shorter at test scale), or returns the
-    /// network already trained by an earlier figure.
+    /// A context with no network trained yet, training on the paper's digit.
+    fn new(device: Device, scale: Scale, seed: u64) -> Result<Self, CliError> {
+        Ok(Context {
+            device,
+            scale,
+            seed,
+            training: default_training_image()?,
+            trained: BTreeMap::new(),
+            budget: Budget::default(),
+        })
+    }
+
+    /// Trains `arch` on the 28 x 28 digit, or returns the network already trained by an
+    /// earlier figure.
     pub fn trained(&mut self, arch: &ArchConfig) -> Result<&Trained, CliError> {
-        let key = arch.name();
+        self.trained_at(&Planned::at_28(arch.clone()))
+    }
+
+    /// Trains the planned network with its default config (shorter at test scale), or
+    /// returns the one already trained by an earlier figure.
+    pub fn trained_at(&mut self, planned: &Planned) -> Result<&Trained, CliError> {
+        let key = planned.key();
         if !self.trained.contains_key(&key) {
-            let mut config = TrainConfig {
-                seed: self.seed,
-                ..TrainConfig::for_arch(arch)
-            };
-            if self.scale == Scale::Test {
-                config.steps = config.steps.min(30);
-            }
-            let trained = train_with_bar(arch, &self.training, config, &self.device)?;
+            let image = self.training_image(planned.side)?;
+            let config = self.config(&planned.arch);
+            let trained = self
+                .budget
+                .train(&key, &planned.arch, &image, config, &self.device)?;
             self.trained.insert(key.clone(), trained);
         }
         Ok(&self.trained[&key])
+    }
+
+    /// The training digit at `side` pixels.
+    fn training_image(&self, side: usize) -> Result<Image, CliError> {
+        Ok(if side == self.training.side() {
+            self.training.clone()
+        } else {
+            self.training.resample(side)?
+        })
+    }
+
+    /// The default training config of `arch` with the run's seed (30 steps at test scale).
+    fn config(&self, arch: &ArchConfig) -> TrainConfig {
+        let mut config = TrainConfig {
+            seed: self.seed,
+            ..TrainConfig::for_arch(arch)
+        };
+        if self.scale == Scale::Test {
+            config.steps = config.steps.min(30);
+        }
+        config
     }
 }
 
 /// Computes a figure's numbers and draws its PNG at the given path.
 pub type Make = Box<dyn Fn(&mut Context, &Path) -> Result<Output, CliError>>;
 
-/// A figure: its number, a one-line description, and the function that makes it.
+/// The networks a figure trains at a scale.
+pub type Plan = Box<dyn Fn(Scale) -> Vec<Planned>>;
+
+/// A figure: its number, a one-line description, the networks it trains and the function
+/// that makes it.
 pub struct Figure {
     /// The paper's figure number.
     pub number: u32,
     /// What it shows.
     pub about: &'static str,
+    /// The networks it trains (timed before the run for the estimate and the progress bar).
+    pub plan: Plan,
     /// Computes the numbers and draws the PNG at the given path.
     pub make: Make,
+}
+
+impl Figure {
+    /// A figure from its plan and its maker.
+    pub fn new(
+        number: u32,
+        about: &'static str,
+        plan: impl Fn(Scale) -> Vec<Planned> + 'static,
+        make: impl Fn(&mut Context, &Path) -> Result<Output, CliError> + 'static,
+    ) -> Figure {
+        Figure {
+            number,
+            about,
+            plan: Box::new(plan),
+            make: Box::new(make),
+        }
+    }
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -122,7 +215,7 @@ pub fn run(args: Args) -> CliResult {
         let figure = all.iter().find(|f| f.number == number).ok_or_else(|| {
             let known: Vec<String> = all.iter().map(|f| f.number.to_string()).collect();
             CliError::Usage(format!(
-                "no figure {number}; figures made so far: {}",
+                "no figure {number}; the figures are {}",
                 known.join(", ")
             ))
         })?;
@@ -130,44 +223,56 @@ pub fn run(args: Args) -> CliResult {
     };
     fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Run(format!("cannot create {}: {e}", args.out.display())))?;
-    let mut ctx = Context {
-        device: open_device(args.backend)?,
-        scale: args.scale,
-        seed: args.seed,
-        training: default_training_image()?,
-        trained: BTreeMap::new(),
-    };
-    if args.scale == Scale::Paper {
-        eprintln!(
-            "figure: paper scale trains ConvNets of 128 channels up to depth 20 (about 1,000 steps each), and 5-layer ones with kernels up to 57 x 57 and up to 1,024 channels (Fig. 14, 15); expect hours on a CPU, minutes on a GPU"
-        );
-    }
+    let mut ctx = Context::new(open_device(args.backend)?, args.scale, args.seed)?;
+    let mut todo = Vec::new();
     for figure in chosen {
-        let stem = args.out.join(format!("fig{}", figure.number));
-        let json_path = stem.with_extension("json");
+        let json_path = args.out.join(format!("fig{}.json", figure.number));
         if json_path.exists() && !args.force {
             eprintln!(
                 "figure {}: {} exists, skipped (--force redoes it)",
                 figure.number,
                 json_path.display()
             );
-            continue;
+        } else {
+            todo.push(figure);
         }
+    }
+    let plans: Vec<Vec<Planned>> = todo.iter().map(|f| (f.plan)(args.scale)).collect();
+    budget::time_steps(&mut ctx, &plans)?;
+    let expected = budget::expected(&ctx, &plans);
+    eprintln!("{}", budget::summary(args.scale, &todo, &expected));
+    if args.estimate {
+        return Ok(());
+    }
+    for (figure, plan) in todo.into_iter().zip(&plans) {
         eprintln!("figure {}: {}", figure.number, figure.about);
         let started = Instant::now();
-        let png = stem.with_extension("png");
-        let output = (figure.make)(&mut ctx, &png)?;
-        write(&stem.with_extension("csv"), &output.csv)?;
+        let stem = args.out.join(format!("fig{}", figure.number));
+        let cost = budget::expected(&ctx, std::slice::from_ref(plan))[0];
+        ctx.budget.start_figure(figure.number, cost);
+        let made = (figure.make)(&mut ctx, &stem.with_extension("png"));
+        ctx.budget.finish_figure();
+        let Output { mut json, csv } = made?;
+        let seconds = started.elapsed().as_secs_f64();
+        let verdicts = claims::judge(figure.number, &json);
+        for claim in &verdicts {
+            eprintln!("figure {}: {}", figure.number, claim.line());
+        }
+        json["scale"] = json!(format!("{:?}", args.scale).to_lowercase());
+        json["backend"] = json!(format!("{:?}", args.backend).to_lowercase());
+        json["seed"] = json!(args.seed);
+        json["seconds"] = json!(seconds);
+        json["claims"] = json!(verdicts);
+        write(&stem.with_extension("csv"), &csv)?;
         // The JSON is written last: its presence marks the figure as finished.
         write(
-            &json_path,
-            &serde_json::to_string_pretty(&output.json).expect("JSON values serialise"),
+            &stem.with_extension("json"),
+            &serde_json::to_string_pretty(&json).expect("JSON values serialise"),
         )?;
         eprintln!(
-            "figure {}: wrote {} (.json, .csv, .png) in {:.0} s",
+            "figure {}: wrote {} (.json, .csv, .png) in {seconds:.0} s",
             figure.number,
             stem.display(),
-            started.elapsed().as_secs_f64()
         );
     }
     Ok(())
@@ -176,4 +281,33 @@ pub fn run(args: Args) -> CliResult {
 fn write(path: &Path, text: &str) -> CliResult {
     fs::write(path, text)
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::common::Backend;
+
+    #[test]
+    fn every_figure_trains_just_the_networks_it_plans() {
+        let dir = std::env::temp_dir().join(format!("identity-plan-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for figure in figures::all() {
+            let device = open_device(Backend::Flex).unwrap();
+            let mut ctx = Context::new(device, Scale::Test, 0).unwrap();
+            let png = dir.join(format!("fig{}.png", figure.number));
+            if let Err(e) = (figure.make)(&mut ctx, &png) {
+                panic!("figure {}: {e}", figure.number);
+            }
+            let trained: BTreeSet<String> = ctx.trained.keys().cloned().collect();
+            let planned: BTreeSet<String> = (figure.plan)(Scale::Test)
+                .iter()
+                .map(Planned::key)
+                .collect();
+            assert_eq!(trained, planned, "figure {}", figure.number);
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

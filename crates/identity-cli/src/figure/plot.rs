@@ -227,9 +227,10 @@ pub fn line_chart(
 ) -> Result<(), CliError> {
     register_font();
     let points = series.iter().flat_map(|s| s.points.iter());
-    let (mut x_max, mut y_max) = (1.0f32, 0.0f32);
+    let (mut x_max, mut y_min, mut y_max) = (1.0f32, 0.0f32, 0.0f32);
     for &(x, y) in points {
         x_max = x_max.max(x);
+        y_min = y_min.min(y);
         y_max = y_max.max(y);
     }
     let root = BitMapBackend::new(path, (720, 480)).into_drawing_area();
@@ -239,7 +240,7 @@ pub fn line_chart(
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(0f32..x_max * 1.02, 0f32..(y_max * 1.1).max(1e-3))
+        .build_cartesian_2d(0f32..x_max * 1.02, y_min * 1.1..(y_max * 1.1).max(1e-3))
         .map_err(draw_err)?;
     chart
         .configure_mesh()

@@ -12,10 +12,23 @@ use identity_core::data::Subset;
 use identity_core::{Init, Network};
 use serde_json::{Value, json};
 
-use super::figures::{conv, conv_depths};
 use super::plot::{Series, line_chart};
-use super::{Context, Output, Scale};
+use super::sweeps::{conv, conv_depths};
+use super::{Context, Output, Planned, Scale};
 use crate::common::CliError;
+
+/// The trained ConvNets of Fig. 9: every depth of the sweep from 2 on.
+fn depths(scale: Scale) -> Vec<usize> {
+    conv_depths(scale).into_iter().filter(|&d| d >= 2).collect()
+}
+
+/// The networks Fig. 9 trains.
+pub fn plan(scale: Scale) -> Vec<Planned> {
+    depths(scale)
+        .into_iter()
+        .map(|d| Planned::at_28(conv(scale, d)))
+        .collect()
+}
 
 /// Fig. 9: the layerwise error curves, layer 0 being the raw pixels.
 pub fn fig9(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
@@ -27,10 +40,7 @@ pub fn fig9(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
     let mnist = Subset::MnistTest.load()?;
     let images = mnist.images_except(count, None)?;
     let labels = &mnist.labels()[..count];
-    let depths: Vec<usize> = conv_depths(ctx.scale)
-        .into_iter()
-        .filter(|&d| d >= 2)
-        .collect();
+    let depths = depths(ctx.scale);
     let deepest = *depths.last().expect("at least one depth");
     // The untrained reference, drawn on the CPU from the seed like every trained net.
     let cpu = Device::flex();

@@ -1,33 +1,49 @@
-//! Fig. 12 (and 23, 24): the upper sub-networks of a trained deep ConvNet, fed the test row
-//! directly (repeated across the channels of their first layer), skipping the layers below.
+//! Fig. 12, 23, 24: the upper sub-networks of trained ConvNets, fed the test row directly
+//! (repeated across the channels of their first layer), skipping the layers below.
 
 use std::path::Path;
 
 use identity_core::measure::upper_answers;
 use serde_json::json;
 
-use super::figures::{AnswerRow, answer_grid, conv, gallery};
-use super::{Context, Output, Scale};
+use super::figures::{AnswerRow, answer_grid, gallery};
+use super::sweeps::conv;
+use super::{Context, Figure, Output, Planned, Scale};
 use crate::common::CliError;
 
-/// How many top layers each row keeps: the paper's Fig. 12 keeps one, Fig. 23 two, Fig. 24
-/// three, six and ten.
-const TOPS: [usize; 5] = [1, 2, 3, 6, 10];
-
-/// Fig. 12: the deep ConvNet (2 layers at test scale, 20 otherwise) cut at several layers;
-/// each row is the sub-network from that layer up, with its correlations to the identity and
-/// to the constant per input.
-pub fn fig12(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
-    let depth = match ctx.scale {
-        Scale::Test => 2,
-        Scale::Quick | Scale::Paper => 20,
+/// A figure of upper sub-networks: each `(depth, top)` of `cuts` is a row, the top `top`
+/// layers of the trained ConvNet of `depth` layers, with its correlations to the identity
+/// and to the constant per input. Cuts deeper than the net are left out.
+pub fn figure(
+    number: u32,
+    about: &'static str,
+    cuts: impl Fn(Scale) -> Vec<(usize, usize)> + Copy + 'static,
+) -> Figure {
+    let plan = move |scale| {
+        let mut depths: Vec<usize> = cuts(scale).into_iter().map(|(d, _)| d).collect();
+        depths.dedup();
+        depths
+            .into_iter()
+            .map(|d| Planned::at_28(conv(scale, d)))
+            .collect()
     };
-    let arch = conv(ctx.scale, depth);
-    let trained = ctx.trained(&arch)?.clone();
+    Figure::new(number, about, plan, move |ctx, png| {
+        upper_figure(ctx, png, number, cuts(ctx.scale))
+    })
+}
+
+fn upper_figure(
+    ctx: &mut Context,
+    png: &Path,
+    number: u32,
+    cuts: Vec<(usize, usize)>,
+) -> Result<Output, CliError> {
     let row = gallery(ctx)?;
     let inputs: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
     let mut rows = Vec::new();
-    for top in TOPS.into_iter().filter(|&t| t <= depth) {
+    for (depth, top) in cuts.into_iter().filter(|&(d, t)| t <= d) {
+        let arch = conv(ctx.scale, depth);
+        let trained = ctx.trained(&arch)?.clone();
         let first = depth - top;
         let answers = pollster::block_on(upper_answers(
             &trained.network,
@@ -37,17 +53,20 @@ pub fn fig12(ctx: &mut Context, png: &Path) -> Result<Output, CliError> {
             &ctx.device,
         ))?;
         rows.push(AnswerRow {
-            label: format!("layers {}-{depth}", first + 1),
-            key: (first + 1).to_string(),
-            fields: json!({ "first_layer": first + 1, "layers_used": top }),
+            label: format!("{depth} layers, top {top}"),
+            key: format!("{depth}:{}", first + 1),
+            fields: json!({
+                "depth": depth, "first_layer": first + 1, "layers_used": top,
+                "arch": arch, "final_loss": trained.progress.loss,
+            }),
             answers,
         });
     }
     answer_grid(
         png,
-        &format!("Fig. 12: upper layers of a trained {depth}-layer ConvNet, fed the input"),
+        &format!("Fig. {number}: upper layers of trained ConvNets, fed the input directly"),
         &row,
-        ("first_layer", rows),
-        json!({ "figure": 12, "arch": arch, "final_loss": trained.progress.loss }),
+        ("depth:first_layer", rows),
+        json!({ "figure": number }),
     )
 }

@@ -1,0 +1,208 @@
+//! `identity-crisis report --dir DIR`: `paper-report.md` from the figures in DIR (the
+//! `figN.json` files `figure` wrote): every claim with its configuration, measured numbers
+//! and verdict, each figure's PNG linked, and how long each figure took.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::common::{CliError, CliResult};
+use crate::figure::claims::{Claim, LIKE};
+use crate::figure::figures;
+
+/// Options of `report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder `identity-crisis figure ... --out` wrote; the report goes there too.
+    #[arg(long)]
+    dir: PathBuf,
+}
+
+/// One figure found in the folder.
+struct Found {
+    number: u32,
+    about: &'static str,
+    json: Value,
+    claims: Vec<Claim>,
+}
+
+pub fn run(args: Args) -> CliResult {
+    if !args.dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is not a folder; make the figures first: identity-crisis figure all --out {}",
+            args.dir.display(),
+            args.dir.display()
+        )));
+    }
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for figure in figures::all() {
+        let path = args.dir.join(format!("fig{}.json", figure.number));
+        let Ok(text) = fs::read_to_string(&path) else {
+            missing.push(figure.number);
+            continue;
+        };
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|e| CliError::Run(format!("{} is not valid JSON: {e}", path.display())))?;
+        let claims = serde_json::from_value(json["claims"].clone()).unwrap_or_default();
+        found.push(Found {
+            number: figure.number,
+            about: figure.about,
+            json,
+            claims,
+        });
+    }
+    if found.is_empty() {
+        return Err(CliError::Usage(format!(
+            "no figN.json in {}; make the figures first: identity-crisis figure all --out {}",
+            args.dir.display(),
+            args.dir.display()
+        )));
+    }
+    let text = markdown(&found, &missing);
+    let path = args.dir.join("paper-report.md");
+    fs::write(&path, text)
+        .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))?;
+    let claims = found.iter().flat_map(|f| &f.claims);
+    let count = |holds: Option<bool>| claims.clone().filter(|c| c.holds == holds).count();
+    eprintln!(
+        "report: wrote {} ({} figures; claims: {} hold, {} do not, {} not judged)",
+        path.display(),
+        found.len(),
+        count(Some(true)),
+        count(Some(false)),
+        count(None)
+    );
+    Ok(())
+}
+
+/// A JSON field as text, or "?" when absent.
+fn field(json: &Value, key: &str) -> String {
+    match &json[key] {
+        Value::String(s) => s.clone(),
+        Value::Null => "?".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The networks a figure measured, from the `arch` fields of its rows or networks.
+fn configuration(json: &Value) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for list in ["rows", "networks"] {
+        for row in json[list].as_array().into_iter().flatten() {
+            let arch: Option<identity_core::ArchConfig> =
+                serde_json::from_value(row["arch"].clone()).ok();
+            if let Some(name) = arch.map(|a| a.name())
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+    }
+    if names.is_empty() {
+        "see the figure's JSON".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn markdown(found: &[Found], missing: &[u32]) -> String {
+    let first = &found[0].json;
+    let seconds: f64 = found
+        .iter()
+        .filter_map(|f| f.json["seconds"].as_f64())
+        .sum();
+    let all: Vec<&Claim> = found.iter().flat_map(|f| &f.claims).collect();
+    let count = |holds: Option<bool>| all.iter().filter(|c| c.holds == holds).count();
+    let mut md = String::new();
+    writeln!(
+        md,
+        "# Identity Crisis: the paper's claims, measured\n\n\
+         Written by `identity-crisis report` from the figures in this folder \
+         (`identity-crisis figure all --scale {} --backend {} --seed {}`). \
+         Paper: Zhang, Bengio, Hardt, Mozer, Singer, \"Identity Crisis: Memorization and \
+         Generalization under Extreme Overparameterization\", ICLR 2020.\n",
+        field(first, "scale"),
+        field(first, "backend"),
+        field(first, "seed"),
+    )
+    .ok();
+    writeln!(
+        md,
+        "- Figures: {} of 33; making them took {:.0} min in all (training included; each \
+         figure's time is under its heading).\n\
+         - Claims: **{} hold, {} do not hold**, {} are pictures only.\n\
+         - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
+         learning the identity or the constant. \"Test row\" means the mean over the paper's \
+         test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \
+         column of inputs uncorrelated with the training digit.\n\
+         - A claim that does not hold is reported as measured; nothing here is tuned to pass.",
+        found.len(),
+        seconds / 60.0,
+        count(Some(true)),
+        count(Some(false)),
+        count(None),
+    )
+    .ok();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(u32::to_string).collect();
+        writeln!(md, "- Not made yet: figures {}.", list.join(", ")).ok();
+    }
+    md.push_str(
+        "\n## Every claim\n\n| fig | claim | measured | verdict |\n| --- | --- | --- | --- |\n",
+    );
+    for f in found {
+        if f.claims.is_empty() {
+            writeln!(
+                md,
+                "| {} | (no claims recorded: made by an older version or too small a scale) | | |",
+                f.number
+            )
+            .ok();
+        }
+        for c in &f.claims {
+            writeln!(
+                md,
+                "| [{}](#figure-{}) | {} | {} | {} |",
+                f.number,
+                f.number,
+                c.claim,
+                c.measured,
+                verdict(c)
+            )
+            .ok();
+        }
+    }
+    md.push_str("\n## The figures\n");
+    for f in found {
+        writeln!(
+            md,
+            "\n### Figure {}\n\n{} ({:.0} s). Networks: {}.\n\n![Figure {}](fig{}.png)\n\nNumbers: [fig{}.json](fig{}.json), [fig{}.csv](fig{}.csv).",
+            f.number,
+            f.about,
+            f.json["seconds"].as_f64().unwrap_or(f64::NAN),
+            configuration(&f.json),
+            f.number,
+            f.number,
+            f.number,
+            f.number,
+            f.number,
+            f.number,
+        )
+        .ok();
+        for c in &f.claims {
+            writeln!(md, "- {}: {} ({})", verdict(c), c.claim, c.measured).ok();
+        }
+    }
+    md
+}
+
+/// The verdict, in bold when judged.
+fn verdict(claim: &Claim) -> String {
+    match claim.holds {
+        Some(_) => format!("**{}**", claim.verdict()),
+        None => claim.verdict().into(),
+    }
+}

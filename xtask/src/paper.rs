@@ -1,0 +1,59 @@
+//! `cargo xtask paper`: every figure of the paper at a scale, then `paper-report.md` with
+//! each claim, its numbers and its verdict. Not part of `cargo xtask test`: the quick scale
+//! takes about half an hour on 2 CPU cores, the paper scale hours (see the estimate it
+//! prints first). Interrupted runs resume: finished figures are kept.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::sh;
+
+/// Options of `paper`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Network sizes: `quick` (32-channel ConvNets) or `paper` (the paper's 128 channels).
+    #[arg(long, default_value = "quick", value_parser = ["quick", "paper"])]
+    scale: String,
+    /// Compute backend: `flex` (CPU) or `wgpu` (Vulkan or Metal).
+    #[arg(long, default_value = "flex", value_parser = ["flex", "wgpu"])]
+    backend: String,
+    /// Where the figures and the report go (default `paper/<scale>`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Redo figures already made.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let out = args
+        .out
+        .unwrap_or_else(|| sh::root().join("paper").join(&args.scale));
+    let out_arg = out.to_string_lossy().into_owned();
+    let cli = |what: &[&str]| {
+        let mut cmd = Command::new("cargo");
+        cmd.args(["run", "--quiet", "--bin", "identity-crisis", "--"])
+            .args(what);
+        cmd
+    };
+    let mut figures = cli(&[
+        "figure",
+        "all",
+        "--scale",
+        &args.scale,
+        "--backend",
+        &args.backend,
+        "--out",
+        &out_arg,
+    ]);
+    if args.force {
+        figures.arg("--force");
+    }
+    sh::run(
+        &format!("every figure at {} scale", args.scale),
+        &mut figures,
+    )?;
+    sh::run("the claim report", &mut cli(&["report", "--dir", &out_arg]))?;
+    eprintln!("xtask: open {}", out.join("paper-report.md").display());
+    Ok(())
+}
