@@ -261,7 +261,7 @@ fn trained_layers(number: u32, depth: usize) -> Figure {
 }
 
 /// The networks of `rows` as a plan.
-fn planned(rows: Rows) -> impl Fn(Scale) -> Vec<Planned> {
+pub(super) fn planned(rows: Rows) -> impl Fn(Scale) -> Vec<Planned> {
     move |scale| {
         rows(scale)
             .into_iter()

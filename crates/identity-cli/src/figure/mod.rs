@@ -45,7 +45,7 @@ pub enum Scale {
 /// Options of `figure`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The figure's number in the paper, or `all`.
+    /// The figure's number in the paper, several separated by commas (`6,7,33`), or `all`.
     figure: String,
     /// Where the JSON, CSV and PNG files go.
     #[arg(long)]
@@ -203,24 +203,7 @@ impl Figure {
 
 pub fn run(args: Args) -> CliResult {
     let all = figures::all();
-    let chosen: Vec<&Figure> = if args.figure == "all" {
-        all.iter().collect()
-    } else {
-        let number: u32 = args.figure.parse().map_err(|_| {
-            CliError::Usage(format!(
-                "figure must be a number or 'all', got '{}'",
-                args.figure
-            ))
-        })?;
-        let figure = all.iter().find(|f| f.number == number).ok_or_else(|| {
-            let known: Vec<String> = all.iter().map(|f| f.number.to_string()).collect();
-            CliError::Usage(format!(
-                "no figure {number}; the figures are {}",
-                known.join(", ")
-            ))
-        })?;
-        vec![figure]
-    };
+    let chosen = choose(&all, &args.figure)?;
     fs::create_dir_all(&args.out)
         .map_err(|e| CliError::Run(format!("cannot create {}: {e}", args.out.display())))?;
     let mut ctx = Context::new(open_device(args.backend)?, args.scale, args.seed)?;
@@ -278,6 +261,31 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
+/// The figures named by `which` (`all`, `N` or `N,M,...`), in the paper's order: networks
+/// are shared between the figures of one run.
+fn choose<'a>(all: &'a [Figure], which: &str) -> Result<Vec<&'a Figure>, CliError> {
+    if which == "all" {
+        return Ok(all.iter().collect());
+    }
+    let mut numbers = Vec::new();
+    for part in which.split(',') {
+        let number: u32 = part.trim().parse().map_err(|_| {
+            CliError::Usage(format!(
+                "figure must be a number, numbers separated by commas or 'all', got '{which}'"
+            ))
+        })?;
+        if !all.iter().any(|f| f.number == number) {
+            let known: Vec<String> = all.iter().map(|f| f.number.to_string()).collect();
+            return Err(CliError::Usage(format!(
+                "no figure {number}; the figures are {}",
+                known.join(", ")
+            )));
+        }
+        numbers.push(number);
+    }
+    Ok(all.iter().filter(|f| numbers.contains(&f.number)).collect())
+}
+
 fn write(path: &Path, text: &str) -> CliResult {
     fs::write(path, text)
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))
@@ -289,6 +297,27 @@ mod tests {
 
     use super::*;
     use crate::common::Backend;
+
+    #[test]
+    fn figures_are_chosen_by_number_list_or_all() {
+        let all = figures::all();
+        let numbers = |which: &str| -> Vec<u32> {
+            choose(&all, which)
+                .unwrap()
+                .iter()
+                .map(|f| f.number)
+                .collect()
+        };
+        assert_eq!(numbers("7"), [7]);
+        assert_eq!(numbers("33, 6,7"), [6, 7, 33]);
+        assert_eq!(numbers("all").len(), 33);
+        for bad in ["", "7,", "x", "34", "6,99"] {
+            assert!(
+                matches!(choose(&all, bad), Err(CliError::Usage(_))),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn every_figure_trains_just_the_networks_it_plans() {

@@ -8,9 +8,10 @@ use identity_core::ArchConfig;
 use identity_core::weight_change::weight_change;
 use serde_json::json;
 
+use super::figures::planned;
 use super::plot::{Series, line_chart};
 use super::sweeps::{Rows, conv};
-use super::{Context, Figure, Output, Planned, Scale};
+use super::{Context, Figure, Output, Scale};
 use crate::common::CliError;
 
 /// The ConvNets of Fig. 16: 5, 10 and 20 layers (2 at test scale).
@@ -28,13 +29,7 @@ pub fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
 /// A figure of `||W0 - W*|| / ||W0||` (and the same for biases) per layer of each network of
 /// `rows`.
 pub fn figure(number: u32, about: &'static str, title: &'static str, rows: Rows) -> Figure {
-    let plan = move |scale| {
-        rows(scale)
-            .into_iter()
-            .map(|(_, arch)| Planned::at_28(arch))
-            .collect()
-    };
-    Figure::new(number, about, plan, move |ctx, png| {
+    Figure::new(number, about, planned(rows), move |ctx, png| {
         change_figure(ctx, png, number, title, rows(ctx.scale))
     })
 }
