@@ -120,8 +120,8 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
     writeln!(
         md,
         "# Identity Crisis: the paper's claims, measured\n\n\
-         Written by `identity-crisis report` from the figures in this folder \
-         (`identity-crisis figure all --scale {} --backend {} --seed {}`). \
+         Written by `identity-crisis report` from the figures in this folder, made by \
+         `identity-crisis figure` with `--scale {} --backend {} --seed {}`. \
          Paper: Zhang, Bengio, Hardt, Mozer, Singer, \"Identity Crisis: Memorization and \
          Generalization under Extreme Overparameterization\", ICLR 2020.\n",
         field(first, "scale"),
@@ -133,7 +133,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         md,
         "- Figures: {} of 33; making them took {:.0} min in all (training included; each \
          figure's time is under its heading).\n\
-         - Claims: **{} hold, {} do not hold**, {} are pictures only.\n\
+         - Claims: **{} hold, {} do not hold**; pictures only, not judged: {}.\n\
          - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
          learning the identity or the constant. \"Test row\" means the mean over the paper's \
          test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \

@@ -137,7 +137,7 @@ pub fn summary(scale: Scale, figures: &[&Figure], expected_ms: &[f64]) -> String
         .collect();
     let total: f64 = expected_ms.iter().sum();
     let mut text = format!(
-        "figures at {} scale: {} figure(s), {} network(s) to train; expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; measuring adds seconds per figure)",
+        "figures at {} scale: {} figure(s), {} network(s) to train; expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; the measurements after training come on top)",
         format!("{scale:?}").to_lowercase(),
         figures.len(),
         networks.len(),
