@@ -220,6 +220,10 @@ pub fn run(args: Args) -> CliResult {
             todo.push(figure);
         }
     }
+    if todo.is_empty() {
+        eprintln!("figure: nothing to do; --force redoes the figures");
+        return Ok(());
+    }
     let plans: Vec<Vec<Planned>> = todo.iter().map(|f| (f.plan)(args.scale)).collect();
     budget::time_steps(&mut ctx, &plans)?;
     let expected = budget::expected(&ctx, &plans);
