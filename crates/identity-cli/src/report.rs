@@ -65,17 +65,20 @@ pub fn run(args: Args) -> CliResult {
     let path = args.dir.join("paper-report.md");
     fs::write(&path, text)
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))?;
-    let claims = found.iter().flat_map(|f| &f.claims);
-    let count = |holds: Option<bool>| claims.clone().filter(|c| c.holds == holds).count();
+    let (hold, fail, unjudged) = tally(&found);
     eprintln!(
-        "report: wrote {} ({} figures; claims: {} hold, {} do not, {} not judged)",
+        "report: wrote {} ({} figures; claims: {hold} hold, {fail} do not, {unjudged} not judged)",
         path.display(),
         found.len(),
-        count(Some(true)),
-        count(Some(false)),
-        count(None)
     );
     Ok(())
+}
+
+/// How many claims hold, do not hold, and are not judged.
+fn tally(found: &[Found]) -> (usize, usize, usize) {
+    let claims = found.iter().flat_map(|f| &f.claims);
+    let count = |holds: Option<bool>| claims.clone().filter(|c| c.holds == holds).count();
+    (count(Some(true)), count(Some(false)), count(None))
 }
 
 /// A JSON field as text, or "?" when absent.
@@ -114,8 +117,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         .iter()
         .filter_map(|f| f.json["seconds"].as_f64())
         .sum();
-    let all: Vec<&Claim> = found.iter().flat_map(|f| &f.claims).collect();
-    let count = |holds: Option<bool>| all.iter().filter(|c| c.holds == holds).count();
+    let (hold, fail, unjudged) = tally(found);
     let mut md = String::new();
     writeln!(
         md,
@@ -141,9 +143,9 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          - A claim that does not hold is reported as measured; nothing here is tuned to pass.",
         found.len(),
         seconds / 60.0,
-        count(Some(true)),
-        count(Some(false)),
-        count(None),
+        hold,
+        fail,
+        unjudged,
     )
     .ok();
     if !missing.is_empty() {

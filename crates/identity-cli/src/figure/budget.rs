@@ -11,7 +11,7 @@ use identity_core::data::Image;
 use identity_core::{ArchConfig, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Context, Figure, Planned, Scale};
+use super::{Context, Planned, Scale};
 use crate::common::CliError;
 use crate::progress::{bar, ms_per_step, train_reporting, train_with_bar};
 
@@ -128,25 +128,27 @@ fn cost_ms(ctx: &Context, planned: &Planned) -> f64 {
     ms * ctx.config(&planned.arch).steps as f64
 }
 
-/// The lines printed before the run: the total and each figure's share.
-pub fn summary(scale: Scale, figures: &[&Figure], expected_ms: &[f64]) -> String {
-    let networks: BTreeSet<String> = figures
-        .iter()
-        .flat_map(|f| (f.plan)(scale))
-        .map(|p| p.key())
-        .collect();
+/// The lines printed before the run: the total and each figure's share (`numbers`, `plans` and
+/// `expected_ms` in run order).
+pub fn summary(
+    scale: Scale,
+    numbers: &[u32],
+    plans: &[Vec<Planned>],
+    expected_ms: &[f64],
+) -> String {
+    let networks: BTreeSet<String> = plans.iter().flatten().map(Planned::key).collect();
     let total: f64 = expected_ms.iter().sum();
     let mut text = format!(
         "figures at {} scale: {} figure(s), {} network(s) to train; expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; the measurements after training come on top)",
         format!("{scale:?}").to_lowercase(),
-        figures.len(),
+        numbers.len(),
         networks.len(),
         duration(total)
     );
-    if figures.len() > 1 {
+    if numbers.len() > 1 {
         text.push_str("\nper figure:");
-        for (f, ms) in figures.iter().zip(expected_ms) {
-            write!(text, " {} {},", f.number, duration(*ms)).ok();
+        for (n, ms) in numbers.iter().zip(expected_ms) {
+            write!(text, " {n} {},", duration(*ms)).ok();
         }
         text.pop();
     }

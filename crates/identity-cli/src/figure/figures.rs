@@ -106,14 +106,7 @@ pub fn all() -> Vec<Figure> {
         upper_subnetworks::figure(
             12,
             "the top layer of trained ConvNets of every depth, fed the input directly",
-            |scale| {
-                let depths = sweeps::conv_depths(scale);
-                depths
-                    .iter()
-                    .map(|&d| (d, 1))
-                    .filter(|&(d, _)| d >= 2)
-                    .collect()
-            },
+            |scale| upper_subnetworks::every_depth(scale, 1),
         ),
         Figure::new(
             13,
@@ -151,9 +144,21 @@ pub fn all() -> Vec<Figure> {
             "Fig. 18: ReLU FCNs, relative l2 change per layer",
             sweeps::relu_rows,
         ),
-        trained_layers(19, 7),
-        trained_layers(20, 14),
-        trained_layers(21, 20),
+        trained_layers(
+            19,
+            7,
+            "the layers of the trained 7-layer ConvNet, three views each",
+        ),
+        trained_layers(
+            20,
+            14,
+            "the layers of the trained 14-layer ConvNet, three views each",
+        ),
+        trained_layers(
+            21,
+            20,
+            "the layers of the trained 20-layer ConvNet, three views each",
+        ),
         input_sizes::figure(
             22,
             "a 5-layer ConvNet on inputs of 7 x 7 to 112 x 112",
@@ -166,14 +171,7 @@ pub fn all() -> Vec<Figure> {
         upper_subnetworks::figure(
             23,
             "the top two layers of trained ConvNets of every depth, fed the input directly",
-            |scale| {
-                let depths = sweeps::conv_depths(scale);
-                depths
-                    .iter()
-                    .map(|&d| (d, 2))
-                    .filter(|&(d, _)| d >= 3)
-                    .collect()
-            },
+            |scale| upper_subnetworks::every_depth(scale, 2),
         ),
         upper_subnetworks::figure(
             24,
@@ -246,12 +244,7 @@ pub fn all() -> Vec<Figure> {
 }
 
 /// Fig. 19-21: every view of the layers of one trained ConvNet.
-fn trained_layers(number: u32, depth: usize) -> Figure {
-    let about = match depth {
-        7 => "the layers of the trained 7-layer ConvNet, three views each",
-        14 => "the layers of the trained 14-layer ConvNet, three views each",
-        _ => "the layers of the trained 20-layer ConvNet, three views each",
-    };
+fn trained_layers(number: u32, depth: usize, about: &'static str) -> Figure {
     intermediate_layers::figure(
         number,
         about,

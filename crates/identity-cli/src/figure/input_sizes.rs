@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::figures::{column_names, gallery};
 use super::plot::{GridRow, image_grid};
-use super::sweeps::conv;
-use super::{Context, Figure, Output, Planned, Scale};
+use super::sweeps::{conv, conv_plan};
+use super::{Context, Figure, Output, Scale};
 use crate::common::CliError;
 
 /// The input sides of Fig. 11 and 22, from the smallest the paper shows to the largest.
@@ -35,13 +35,7 @@ pub fn figure(
     about: &'static str,
     spec: impl Fn(Scale) -> Sizes + Copy + 'static,
 ) -> Figure {
-    let plan = move |scale| {
-        spec(scale)
-            .depths
-            .into_iter()
-            .map(|d| Planned::at_28(conv(scale, d)))
-            .collect()
-    };
+    let plan = move |scale| conv_plan(scale, spec(scale).depths);
     Figure::new(number, about, plan, move |ctx, png| {
         sizes_figure(ctx, png, number, spec(ctx.scale))
     })

@@ -227,7 +227,11 @@ pub fn run(args: Args) -> CliResult {
     let plans: Vec<Vec<Planned>> = todo.iter().map(|f| (f.plan)(args.scale)).collect();
     budget::time_steps(&mut ctx, &plans)?;
     let expected = budget::expected(&ctx, &plans);
-    eprintln!("{}", budget::summary(args.scale, &todo, &expected));
+    let numbers: Vec<u32> = todo.iter().map(|f| f.number).collect();
+    eprintln!(
+        "{}",
+        budget::summary(args.scale, &numbers, &plans, &expected)
+    );
     if args.estimate {
         return Ok(());
     }

@@ -13,7 +13,7 @@ use identity_core::{Init, Network};
 use serde_json::{Value, json};
 
 use super::plot::{Series, line_chart};
-use super::sweeps::{conv, conv_depths};
+use super::sweeps::{conv, conv_depths, conv_plan};
 use super::{Context, Output, Planned, Scale};
 use crate::common::CliError;
 
@@ -24,10 +24,7 @@ fn depths(scale: Scale) -> Vec<usize> {
 
 /// The networks Fig. 9 trains.
 pub fn plan(scale: Scale) -> Vec<Planned> {
-    depths(scale)
-        .into_iter()
-        .map(|d| Planned::at_28(conv(scale, d)))
-        .collect()
+    conv_plan(scale, depths(scale))
 }
 
 /// Fig. 9: the layerwise error curves, layer 0 being the raw pixels.

@@ -4,7 +4,7 @@
 
 use identity_core::ArchConfig;
 
-use super::Scale;
+use super::{Planned, Scale};
 
 /// Labelled architectures, one per row of a figure.
 pub type Rows = fn(Scale) -> Vec<(String, ArchConfig)>;
@@ -29,6 +29,14 @@ pub fn conv(scale: Scale, depth: usize) -> ArchConfig {
         channels,
         kernel: 5,
     }
+}
+
+/// The scale's ConvNets of `depths` layers, trained on the 28 x 28 digit, as a plan.
+pub fn conv_plan(scale: Scale, depths: impl IntoIterator<Item = usize>) -> Vec<Planned> {
+    depths
+        .into_iter()
+        .map(|d| Planned::at_28(conv(scale, d)))
+        .collect()
 }
 
 /// The depths the paper singles out, scaled down at test scale: a shallow net that learns the

@@ -7,8 +7,8 @@ use identity_core::measure::upper_answers;
 use serde_json::json;
 
 use super::figures::{AnswerRow, answer_grid, gallery};
-use super::sweeps::conv;
-use super::{Context, Figure, Output, Planned, Scale};
+use super::sweeps::{conv, conv_depths, conv_plan};
+use super::{Context, Figure, Output, Scale};
 use crate::common::CliError;
 
 /// A figure of upper sub-networks: each `(depth, top)` of `cuts` is a row, the top `top`
@@ -19,17 +19,19 @@ pub fn figure(
     about: &'static str,
     cuts: impl Fn(Scale) -> Vec<(usize, usize)> + Copy + 'static,
 ) -> Figure {
-    let plan = move |scale| {
-        let mut depths: Vec<usize> = cuts(scale).into_iter().map(|(d, _)| d).collect();
-        depths.dedup();
-        depths
-            .into_iter()
-            .map(|d| Planned::at_28(conv(scale, d)))
-            .collect()
-    };
+    let plan = move |scale| conv_plan(scale, cuts(scale).into_iter().map(|(d, _)| d));
     Figure::new(number, about, plan, move |ctx, png| {
         upper_figure(ctx, png, number, cuts(ctx.scale))
     })
+}
+
+/// The top `top` layers of every ConvNet of the depth sweep deeper than `top` (Fig. 12, 23).
+pub fn every_depth(scale: Scale, top: usize) -> Vec<(usize, usize)> {
+    conv_depths(scale)
+        .into_iter()
+        .filter(|&d| d > top)
+        .map(|d| (d, top))
+        .collect()
 }
 
 fn upper_figure(
