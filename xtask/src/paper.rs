@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use anyhow::Context;
+
 use crate::sh;
 
 /// Options of `paper`.
@@ -26,12 +28,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let out = args
-        .out
-        .unwrap_or_else(|| sh::root().join("paper").join(&args.scale));
+    // The commands run in the workspace root: a relative folder is taken from here first.
+    let out = match args.out {
+        Some(out) => std::path::absolute(&out)
+            .with_context(|| format!("cannot resolve {}", out.display()))?,
+        None => sh::root().join("paper").join(&args.scale),
+    };
     let out_arg = out.to_string_lossy().into_owned();
     let cli = |what: &[&str]| {
-        let mut cmd = Command::new("cargo");
+        let mut cmd = Command::new(env!("CARGO"));
         cmd.args(["run", "--quiet", "--bin", "identity-crisis", "--"])
             .args(what);
         cmd

@@ -96,14 +96,20 @@ pub fn installed(program: &str) -> bool {
 
 /// Installs Debian packages with apt-get (updating the lists first).
 pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    let list = packages.join(" ");
+    let help = || {
+        format!("could not install {list}: apt-get needs Debian and root; install them yourself")
+    };
     run(
         "apt-get update",
         Command::new("apt-get").args(["update", "-qq"]),
-    )?;
+    )
+    .with_context(help)?;
     run(
-        &format!("apt-get install {}", packages.join(" ")),
+        &format!("apt-get install {list}"),
         Command::new("apt-get")
             .args(["install", "-y", "-qq", "--no-install-recommends"])
             .args(packages),
     )
+    .with_context(help)
 }

@@ -11,6 +11,8 @@
 
 use std::process::Command;
 
+use anyhow::{Context, bail};
+
 use crate::{build, sh};
 
 /// Options of `cargo xtask test`.
@@ -57,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "-p",
                 "identity-wasm",
                 "--target",
-                "wasm32-unknown-unknown",
+                build::TARGET,
                 "--",
                 "-D",
                 "warnings",
@@ -97,6 +99,36 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The oldest Node whose test runner has `--test-concurrency`, which `npm test` uses.
+const NODE_AT_LEAST: (u32, u32) = (20, 10);
+
+/// Fails with the version found when Node is older than [`NODE_AT_LEAST`] (Debian 12's own
+/// package is 18).
+fn check_node() -> anyhow::Result<()> {
+    let out = Command::new("node")
+        .arg("--version")
+        .output()
+        .context("could not run node")?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let mut parts = version.trim_start_matches('v').split('.');
+    let mut next = || {
+        parts
+            .next()
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let found = (next(), next());
+    if found < NODE_AT_LEAST {
+        bail!(
+            "the browser tests need Node {}.{} or newer, found {version}: install a newer \
+             Node, or skip them with `cargo xtask test --no-browser`",
+            NODE_AT_LEAST.0,
+            NODE_AT_LEAST.1
+        );
+    }
+    Ok(())
+}
+
 /// Where the browser tests live, with their package.json.
 const E2E: &str = "tests/e2e";
 
@@ -112,6 +144,7 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
     if !missing.is_empty() {
         sh::apt_install(&missing)?;
     }
+    check_node()?;
     let e2e = sh::root().join(E2E);
     if !e2e.join("node_modules").exists() {
         sh::run(

@@ -11,7 +11,7 @@ use identity_core::data::default_training_image;
 use identity_core::{ArchConfig, TrainConfig};
 use serde_json::{Value, json};
 
-use crate::common::{Backend, CliError, CliResult, open_device, print_json};
+use crate::common::{Backend, CliError, CliResult, flag_value, open_device, print_json};
 use crate::progress::ms_per_step;
 
 /// Options of `bench`.
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> CliResult {
     let mut results = Vec::new();
     for backend in &args.backends {
         for arch in configurations() {
-            let backend_name = format!("{backend:?}").to_lowercase();
+            let backend_name = flag_value(backend);
             let output = Command::new(&exe)
                 .args([
                     "bench",
@@ -142,7 +142,7 @@ fn measure(
     Ok(json!({
         "config": arch.name(),
         "arch": arch,
-        "backend": format!("{backend:?}").to_lowercase(),
+        "backend": flag_value(&backend),
         "ms_per_step": ms,
         "peak_rss_mib": peak_rss_mib(),
         "params": arch.param_count(28),

@@ -55,6 +55,15 @@ impl From<identity_core::data::DataError> for CliError {
     }
 }
 
+/// How `value` is written on the command line (`flex`, `quick`): the name clap accepts.
+pub fn flag_value(value: &impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .expect("no variant is skipped")
+        .get_name()
+        .to_string()
+}
+
 /// The result of a command.
 pub type CliResult = Result<(), CliError>;
 
@@ -134,8 +143,13 @@ pub struct ArchArgs {
 impl ArchArgs {
     /// The architecture at `depth`: conv layers for ConvNets, hidden layers for FCNs (0 is the
     /// 1-layer linear net).
-    pub fn at_depth(&self, depth: usize) -> ArchConfig {
-        match self.arch {
+    pub fn at_depth(&self, depth: usize) -> Result<ArchConfig, CliError> {
+        if self.train_bottom_only && self.arch != Family::Relu {
+            return Err(CliError::Usage(
+                "--train-bottom-only is for --arch relu (eq. 2)".into(),
+            ));
+        }
+        Ok(match self.arch {
             Family::Linear => ArchConfig::Linear {
                 hidden: vec![self.hidden; depth],
             },
@@ -148,7 +162,7 @@ impl ArchArgs {
                 channels: self.channels,
                 kernel: self.kernel,
             },
-        }
+        })
     }
 }
 

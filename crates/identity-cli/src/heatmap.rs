@@ -44,7 +44,10 @@ pub fn run(args: Args) -> CliResult {
             args.probes
         )));
     }
-    let archs: Vec<_> = depths.iter().map(|&d| args.arch.at_depth(d)).collect();
+    let archs = depths
+        .iter()
+        .map(|&d| args.arch.at_depth(d))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut configs = Vec::new();
     for arch in &archs {
         arch.validate(28).map_err(identity_core::Error::from)?;

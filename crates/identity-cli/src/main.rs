@@ -12,7 +12,7 @@ mod progress;
 mod report;
 mod train;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Train the networks of "Identity Crisis" (Zhang et al., ICLR 2020) on one image and measure
 /// whether they learned the identity or the constant map.
@@ -39,19 +39,42 @@ enum Command {
     Report(report::Args),
 }
 
+/// A clap error as one line: the lines before its usage block without clap's hints, joined
+/// (clap puts the missing flag's name on a line of its own); a missing command names the
+/// commands.
+fn one_line(err: &clap::Error) -> String {
+    if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let commands: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        return format!("a command is needed: {}", commands.join(", "));
+    }
+    let text = err.to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| {
+            !(l.is_empty() || l.starts_with("For more information") || l.starts_with("tip:"))
+        })
+        .collect();
+    let joined = lines.join(" ");
+    let message = joined.trim_start_matches("error: ");
+    if message.is_empty() {
+        "bad arguments".into()
+    } else {
+        message.into()
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout as clap writes them.
         Err(err) if !err.use_stderr() => err.exit(),
         Err(err) => {
-            let text = err.to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("bad arguments")
-                .trim_start_matches("error: ");
-            eprintln!("error: {first} (see --help)");
+            eprintln!("error: {} (see --help)", one_line(&err));
             return std::process::ExitCode::from(2);
         }
     };

@@ -40,13 +40,27 @@ pub fn run(args: Args) -> CliResult {
     let mut missing = Vec::new();
     for figure in figures::all() {
         let path = args.dir.join(format!("fig{}.json", figure.number));
-        let Ok(text) = fs::read_to_string(&path) else {
-            missing.push(figure.number);
-            continue;
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                missing.push(figure.number);
+                continue;
+            }
+            Err(e) => {
+                return Err(CliError::Run(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+            }
         };
         let json: Value = serde_json::from_str(&text)
             .map_err(|e| CliError::Run(format!("{} is not valid JSON: {e}", path.display())))?;
-        let claims = serde_json::from_value(json["claims"].clone()).unwrap_or_default();
+        // Figures made before claims were recorded have none; malformed claims are an error.
+        let claims = match &json["claims"] {
+            Value::Null => Vec::new(),
+            value => serde_json::from_value(value.clone())
+                .map_err(|e| CliError::Run(format!("{}: bad claims: {e}", path.display())))?,
+        };
         found.push(Found {
             number: figure.number,
             about: figure.about,
@@ -111,8 +125,19 @@ fn configuration(json: &Value) -> String {
     }
 }
 
+/// The distinct values of a field over the figures, joined (a folder may mix runs).
+fn values(found: &[Found], key: &str) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for f in found {
+        let value = field(&f.json, key);
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen.join(" / ")
+}
+
 fn markdown(found: &[Found], missing: &[u32]) -> String {
-    let first = &found[0].json;
     let seconds: f64 = found
         .iter()
         .filter_map(|f| f.json["seconds"].as_f64())
@@ -126,14 +151,14 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          `identity-crisis figure` with `--scale {} --backend {} --seed {}`. \
          Paper: Zhang, Bengio, Hardt, Mozer, Singer, \"Identity Crisis: Memorization and \
          Generalization under Extreme Overparameterization\", ICLR 2020.\n",
-        field(first, "scale"),
-        field(first, "backend"),
-        field(first, "seed"),
+        values(found, "scale"),
+        values(found, "backend"),
+        values(found, "seed"),
     )
     .ok();
     writeln!(
         md,
-        "- Figures: {} of 33; making them took {:.0} min in all (training included; each \
+        "- Figures: {} of {}; making them took {:.0} min in all (training included; each \
          figure's time is under its heading).\n\
          - Claims: **{} hold, {} do not hold**; pictures only, not judged: {}.\n\
          - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
@@ -142,6 +167,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          column of inputs uncorrelated with the training digit.\n\
          - A claim that does not hold is reported as measured; nothing here is tuned to pass.",
         found.len(),
+        found.len() + missing.len(),
         seconds / 60.0,
         hold,
         fail,

@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let arch = args.arch.at_depth(args.depth);
+    let arch = args.arch.at_depth(args.depth)?;
     let config = args.train.config(&arch, args.common.seed)?;
     arch.validate(28).map_err(identity_core::Error::from)?;
     let device = args.common.device()?;

@@ -32,6 +32,19 @@ fn bad_arguments_exit_2_with_one_line() {
         ),
         (&["train", "--backend", "cuda"][..], "invalid value 'cuda'"),
         (&["train", "--no-such-flag"][..], "unexpected argument"),
+        (
+            &["train", "--arch", "conv", "--train-bottom-only"][..],
+            "--train-bottom-only is for --arch relu",
+        ),
+        (
+            &["figure", "all"][..],
+            "required arguments were not provided: --out",
+        ),
+        (&[][..], "a command is needed: train, predict"),
+        (
+            &["figure", "6,x", "--out", "/tmp"][..],
+            "numbers separated by commas",
+        ),
     ] {
         let output = run(args);
         let err = stderr(&output);

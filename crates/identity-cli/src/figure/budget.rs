@@ -12,7 +12,7 @@ use identity_core::{ArchConfig, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, Planned, Scale};
-use crate::common::CliError;
+use crate::common::{CliError, flag_value};
 use crate::progress::{bar, ms_per_step, train_reporting, train_with_bar};
 
 /// Steps timed per network: two to warm up (the first allocates), three measured.
@@ -140,7 +140,7 @@ pub fn summary(
     let total: f64 = expected_ms.iter().sum();
     let mut text = format!(
         "figures at {} scale: {} figure(s), {} network(s) to train; expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; the measurements after training come on top)",
-        format!("{scale:?}").to_lowercase(),
+        flag_value(&scale),
         numbers.len(),
         networks.len(),
         duration(total)

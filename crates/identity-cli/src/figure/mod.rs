@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 use web_time::Instant;
 
 use self::budget::Budget;
-use crate::common::{Backend, CliError, CliResult, open_device};
+use crate::common::{Backend, CliError, CliResult, flag_value, open_device};
 
 /// How big the networks are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -249,8 +249,8 @@ pub fn run(args: Args) -> CliResult {
         for claim in &verdicts {
             eprintln!("figure {}: {}", figure.number, claim.line());
         }
-        json["scale"] = json!(format!("{:?}", args.scale).to_lowercase());
-        json["backend"] = json!(format!("{:?}", args.backend).to_lowercase());
+        json["scale"] = json!(flag_value(&args.scale));
+        json["backend"] = json!(flag_value(&args.backend));
         json["seed"] = json!(args.seed);
         json["seconds"] = json!(seconds);
         json["claims"] = json!(verdicts);
