@@ -88,9 +88,15 @@ export class LossChart {
       ctx.fillText('The loss curve appears here while training.', w / 2, h / 2);
       return;
     }
+    // A loop, not Math.min(...logs): spreading hundreds of thousands of points overflows the stack.
     const logs = this.points.map(([, loss]) => Math.log10(loss));
-    let lo = Math.floor(Math.min(...logs));
-    let hi = Math.ceil(Math.max(...logs));
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const log of logs) {
+      lo = Math.min(lo, log);
+      hi = Math.max(hi, log);
+    }
+    lo = Math.floor(lo);
+    hi = Math.ceil(hi);
     if (hi - lo < 1) hi = lo + 1;
     const x = (step) => box.left + (step / this.steps) * (box.right - box.left);
     const y = (log) => box.bottom - ((log - lo) / (hi - lo)) * (box.bottom - box.top);

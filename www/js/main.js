@@ -458,15 +458,19 @@ async function predictNow() {
   live.inFlight = true;
   const version = pad.version;
   const pixels = pad.pixels();
-  await Promise.all(ids.map((id) => client.request({ type: REQUEST.PREDICT, session: id, pixels: pixels.slice(), side: 28 }).then(
-    (answer) => showAnswer(id, answer, version),
-    (error) => {
-      if (id === app.current?.id || compare.ids().includes(id)) failed('Could not run the network on the drawing', error);
-    },
-  )));
-  live.inFlight = false;
-  live.last = performance.now();
-  if (live.dirty) predictSoon();
+  try {
+    // `catch` after `then`: an error while showing an answer is reported like a failed run,
+    // and never leaves `inFlight` set (which would stop the live answers for good).
+    await Promise.all(ids.map((id) => client.request({ type: REQUEST.PREDICT, session: id, pixels: pixels.slice(), side: pad.side })
+      .then((answer) => showAnswer(id, answer, version))
+      .catch((error) => {
+        if (id === app.current?.id || compare.ids().includes(id)) failed('Could not run the network on the drawing', error);
+      })));
+  } finally {
+    live.inFlight = false;
+    live.last = performance.now();
+    if (live.dirty) predictSoon();
+  }
 }
 
 function showAnswer(id, answer, version) {

@@ -15,6 +15,9 @@
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
  * - dispose  {session}                           -> {}
  */
+/** How many bundled MNIST test digits the worker's "init" sends (the link's `image=N` range). */
+export const BUNDLED_DIGITS = 100;
+
 export const REQUEST = Object.freeze({
   INIT: 'init',
   DESCRIBE: 'describe',

@@ -2,6 +2,8 @@
 // (the TensorFlow Playground's State.PROPS, with validation): a bad key or value falls back
 // to the default with a message naming it, and no value is ever NaN.
 
+import { BUNDLED_DIGITS } from './protocol.js';
+
 /** The paper's three families of networks. */
 export const ARCHS = ['conv', 'relu', 'linear'];
 /** Where training runs: `auto` takes WebGPU only on a hardware GPU. */
@@ -29,7 +31,7 @@ export const PROPS = [
   { name: 'lr', type: 'number', min: 0, minExclusive: true, max: 10, optional: true, default: null },
   { name: 'steps', type: 'int', min: 1, max: 1000000, optional: true, default: null },
   { name: 'seed', type: 'int', min: 0, max: 4294967295, default: 0 },
-  { name: 'image', type: 'int', min: 0, max: 99, optional: true, default: null },
+  { name: 'image', type: 'int', min: 0, max: BUNDLED_DIGITS - 1, optional: true, default: null },
   { name: 'backend', type: 'enum', values: BACKENDS, default: 'auto' },
 ];
 

@@ -5,13 +5,11 @@
 // "busy"), so each session has a queue; training runs one `advance()` at a time and yields to
 // the event loop between them, so that "stop" and "predict" requests get through.
 
-import { REQUEST, REPLY, PROGRESS_INTERVAL_MS, transferables } from './protocol.js';
+import { BUNDLED_DIGITS, REQUEST, REPLY, PROGRESS_INTERVAL_MS, transferables } from './protocol.js';
 
 /** Where `cargo xtask build` writes the wasm-bindgen module and its wasm, relative to this file. */
 const PACKAGE_URL = new URL('../pkg/identity_wasm.js', import.meta.url);
 const WASM_URL = new URL('../pkg/identity_wasm_bg.wasm', import.meta.url);
-/** How many bundled MNIST test digits the page gets for its pickers. */
-const BUNDLED_DIGITS = 100;
 
 /** Gives the event loop a turn (messages are macrotasks; promise callbacks alone starve them). */
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -146,15 +146,12 @@ pub struct Session {
     backend: BackendInfo,
 }
 
-/// Training progress as the page sees it.
+/// Training progress as the page sees it: the core's progress and the time per step.
 #[derive(Serialize)]
 struct Report {
-    step: usize,
-    steps: usize,
-    loss: f32,
-    elapsed_ms: f64,
+    #[serde(flatten)]
+    progress: identity_core::Progress,
     ms_per_step: f64,
-    stop: Option<identity_core::Stop>,
 }
 
 /// Answers to a batch of inputs.
@@ -277,16 +274,12 @@ impl Session {
         let mut inner = self.state_mut()?;
         let p = inner.trainer.advance().await.map_err(js_error)?;
         to_js(&Report {
-            step: p.step,
-            steps: p.steps,
-            loss: p.loss,
-            elapsed_ms: p.elapsed_ms,
+            progress: p,
             ms_per_step: if p.step > 0 {
                 p.elapsed_ms / p.step as f64
             } else {
                 0.0
             },
-            stop: p.stop,
         })
     }
 
@@ -352,7 +345,10 @@ impl Session {
             .map_err(js_error)?;
         let result = answers_to_js(measured)?;
         let names: Vec<String> = row.into_iter().map(|t| t.name).collect();
-        let inputs: Vec<f32> = images.iter().flat_map(|im| im.pixels().to_vec()).collect();
+        let inputs: Vec<f32> = images
+            .iter()
+            .flat_map(|im| im.pixels().iter().copied())
+            .collect();
         set(&result, "names", &to_js(&names)?)?;
         set(&result, "inputs", &Float32Array::from(inputs.as_slice()))?;
         Ok(result)
@@ -373,7 +369,7 @@ fn answers_to_js(measured: Vec<identity_core::measure::Answer>) -> Result<JsValu
     let outputs: Vec<f32> = measured
         .iter()
         .filter_map(|a| a.output.as_ref())
-        .flat_map(|im| im.pixels().to_vec())
+        .flat_map(|im| im.pixels().iter().copied())
         .collect();
     set(&result, "outputs", &Float32Array::from(outputs.as_slice()))?;
     Ok(result)
