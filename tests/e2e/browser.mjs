@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
 
 /** Chromium from Debian's package (override with CHROMIUM=/path). */
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -19,16 +21,17 @@ export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swi
 
 /**
  * Launches Chromium with a fresh profile.
- * @param {{webgpu?: boolean}} [options] add the SwiftShader WebGPU flags
+ * @param {{webgpu?: boolean, args?: string[]}} [options] `webgpu`: add the SwiftShader
+ *   WebGPU flags; `args`: more flags
  * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
  */
-export async function launch({ webgpu = false } = {}) {
+export async function launch({ webgpu = false, args = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : [])],
+    args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : []), ...args],
     viewport: { width: 1280, height: 900 },
   });
   return {
@@ -41,23 +44,70 @@ export async function launch({ webgpu = false } = {}) {
 }
 
 /**
- * Opens the page and collects its console errors and uncaught exceptions.
+ * The site and a browser for one suite of tests: served and launched before its tests, both
+ * closed after them (the server even when closing the browser fails).
+ * @param {{webgpu?: boolean, args?: string[]}} [options] for `launch`
+ * @returns {{server: {url: string}, browser: {context: import('playwright-core').BrowserContext}}}
+ *   filled once the suite's `before` has run
+ */
+export function site(options = {}) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch(options);
+  });
+  after(async () => {
+    try {
+      await env.browser?.close();
+    } finally {
+      await env.server?.close();
+    }
+  });
+  return env;
+}
+
+/**
+ * Opens the page and collects what must never happen there: console errors and uncaught
+ * exceptions (of the page and its workers), HTTP errors, Content-Security-Policy violations
+ * and requests to any origin but the page's own.
  * @param {import('playwright-core').BrowserContext} context
  * @param {string} url
  * @returns {Promise<{page: import('playwright-core').Page, errors: string[]}>}
  */
 export async function openPage(context, url) {
   const page = await context.newPage();
+  const errors = await watch(page, new URL(url).origin);
+  await page.goto(url);
+  return { page, errors };
+}
+
+/**
+ * Starts collecting a page's errors (see openPage); call before it navigates.
+ * @param {import('playwright-core').Page} page
+ * @param {string} origin the site's origin; any request elsewhere is an error
+ * @returns {Promise<string[]>} filled as errors happen
+ */
+export async function watch(page, origin) {
   const errors = [];
+  const consoleError = (where) => (m) => {
+    if (m.type() === 'error') errors.push(`console${where}: ${m.text()} (${m.location().url})`);
+  };
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
-  });
+  page.on('console', consoleError(''));
+  page.on('worker', (w) => w.on('console', consoleError(' (worker)')));
   page.on('response', (r) => {
     if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`);
   });
-  await page.goto(url);
-  return { page, errors };
+  page.on('request', (r) => {
+    const target = new URL(r.url());
+    if (!['data:', 'blob:'].includes(target.protocol) && target.origin !== origin) errors.push(`request off the site's origin: ${r.url()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  return errors;
 }
 
 /**

@@ -1,30 +1,20 @@
 // The page on the CPU path (burn's flex backend in wasm): training, drawing, the link, the
 // main thread staying responsive, failure paths. Configurations are in each test's link.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
 import {
-  launch, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages,
+  site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages,
 } from './browser.mjs';
 
 /** A small ConvNet that trains in seconds on the CPU. */
 const SMALL = 'arch=conv&depth=2&channels=8&kernel=3&steps=100&seed=0&backend=cpu';
 
 describe('the page on the CPU', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = site();
 
   it('(a) trains a small ConvNet, answers a mouse drawing with an image, two correlations and a verdict', { timeout: 240_000 }, async () => {
-    const { page, errors } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
     await train(page, 180_000);
     const status = await page.getByRole('status', { name: 'Backend and training progress' }).innerText();
@@ -51,7 +41,7 @@ describe('the page on the CPU', () => {
   });
 
   it('(d) a bad link shows a message naming each bad key, and training still works', { timeout: 240_000 }, async () => {
-    const { page, errors } = await openPage(browser.context, `${server.url}#depth=abc&arch=banana&channels=8&kernel=3&steps=30&backend=cpu`);
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#depth=abc&arch=banana&channels=8&kernel=3&steps=30&backend=cpu`);
     const notices = page.getByRole('list', { name: 'Messages' });
     await notices.getByText('"depth=abc"').waitFor({ timeout: 30_000 });
     const text = await notices.innerText();
@@ -66,7 +56,7 @@ describe('the page on the CPU', () => {
   });
 
   it('(e) no main-thread task over 200 ms while training and drawing', { timeout: 300_000 }, async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     await page.addInitScript(() => {
       window.__longTasks = [];
       new PerformanceObserver((list) => {
@@ -74,7 +64,7 @@ describe('the page on the CPU', () => {
       }).observe({ type: 'longtask', buffered: true });
     });
     // Depth 3 x 16 channels, 300 steps: a few seconds of training on 2 cores.
-    await page.goto(`${server.url}#arch=conv&depth=3&channels=16&kernel=5&steps=300&seed=1&backend=cpu`);
+    await page.goto(`${env.server.url}#arch=conv&depth=3&channels=16&kernel=5&steps=300&seed=1&backend=cpu`);
     await waitForState(page, ['ready'], 120_000);
     await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
     const t0 = await page.evaluate(() => performance.now());
@@ -97,7 +87,7 @@ describe('the page on the CPU', () => {
   });
 
   it('the pad draws with the keyboard and Undo takes it back', { timeout: 120_000 }, async () => {
-    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    const { page } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     const pad = page.getByLabel('Drawing pad', { exact: true });
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await pad.focus();
@@ -120,7 +110,7 @@ describe('the page on the CPU', () => {
 
   it('a network too large to train is refused with the reason, and the page stays usable', { timeout: 180_000 }, async () => {
     // 20 layers of 1,024 channels: far over identity-core's parameter limit.
-    const { page } = await openPage(browser.context, `${server.url}#arch=conv&depth=20&channels=1024&kernel=5&backend=cpu`);
+    const { page } = await openPage(env.browser.context, `${env.server.url}#arch=conv&depth=20&channels=1024&kernel=5&backend=cpu`);
     await waitForState(page, ['ready'], 120_000);
     const size = page.locator('#size');
     await page.waitForFunction(() => document.querySelector('#size').classList.contains('bad'), null, { timeout: 60_000 });
@@ -136,7 +126,7 @@ describe('the page on the CPU', () => {
   });
 
   it('a dead worker (a wasm trap) is reported, and the next Train works in a fresh worker', { timeout: 240_000 }, async () => {
-    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    const { page } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
     await page.waitForFunction(() => window.__timings.firstPrediction, null, { timeout: 60_000 });
     const [worker] = page.workers();
@@ -157,7 +147,7 @@ describe('the page on the CPU', () => {
   it('Stop ends training early; kept networks answer the same drawing side by side and can be removed', { timeout: 300_000 }, async () => {
     // A ConvNet with a long budget (stopped by hand), then a ReLU FCN (1 hidden layer of 784,
     // 60 steps): two kept networks.
-    const { page, errors } = await openPage(browser.context, `${server.url}#arch=conv&depth=2&channels=8&kernel=3&steps=100000&backend=cpu`);
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#arch=conv&depth=2&channels=8&kernel=3&steps=100000&backend=cpu`);
     await waitForState(page, ['ready'], 120_000);
     await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -194,7 +184,7 @@ describe('the page on the CPU', () => {
   });
 
   it('an uploaded picture becomes an MNIST-like training image, so does the drawing; a file that is not an image gets a message', { timeout: 120_000 }, async () => {
-    const { page } = await openPage(browser.context, `${server.url}#${SMALL}`);
+    const { page } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
     // A dark "3" on white paper, as a photo of a digit would be.
     const png = await page.evaluate(() => {
@@ -227,9 +217,9 @@ describe('the page on the CPU', () => {
   });
 
   it('(g) screenshot at phone width', { timeout: 180_000 }, async () => {
-    const page = await browser.context.newPage();
+    const page = await env.browser.context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}#${SMALL}`);
+    await page.goto(`${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
     await page.waitForFunction(() => window.__timings.firstPrediction, null, { timeout: 60_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -1,66 +1,62 @@
-// A tiny static server for the tests: serves `www/` on 127.0.0.1 (a secure context, so
-// WebGPU is allowed) on an ephemeral port, with the MIME types the page relies on
-// (`application/wasm` lets `WebAssembly.instantiateStreaming` compile while downloading).
+// The site for the tests, served by the project's own server (`cargo xtask serve`: tower-http
+// on 127.0.0.1, a secure context, so WebGPU is allowed) on a free port, so that the tests see
+// exactly what a reader of `cargo xtask serve` sees: its MIME types, its Content-Security-
+// Policy header, its caching. `cargo xtask test` passes its own binary in XTASK; run alone,
+// the tests call `cargo xtask`.
 
-import http from 'node:http';
-import fs from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The site served by default: the repository's `www/`. */
 export const WWW = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www');
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-};
+/** How long the server may take to say its address (a first `cargo xtask` compiles it). */
+const START_TIMEOUT_MS = 300_000;
 
 /**
- * Starts serving `root` on 127.0.0.1 with an ephemeral port.
+ * Starts serving `root` on 127.0.0.1 with a free port.
  * @param {string} [root] directory to serve (default: the repository's `www/`)
  * @returns {Promise<{url: string, close: () => Promise<void>}>} the base URL (ending in "/")
  *   and a function that stops the server
  */
 export async function serve(root = WWW) {
-  const base = path.resolve(root);
-  const server = http.createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url, 'http://127.0.0.1');
-      let file = path.resolve(base, '.' + decodeURIComponent(url.pathname));
-      if (file !== base && !file.startsWith(base + path.sep)) {
-        res.writeHead(403).end('outside the site');
-        return;
+  const [command, first] = process.env.XTASK ? [process.env.XTASK, []] : ['cargo', ['xtask']];
+  // stderr is piped, not inherited: a server left behind must not hold the caller's output.
+  const child = spawn(command, [...first, 'serve', '--no-build', '--port', '0', '--root', root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // However the tests end, the server ends with them.
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start within ${START_TIMEOUT_MS / 1000} s: ${seen}`)), START_TIMEOUT_MS);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const found = seen.match(/serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
       }
-      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await fs.readFile(file);
-      const headers = {
-        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Content-Length': body.length,
-        // The generated module changes only on a rebuild; everything else is revalidated.
-        'Cache-Control': file.includes(`${path.sep}pkg${path.sep}`) ? 'public, max-age=3600' : 'no-cache',
-      };
-      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
-    } catch (e) {
-      res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'Content-Type': 'text/plain' }).end(String(e.message));
-    }
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`could not start ${command}: ${e.message}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before serving: ${seen}`));
+    });
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    url,
+    close: async () => {
+      process.off('exit', stop);
+      child.kill('SIGTERM');
+      await exited;
+    },
   };
 }

@@ -1,26 +1,22 @@
 // The page on WebGPU, in Chromium's software adapter (SwiftShader): a real WebGPU
-// implementation, about a second a training step. If this Chromium has no WebGPU these tests
+// implementation, but slow (0.1-1 s a training step here). If this Chromium has no WebGPU these tests
 // fail (they do not skip): the GPU path would be untested.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
 import {
-  launch, openPage, waitForState, train, answerToPad, pearson, screenshot, messages,
+  site, openPage, waitForState, train, answerToPad, pearson, screenshot, messages,
 } from './browser.mjs';
 
-/** Depth 2, 4 channels, 3x3 kernels, 20 Adam steps at lr 0.01: ~1 s a step on SwiftShader. */
+/** Depth 2, 4 channels, 3x3 kernels, 20 Adam steps at lr 0.01: about 0.1 s a step on SwiftShader. */
 const TINY = 'arch=conv&depth=2&channels=4&kernel=3&opt=adam&lr=0.01&steps=20&seed=0';
 
 describe('the page on WebGPU (SwiftShader)', () => {
-  let server;
-  let browser;
+  const env = site({ webgpu: true });
   let page;
   before(async () => {
-    server = await serve();
-    browser = await launch({ webgpu: true });
-    const probe = await browser.context.newPage();
-    await probe.goto(server.url);
+    const probe = await env.browser.context.newPage();
+    await probe.goto(env.server.url);
     const adapter = await probe.evaluate(async () => {
       if (!navigator.gpu) return 'navigator.gpu is missing';
       const a = await navigator.gpu.requestAdapter();
@@ -29,13 +25,9 @@ describe('the page on WebGPU (SwiftShader)', () => {
     await probe.close();
     assert.equal(adapter, 'ok', `WebGPU is not available in this Chromium with the SwiftShader flags (${adapter}): the WebGPU tests cannot run`);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('(b) backend=webgpu trains on WebGPU and the loss goes down', { timeout: 420_000 }, async () => {
-    ({ page } = await openPage(browser.context, `${server.url}#${TINY}&backend=webgpu`));
+    ({ page } = await openPage(env.browser.context, `${env.server.url}#${TINY}&backend=webgpu`));
     await waitForState(page, ['ready'], 120_000);
     await train(page, 360_000);
     const status = await page.getByRole('status', { name: 'Backend and training progress' }).innerText();
@@ -69,8 +61,38 @@ describe('the page on WebGPU (SwiftShader)', () => {
     await page.close();
   });
 
+  it('a lost GPU is reported, the CPU takes over, and the GPU can be asked for again without a reload', { timeout: 420_000 }, async () => {
+    const { page: lost, errors } = await openPage(env.browser.context, `${env.server.url}#${TINY.replace('steps=20', 'steps=3')}&backend=webgpu`);
+    await waitForState(lost, ['ready'], 120_000);
+    const badge = lost.locator('#backend');
+    await lost.waitForFunction(() => document.querySelector('#backend').dataset.kind === 'webgpu', null, { timeout: 120_000 });
+    const [worker] = lost.workers();
+    const devices = await worker.evaluate(() => self.gpuDevices.length);
+    assert.ok(devices >= 1, 'the worker watches the WebGPU device it made');
+    // What a driver reset or the browser reclaiming the GPU looks like to the page.
+    await worker.evaluate(() => self.gpuDevices.at(-1).destroy());
+    const notices = lost.getByRole('list', { name: 'Messages' });
+    await notices.getByText(/The GPU was lost \(destroyed/).waitFor({ timeout: 60_000 });
+    assert.match(await notices.innerText(), /Lost with it: conv-d2-c4-k3/);
+    await lost.waitForFunction(() => document.querySelector('#backend').dataset.kind === 'cpu', null, { timeout: 120_000 });
+    assert.match(await lost.locator('#status').innerText(), /the GPU was lost/i, 'the badge says why the CPU runs');
+    assert.equal(await lost.evaluate(() => document.body.dataset.state), 'ready', 'the page is usable, not in its error state');
+    // The pad answers again, on the CPU.
+    await lost.getByRole('button', { name: 'Load digit 3 into the drawing pad' }).click();
+    await answerToPad(lost, 60_000);
+
+    await lost.getByRole('button', { name: 'Use the GPU again' }).click();
+    await lost.waitForFunction(() => document.querySelector('#backend').dataset.kind === 'webgpu', null, { timeout: 120_000 });
+    assert.match(await badge.innerText(), /^WebGPU/);
+    assert.equal(await worker.evaluate(() => self.gpuDevices.length), devices + 1, 'a fresh device, in the same worker');
+    await train(lost, 300_000);
+    assert.match(await lost.locator('#status-text').innerText(), /^Trained conv-d2-c4-k3: 3 steps/);
+    assert.deepEqual(errors, [], 'no console errors');
+    await lost.close();
+  });
+
   it('(c) backend=auto does not pick the software adapter: the badge says CPU and why', { timeout: 240_000 }, async () => {
-    const { page: auto } = await openPage(browser.context, `${server.url}#${TINY}&backend=auto`);
+    const { page: auto } = await openPage(env.browser.context, `${env.server.url}#${TINY}&backend=auto`);
     await waitForState(auto, ['ready'], 120_000);
     const badge = auto.locator('#backend');
     await auto.waitForFunction(() => ['cpu', 'webgpu'].includes(document.querySelector('#backend').dataset.kind), null, { timeout: 120_000 })

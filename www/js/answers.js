@@ -66,9 +66,15 @@ export class ComparePanel {
     return [...this.cards.keys()];
   }
 
+  /** The kept networks as they were added, oldest first. */
+  nets() {
+    return [...this.cards.values()].map(({ net }) => net);
+  }
+
   /**
    * Adds a card for a network.
    * @param {{id: number, name: string, about: string}} net `about` says how it was trained
+   *   (other fields are kept, and returned by `nets()`)
    */
   add(net) {
     if (this.full) throw new Error(`at most ${this.limit} networks can be kept: remove one first`);
@@ -97,7 +103,7 @@ export class ComparePanel {
     remove.setAttribute('aria-label', `Remove ${net.name}`);
     remove.addEventListener('click', () => this.onRemove(net.id));
     const [identity, constant, word] = outputs;
-    this.cards.set(net.id, { card, view: new AnswerView({ output, identity, constant, verdict: word }) });
+    this.cards.set(net.id, { net, card, view: new AnswerView({ output, identity, constant, verdict: word }) });
     this.container.append(card);
   }
 

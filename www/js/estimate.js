@@ -76,16 +76,64 @@ export function formatDuration(ms) {
   return `about ${(s / 3600).toFixed(1)} h`;
 }
 
+/** Where SpeedBook keeps its measurements in localStorage. */
+const SPEEDS_KEY = 'identity-crisis.speeds';
+/** Measurements kept per backend. */
+const SPEEDS_PER_BACKEND = 12;
+
+/** Whether `m` is a measurement SpeedBook wrote: `{flops, msPerStep}`, both finite and > 0. */
+function isMeasurement(m) {
+  return m !== null && typeof m === 'object'
+    && Number.isFinite(m.flops) && m.flops > 0 && Number.isFinite(m.msPerStep) && m.msPerStep > 0;
+}
+
+/**
+ * The measurements in a stored text, keeping only well-formed ones: storage is shared with
+ * whatever else ran on this origin, older versions and people editing it by hand.
+ * @param {string | null} text
+ * @returns {{byBackend: Object<string, {flops: number, msPerStep: number}[]>, clean: boolean}}
+ *   the measurements, and whether the text held nothing else
+ */
+export function readSpeeds(text) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text ?? '{}');
+  } catch {
+    return { byBackend: Object.create(null), clean: false };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { byBackend: Object.create(null), clean: false };
+  const byBackend = Object.create(null); // a "__proto__" backend stays a plain key
+  let clean = true;
+  for (const [backend, list] of Object.entries(parsed)) {
+    const good = Array.isArray(list) ? list.filter(isMeasurement).slice(-SPEEDS_PER_BACKEND) : [];
+    if (!Array.isArray(list) || good.length !== list.length) clean = false;
+    if (good.length > 0) byBackend[backend] = good.map(({ flops, msPerStep }) => ({ flops, msPerStep }));
+  }
+  return { byBackend, clean };
+}
+
 /** Measured speeds per backend, kept in localStorage so that estimates improve over visits. */
 export class SpeedBook {
   /** @param {Storage | null} storage where to keep measurements (null: only in memory) */
   constructor(storage) {
     this.storage = storage;
-    this.byBackend = {};
+    let text = null;
     try {
-      this.byBackend = JSON.parse(storage?.getItem('identity-crisis.speeds') ?? '{}') ?? {};
+      text = storage?.getItem(SPEEDS_KEY) ?? null;
     } catch {
-      this.byBackend = {};
+      // storage denied: estimates stay in memory
+    }
+    const { byBackend, clean } = readSpeeds(text);
+    this.byBackend = byBackend;
+    if (!clean) this.save(); // a bad entry is replaced by the good ones
+  }
+
+  /** Writes the measurements back, if storage allows. */
+  save() {
+    try {
+      this.storage?.setItem(SPEEDS_KEY, JSON.stringify(this.byBackend));
+    } catch {
+      // storage full or denied: estimates stay in memory
     }
   }
 
@@ -96,15 +144,11 @@ export class SpeedBook {
    * @param {number} msPerStep measured
    */
   record(backend, flops, msPerStep) {
-    if (!(flops > 0 && msPerStep > 0)) return;
-    const list = (this.byBackend[backend] ??= []).filter((m) => Math.abs(Math.log(m.flops / flops)) > 0.05);
+    if (!isMeasurement({ flops, msPerStep })) return;
+    const list = (this.byBackend[backend] ?? []).filter((m) => Math.abs(Math.log(m.flops / flops)) > 0.05);
     list.push({ flops, msPerStep });
-    this.byBackend[backend] = list.slice(-12);
-    try {
-      this.storage?.setItem('identity-crisis.speeds', JSON.stringify(this.byBackend));
-    } catch {
-      // storage full or denied: estimates stay in memory
-    }
+    this.byBackend[backend] = list.slice(-SPEEDS_PER_BACKEND);
+    this.save();
   }
 
   /**

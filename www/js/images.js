@@ -1,35 +1,130 @@
 // Turning a picture the reader uploads into an MNIST-like 28 x 28 image: grey levels, a
 // white digit on black (inverted when the picture is mostly light), the ink fitted into a
 // 20 x 20 box and centred, as MNIST's digits are.
+//
+// A file is judged by its first bytes before anything is decoded: its format (PNG, JPEG,
+// GIF, WebP or BMP) and its size in pixels, which can be enormous in a tiny file (a 279 kB
+// PNG can claim 16,000 x 16,000 pixels, a gigabyte decoded). Within the limit, the browser
+// decodes it already scaled down to the working square.
 
-/** Side of the working canvas the picture is first drawn into. */
+/** Side of the working square the picture is decoded into. */
 const WORK = 112;
 /** MNIST fits each digit into a box of this side inside the 28 x 28 image. */
 const BOX = 20;
+/** The largest picture decoded, in pixels: a 48-megapixel phone photo fits. */
+export const MAX_UPLOAD_PIXELS = 50_000_000;
+/** The largest file read, in bytes. */
+export const MAX_UPLOAD_BYTES = 64 * 2 ** 20;
+/** Bytes read to find a JPEG's size (its size marker comes after the metadata). */
+const JPEG_HEADER_BYTES = 512 * 1024;
+
+/** The formats taken, in words. */
+const FORMATS = 'a PNG, JPEG, GIF, WebP or BMP picture';
+
+/**
+ * The format and size of a picture from its first bytes, without decoding it.
+ * @param {Uint8Array} b the file's first bytes
+ * @returns {{format: string, width: number, height: number} | {format: string} | null}
+ *   null when the bytes are none of the formats taken; no size when the header is cut short
+ */
+export function pictureHeader(b) {
+  const u16be = (i) => (b[i] << 8) | b[i + 1];
+  const u16le = (i) => b[i] | (b[i + 1] << 8);
+  const u24le = (i) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
+  const u32be = (i) => ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
+  const i32le = (i) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+  const ascii = (i, n) => String.fromCharCode(...b.subarray(i, i + n));
+  const sized = (format, width, height, need) => (b.length >= need ? { format, width, height } : { format });
+  if (b.length >= 8 && u32be(0) === 0x89504e47 && u32be(4) === 0x0d0a1a0a) {
+    return sized('PNG', u32be(16), u32be(20), 24);
+  }
+  if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) {
+    return sized('GIF', u16le(6), u16le(8), 10);
+  }
+  if (b.length >= 2 && ascii(0, 2) === 'BM') {
+    return sized('BMP', Math.abs(i32le(18)), Math.abs(i32le(22)), 26);
+  }
+  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    const chunk = ascii(12, 4);
+    if (chunk === 'VP8X') return sized('WebP', u24le(24) + 1, u24le(27) + 1, 30);
+    if (chunk === 'VP8L') {
+      const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
+      return sized('WebP', (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1, 25);
+    }
+    if (chunk === 'VP8 ') return sized('WebP', u16le(26) & 0x3fff, u16le(28) & 0x3fff, 30);
+    return { format: 'WebP' };
+  }
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
+    // Walk the markers to a start-of-frame (SOF0-SOF15 but DHT, JPG and DAC).
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return { format: 'JPEG' };
+      const marker = b[i + 1];
+      if (marker === 0xff) {
+        i += 1;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+        return { format: 'JPEG', width: u16be(i + 7), height: u16be(i + 5) };
+      }
+      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+        i += 2;
+        continue;
+      }
+      if (marker === 0xda || marker === 0xd9) return { format: 'JPEG' };
+      i += 2 + u16be(i + 2);
+    }
+    return { format: 'JPEG' };
+  }
+  return null;
+}
 
 /**
  * Decodes an image file and converts it to 28 x 28 values in [0, 1].
- * @param {Blob} file a PNG, JPEG, GIF, WebP, BMP or SVG
+ * @param {Blob} file a PNG, JPEG, GIF, WebP or BMP picture
  * @param {number} [side]
- * @returns {Promise<Float32Array>} rejects with a message for a file that is not an image or
- *   is blank
+ * @returns {Promise<Float32Array>} rejects with a message that says what is wrong: not a
+ *   picture of those formats (an SVG, a text), empty, too large, damaged, blank
  */
 export async function imageFromFile(file, side = 28) {
+  const name = `"${String(file.name ?? 'the file').slice(0, 80)}"`;
+  if (file.size === 0) throw new Error(`${name} is empty (0 bytes)`);
+  if (file.size > MAX_UPLOAD_BYTES) {
+    throw new Error(`${name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; pictures of up to ${MAX_UPLOAD_BYTES / 2 ** 20} MiB are taken`);
+  }
+  const head = new Uint8Array(await file.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
+  const header = pictureHeader(head);
+  if (!header) {
+    const svg = /^\s*(<\?xml|<svg)/i.test(new TextDecoder().decode(head.subarray(0, 256)));
+    throw new Error(svg
+      ? `${name} is an SVG drawing, which this page does not take: save it as ${FORMATS} first`
+      : `${name} is not an image this page can read: it takes ${FORMATS}`);
+  }
+  if (header.width === undefined) {
+    throw new Error(`${name} is a damaged ${header.format} file (its header is cut short)`);
+  }
+  const { width, height } = header;
+  if (!(width > 0 && height > 0)) throw new Error(`${name} claims a size of ${width} x ${height} pixels: a damaged ${header.format} file`);
+  if (width * height > MAX_UPLOAD_PIXELS) {
+    throw new Error(`${name} is ${width.toLocaleString('en-US')} x ${height.toLocaleString('en-US')} pixels; `
+      + `pictures of up to ${MAX_UPLOAD_PIXELS / 1e6} megapixels are taken`);
+  }
+  // Fit the picture into the working square, keeping its aspect, decoded at that size.
+  const scale = WORK / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
   let bitmap;
   try {
-    bitmap = await createImageBitmap(file);
+    bitmap = await createImageBitmap(file, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
   } catch {
-    throw new Error(`"${file.name ?? 'the file'}" is not an image this browser can read (try a PNG or JPEG)`);
+    throw new Error(`${name} could not be decoded: a damaged or truncated ${header.format} file`);
   }
-  // Fit the picture into the working square, keeping its aspect, on white (photos of a digit
-  // on paper are the common case; the inversion below turns it into MNIST's white on black).
+  // On white: photos of a digit on paper are the common case; the inversion below turns it
+  // into MNIST's white on black.
   const work = new OffscreenCanvas(WORK, WORK);
   const ctx = work.getContext('2d', { willReadFrequently: true });
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, WORK, WORK);
-  const scale = WORK / Math.max(bitmap.width, bitmap.height);
-  const w = bitmap.width * scale;
-  const h = bitmap.height * scale;
   ctx.drawImage(bitmap, (WORK - w) / 2, (WORK - h) / 2, w, h);
   bitmap.close();
   const rgba = ctx.getImageData(0, 0, WORK, WORK).data;

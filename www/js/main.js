@@ -1,15 +1,18 @@
 // Wires the page: the form and the link, the worker, the pad and its live answers, training,
 // the comparison, the gallery and the heatmap. The page's mutable state lives here only.
 
-import { REQUEST } from './protocol.js';
+import { REQUEST, ERROR_NAMES } from './protocol.js';
 import { WorkerClient, WorkerDiedError } from './worker-client.js';
-import { fromHash, toHash, defaults, archOf, trainOf } from './state.js';
+import {
+  fromHash, toHash, defaults, archOf, trainOf, summarizeProblems,
+} from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
 import { LossChart, paintImage, imageCanvas } from './charts.js';
 import { AnswerView, ComparePanel } from './answers.js';
 import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
+import { Notices } from './notices.js';
 import { flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES } from './estimate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +27,9 @@ const TRAINING_PREDICT_INTERVAL_MS = 1000;
 const KEEP_LIMIT = 3;
 /** On a hardware GPU the paper's width fits: 128 channels. */
 const GPU_DEFAULTS = { depth: 5, channels: 128 };
+/** What the training image is: the paper's 7, a bundled digit (part of the link), or the
+ * reader's own (an upload or the drawing, not part of the link). */
+const IMAGE_KIND = Object.freeze({ PAPER: 'paper', BUNDLED: 'bundled', OWN: 'own' });
 /** Bundled digits offered as training images (the paper's 7 comes first). */
 const PICKER_DIGITS = 11;
 /** The pad starts with this bundled test digit (a 2), if the reader has not drawn yet. */
@@ -34,16 +40,22 @@ const app = {
   adapter: null, // what the main thread sees of WebGPU: {available, software}
   known: {}, // backend preference -> the backend info the worker reported for it
   data: null, // {digits, labels, defaultImage} once the worker is ready
-  image: null, // the training image: {pixels, caption, index}
-  described: null, // identity-wasm's describe() of the current form, or null if invalid
+  image: null, // the training image: {pixels, caption, index, kind}
+  described: null, // identity-wasm's describe() of the current form, or null (invalid or checking)
   describeSeq: 0,
-  current: null, // the network the pad answers with: {id, name, backend, config, trained, report}
-  training: null, // {id, stopRequested} while training
+  describing: false,
+  // The network the pad answers with: {id, name, backend, config, trained, report, image}
+  // (`image`: the caption of the image it was trained on).
+  current: null,
+  // While training: {id, stopRequested, fallback}; `fallback` is the network that was on the
+  // pad before, kept alive until the new one has trained, and back on the pad if it fails.
+  training: null,
   live: { timer: null, inFlight: false, dirty: false, last: -Infinity },
 };
 window.__timings = {};
 
-const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied });
+const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
+const notices = new Notices($('notices'));
 const speeds = new SpeedBook(storage());
 const pad = new DrawingPad($('pad'));
 const chart = new LossChart($('loss-chart'));
@@ -64,32 +76,25 @@ function storage() {
 // ---------------------------------------------------------------- messages and page state
 
 /**
- * Shows a message under the status bar (deduplicated), dismissible.
+ * Shows a message under the status bar, dismissible.
  * @param {string} text
  * @param {"info" | "warn" | "error"} [kind]
+ * @param {{key?: string, action?: {label: string, run: () => void}}} [options] see Notices
  */
-function notify(text, kind = 'info') {
-  const list = $('notices');
-  if ([...list.children].some((li) => li.dataset.text === text)) return;
-  const li = document.createElement('li');
-  li.className = `notice ${kind}`;
-  li.dataset.text = text;
-  if (kind === 'error') li.setAttribute('role', 'alert');
-  const span = document.createElement('span');
-  span.textContent = text;
-  const dismiss = document.createElement('button');
-  dismiss.type = 'button';
-  dismiss.className = 'quiet';
-  dismiss.textContent = 'Dismiss';
-  dismiss.setAttribute('aria-label', `Dismiss: ${text}`);
-  dismiss.addEventListener('click', () => li.remove());
-  li.append(span, dismiss);
-  list.append(li);
+function notify(text, kind = 'info', options = {}) {
+  notices.show(text, kind, options);
 }
 
-/** Shows an error of an action, unless it is a dead worker (reported once by workerDied). */
+/**
+ * Shows an error of an action, unless it is a dead worker (reported once by workerDied) or a
+ * lost GPU (reported once by gpuLost, which this calls if the browser did not say so first).
+ */
 function failed(what, error) {
   if (error instanceof WorkerDiedError) return;
+  if (error?.name === ERROR_NAMES.GPU_LOST) {
+    if (!notices.has('gpu')) gpuLost({ reason: 'unknown', message: error.message });
+    return;
+  }
   notify(`${what}: ${error?.message ?? error}`, 'error');
 }
 
@@ -100,7 +105,7 @@ function setPageState(state) {
 
 function updateButtons() {
   const loading = document.body.dataset.state === 'loading';
-  $('train').disabled = loading || Boolean(app.training) || !form.valid || !app.described;
+  $('train').disabled = loading || Boolean(app.training) || !form.valid || !app.described || app.describing;
   $('stop').disabled = !app.training;
   const cur = app.current;
   $('keep').disabled = !cur?.trained || compare.full || compare.ids().includes(cur.id);
@@ -134,14 +139,19 @@ function browserDefaults(backend) {
   return defaults(gpu ? GPU_DEFAULTS : {});
 }
 
-/** Reads the link into the form, with a message for each ignored key. */
+/**
+ * Reads the link into the form. Its problems make one message, which replaces the last
+ * link's (a link with thousands of bad keys must not flood the page).
+ */
 function readHash() {
   const first = fromHash(location.hash);
-  const { state, problems } = fromHash(location.hash, browserDefaults(first.state.backend));
-  problems.forEach((p) => notify(p, 'warn'));
+  const { state, problems, given } = fromHash(location.hash, browserDefaults(first.state.backend));
+  const summary = summarizeProblems(problems);
+  if (summary) notify(summary, 'warn', { key: 'link' });
+  else notices.remove('link');
   app.state = state;
   form.set(state);
-  if (app.data) pickLinkedImage();
+  if (app.data) pickLinkedImage(given.has('image'));
   configChanged({});
 }
 
@@ -170,25 +180,31 @@ function expectedSpeed(state) {
   return { backend, ...speeds.msPerStep(backend.label, flopsPerStep(archOf(state)), model) };
 }
 
+/** Checks the form's network in the worker; Train stays disabled until it is known good. */
 async function describeConfig() {
   const seq = ++app.describeSeq;
   const state = app.state;
+  app.described = null;
+  app.describing = true;
   showSize();
+  updateButtons();
+  let described = null;
+  let problem = null;
   try {
-    const described = await client.request({ type: REQUEST.DESCRIBE, arch: archOf(state) });
-    if (seq !== app.describeSeq) return;
-    app.described = described;
-    form.showDefaults(described.train);
+    described = await client.request({ type: REQUEST.DESCRIBE, arch: archOf(state) });
   } catch (error) {
-    if (seq !== app.describeSeq) return;
-    app.described = null;
-    form.showDefaults(null);
-    $('size').textContent = `This network cannot be built: ${error.message}`;
-    $('size').classList.add('bad');
-    updateButtons();
-    return;
+    problem = error;
   }
-  showSize();
+  if (seq !== app.describeSeq) return;
+  app.describing = false;
+  app.described = described;
+  form.showDefaults(described?.train ?? null);
+  if (problem) {
+    $('size').textContent = `This network cannot be built: ${problem.message}`;
+    $('size').classList.add('bad');
+  } else {
+    showSize();
+  }
   updateButtons();
 }
 
@@ -200,7 +216,7 @@ function showSize() {
   const where = backend.kind === 'cpu' ? 'the CPU' : backend.label;
   const perStep = `${msPerStep < 10 ? msPerStep.toFixed(1) : Math.round(msPerStep)} ms a step on ${where}${measured ? ', as measured here' : ', a guess until measured'}`;
   if (!d) {
-    size.textContent = `About ${perStep}.`;
+    size.textContent = app.describing ? 'Checking this network\u2026' : `About ${perStep}.`;
     return;
   }
   const steps = app.state.steps ?? d.train.steps;
@@ -211,17 +227,21 @@ function showSize() {
 
 // ---------------------------------------------------------------- training image
 
+/** The paper's 7 as a training-image choice. */
+const PAPER_CAPTION = "the paper's 7";
+
 /**
  * Chooses the training image.
  * @param {Float32Array} pixels 28 x 28 values in [0, 1]
  * @param {string} caption what it is, in words
- * @param {number | null} index its bundled-digit index (part of the link), or null
- * @param {HTMLElement | null} button the picker button to mark as chosen
+ * @param {{index?: number | null, kind: string, button?: HTMLElement | null}} how `index`:
+ *   its bundled-digit index (part of the link); `kind`: one of IMAGE_KIND; `button`: the
+ *   picker button to mark as chosen
  */
-function chooseImage(pixels, caption, index, button) {
-  app.image = { pixels, caption, index };
+function chooseImage(pixels, caption, { index = null, kind, button = null }) {
+  app.image = { pixels, caption, index, kind };
   paintImage($('training-image'), pixels);
-  $('training-caption').textContent = caption + (index === null && caption !== "the paper's 7" ? ' (not part of the link)' : '');
+  $('training-caption').textContent = caption + (kind === IMAGE_KIND.OWN ? ' (not part of the link)' : '');
   document.querySelectorAll('#digit-picker button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
   app.state = { ...app.state, image: index };
   writeHash();
@@ -240,12 +260,12 @@ function thumbButton(pixels, offset, label, onClick) {
 
 function buildPickers({ digits, labels, defaultImage }) {
   const picker = $('digit-picker');
-  const paper = thumbButton(defaultImage, 0, "Train on the paper's 7", () => chooseImage(defaultImage, "the paper's 7", null, paper));
+  const paper = thumbButton(defaultImage, 0, "Train on the paper's 7", () => chooseImage(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button: paper }));
   const buttons = [paper];
   for (let i = 0; i < PICKER_DIGITS; i++) {
     const pixels = digits.slice(i * PIXELS, (i + 1) * PIXELS);
     const caption = `MNIST test digit ${i} (a ${labels[i]})`;
-    const b = thumbButton(digits, i * PIXELS, `Train on ${caption}`, () => chooseImage(pixels, caption, i, b));
+    const b = thumbButton(digits, i * PIXELS, `Train on ${caption}`, () => chooseImage(pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED, button: b }));
     buttons.push(b);
   }
   picker.replaceChildren(...buttons);
@@ -257,28 +277,40 @@ function buildPickers({ digits, labels, defaultImage }) {
     loaders.push(thumbButton(digits, i * PIXELS, `Load digit ${digit} into the drawing pad`, () => pad.load(digits.slice(i * PIXELS, (i + 1) * PIXELS))));
   }
   $('pad-digits').replaceChildren(...loaders);
-  pickLinkedImage();
+  pickLinkedImage(app.state.image !== null);
 }
 
-/** Chooses the training image the link names (`image=N`: bundled test digit N). */
-function pickLinkedImage() {
+/**
+ * Chooses the training image the link names (`image=N`: bundled test digit N; none: the
+ * paper's 7). The reader's own image (an upload, the drawing) is not part of the link: a link
+ * without `image=` keeps it, and one that names another image says that it replaced it.
+ * @param {boolean} named whether the link has an `image=` key
+ */
+function pickLinkedImage(named) {
+  const own = app.image?.kind === IMAGE_KIND.OWN ? app.image.caption : null;
+  if (own && !named) {
+    app.state = { ...app.state, image: null };
+    writeHash();
+    return;
+  }
   const { digits, labels, defaultImage } = app.data;
   const index = app.state.image;
   const buttons = $('digit-picker').querySelectorAll('button');
   if (index === null || index >= labels.length) {
-    chooseImage(defaultImage, "the paper's 7", null, buttons[0]);
-    return;
+    chooseImage(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button: buttons[0] });
+  } else {
+    const pixels = digits.slice(index * PIXELS, (index + 1) * PIXELS);
+    chooseImage(pixels, `MNIST test digit ${index} (a ${labels[index]})`, { index, kind: IMAGE_KIND.BUNDLED, button: buttons[index + 1] ?? null });
   }
-  const pixels = digits.slice(index * PIXELS, (index + 1) * PIXELS);
-  chooseImage(pixels, `MNIST test digit ${index} (a ${labels[index]})`, index, buttons[index + 1] ?? null);
+  if (own) notify(`The link chose ${app.image.caption} as the training image, in place of ${own}.`, 'info', { key: 'link-image' });
 }
 
 async function uploadImage(file) {
   try {
     const pixels = await imageFromFile(file);
-    chooseImage(pixels, `your image ${file.name}`, null, null);
+    chooseImage(pixels, `your image ${String(file.name).slice(0, 80)}`, { kind: IMAGE_KIND.OWN });
   } catch (error) {
-    notify(`Could not use the uploaded file: ${error.message}`, 'error');
+    notify(`Could not use the uploaded file: ${error.message}`, 'error', { key: 'upload' });
   }
 }
 
@@ -288,36 +320,82 @@ function useDrawing() {
     notify('The drawing pad is empty: draw something first to train on it.', 'warn');
     return;
   }
-  chooseImage(pixels, 'your drawing', null, null);
+  chooseImage(pixels, 'your drawing', { kind: IMAGE_KIND.OWN });
 }
 
 // ---------------------------------------------------------------- networks
 
+/** Whether the comparison keeps the network `id`. */
+const isKept = (id) => compare.ids().includes(id);
+
 /** Frees a network in the worker unless the pad or the comparison still shows it. */
 function release(id) {
-  if (id === undefined || id === null || id === app.current?.id || compare.ids().includes(id)) return;
+  if (id === undefined || id === null || id === app.current?.id || isKept(id)) return;
   client.request({ type: REQUEST.DISPOSE, session: id }).catch((error) => failed('Could not free a network', error));
 }
 
-/** Makes a newly created network the one the pad answers with. */
-function adopt(created, preference) {
+/**
+ * Asks the worker for a network of `state` on the training image. When the networks alive
+ * leave no room, the one on the pad is freed to make room (if it is not kept) and the worker
+ * asked again: the reader loses nothing they chose to keep.
+ * @param {object} state the configuration
+ * @param {{preview?: boolean, lossEvery?: number}} [options] `preview`: the untrained network
+ *   alone, for the pad
+ * @returns {Promise<object>} the worker's "create" result
+ */
+async function createNetwork(state, { preview = false, lossEvery: every = 1 } = {}) {
+  const ask = () => client.request({
+    type: REQUEST.CREATE, arch: archOf(state), train: trainOf(state, every), backend: state.backend, image: app.image.pixels.slice(), preview,
+  });
+  try {
+    return await ask();
+  } catch (error) {
+    const cur = app.current;
+    if (error.name !== ERROR_NAMES.MEMORY || !cur || isKept(cur.id)) throw error;
+    dropCurrent();
+    if (cur.trained) notify(`Freed ${cur.name} (it was not kept for comparison) to make room for the new network.`, 'info');
+    return ask();
+  }
+}
+
+/** Takes the network off the pad and frees it (unless kept). */
+function dropCurrent() {
+  const id = app.current?.id;
+  app.current = null;
+  if (app.training?.fallback?.id === id) app.training.fallback = null;
+  release(id);
+  mainView.blank('no network');
+}
+
+/**
+ * Puts a network on the pad; the one there before is freed unless kept or still needed.
+ * @param {object} created the worker's "create" result
+ * @param {string} preference the backend asked for
+ * @param {{keepPrevious?: boolean}} [options] keep the previous network alive (training
+ *   falls back to it)
+ */
+function adopt(created, preference, { keepPrevious = false } = {}) {
   const previous = app.current?.id;
-  app.current = { id: created.session, name: created.config.name, backend: created.backend, config: created.config, trained: false, report: null };
+  app.current = {
+    id: created.session, name: created.config.name, backend: created.backend, config: created.config, trained: false, report: null, image: app.image.caption,
+  };
   app.known[preference] = created.backend;
-  release(previous);
+  if (!keepPrevious) release(previous);
   setBackend(created.backend);
   showSize();
   updateButtons();
 }
 
-/** The untrained network of the form, so that the pad answers before any training. */
+/**
+ * Puts the form's untrained network on the pad (unless a trained one is there), so that the
+ * pad answers before any training.
+ */
 async function createPreview() {
+  if (app.current?.trained || app.training) return;
   const state = app.state;
   try {
-    const created = await client.request({
-      type: REQUEST.CREATE, arch: archOf(state), train: trainOf(state, 1), backend: state.backend, image: app.image.pixels.slice(),
-    });
-    if (app.current || app.training) {
+    const created = await createNetwork(state, { preview: true });
+    if (app.current?.trained || app.training) {
       release(created.session);
       return;
     }
@@ -331,20 +409,64 @@ async function createPreview() {
   }
 }
 
+/** The page's state word for the network on the pad (tests and styles read it). */
+function restingState() {
+  return app.current?.trained ? 'trained' : 'ready';
+}
+
+/**
+ * Puts the network that was on the pad before a failed or empty training back, and frees the
+ * new one.
+ * @param {number} id the new network
+ * @param {string} what what happened, for the status line and (if `kind`) a message
+ * @param {"warn" | "error" | null} kind
+ */
+function fallBack(id, what, kind) {
+  const fallback = app.training?.fallback ?? null;
+  if (app.current?.id === id) app.current = fallback;
+  release(id);
+  const back = fallback ? ` The previous network, ${fallback.name}, is back on the pad.` : '';
+  setStatus(`${what}${back}`);
+  if (kind) notify(`${what}${back}`, kind, { key: 'training' });
+  if (fallback) {
+    setBackend(fallback.backend);
+    predictSoon();
+    refreshGallery();
+    refreshHeatmap();
+  } else {
+    mainView.blank('no network');
+  }
+  setPageState(restingState());
+}
+
 async function train() {
-  if (app.training || !form.valid) return;
+  if (app.training || !form.valid || !app.described) return;
   const state = { ...app.state };
   const { msPerStep } = expectedSpeed(state);
-  app.training = { id: null, stopRequested: false };
+  // The network on the pad stays alive until the new one has trained: training that
+  // diverges, or stops before its first step, gives it back.
+  app.training = { id: null, stopRequested: false, fallback: app.current };
+  notices.remove('training');
   setPageState('training');
   setStatus('Building the network\u2026');
+  let created;
   try {
-    const created = await client.request({
-      type: REQUEST.CREATE, arch: archOf(state), train: trainOf(state, lossEvery(msPerStep)), backend: state.backend, image: app.image.pixels.slice(),
-    });
-    adopt(created, state.backend);
+    created = await createNetwork(state, { lossEvery: lossEvery(msPerStep) });
+  } catch (error) {
+    failed('Could not build the network', error);
+    setStatus(`Could not build the network: ${error.message}`);
+    app.training = null;
+    setPageState(error instanceof WorkerDiedError ? 'error' : restingState());
+    if (!app.current && !(error instanceof WorkerDiedError)) createPreview();
+    return;
+  }
+  try {
+    if (app.training.stopRequested) {
+      fallBack(created.session, 'Stopped before training started: nothing was trained.', null);
+      return;
+    }
+    adopt(created, state.backend, { keepPrevious: true });
     app.training.id = created.session;
-    if (app.training.stopRequested) await stopTraining();
     const { steps } = created.config.train;
     chart.reset(steps);
     $('progress').max = steps;
@@ -352,34 +474,45 @@ async function train() {
     $('loss-caption').textContent = 'Training loss (mean squared error), log scale.';
     predictSoon();
     const report = await client.request({ type: REQUEST.TRAIN, session: created.session }, (p) => showProgress(p, created));
-    if (report.step !== undefined) showProgress(report, created);
+    if (!(report.step > 0)) {
+      fallBack(created.session, 'Stopped before the first step: nothing was trained.', null);
+      return;
+    }
+    showProgress(report, created);
     if (app.current?.id === created.session) {
       app.current.trained = true;
       app.current.report = report;
     }
+    const { fallback } = app.training;
+    app.training.fallback = null;
+    release(fallback?.id);
     if (report.ms_per_step > 0) speeds.record(created.backend.label, flopsPerStep(created.config.arch), report.ms_per_step);
     showSize();
     const why = { converged: 'the loss fell below the tolerance', budget: 'the step budget is used', cancelled: 'stopped' }[report.stop] ?? report.stop;
-    setStatus(`Trained ${created.config.name}: ${report.step ?? '?'} steps, loss ${report.loss?.toExponential(2) ?? '?'} (${why}).`);
+    setStatus(`Trained ${created.config.name}: ${report.step} steps, loss ${report.loss.toExponential(2)} (${why}).`);
     setPageState('trained');
     predictSoon();
     refreshGallery();
     refreshHeatmap();
   } catch (error) {
-    failed('Training failed', error);
-    setStatus(`Training failed: ${error.message}`);
-    setPageState('error');
+    if (error instanceof WorkerDiedError) return; // workerDied() reported it and reset the page
+    const what = error.name === ERROR_NAMES.DIVERGED ? `Training ${created.config.name} failed: ${error.message}.` : `Training failed: ${error.message}`;
+    fallBack(created.session, what, 'error');
   } finally {
     app.training = null;
     updateButtons();
+    showMemory();
   }
+  // Training failed with nothing to fall back to (a lost GPU, say): the pad answers again
+  // with the form's untrained network.
+  if (!app.current && document.body.dataset.state !== 'error') createPreview();
 }
 
 function showProgress(p, created) {
   try {
     chart.addPoint(p.step, p.loss);
   } catch (error) {
-    notify(`The loss curve skipped a point: ${error.message}`, 'warn');
+    notify(`The loss curve skipped a point: ${error.message}`, 'warn', { key: 'chart' });
   }
   const span = chart.span();
   if (span) $('loss-caption').textContent = `Training loss (mean squared error), log scale: ${span.first.toExponential(2)} \u2192 ${span.last.toExponential(2)}.`;
@@ -411,7 +544,8 @@ function keepCurrent() {
   compare.add({
     id: cur.id,
     name: cur.name,
-    about: `${cur.backend.label}, ${cur.report?.step ?? '?'} steps, loss ${loss === undefined ? '?' : loss.toExponential(2)}, trained on ${app.image.caption}`,
+    backend: cur.backend,
+    about: `${cur.backend.label}, ${cur.report?.step ?? '?'} steps, loss ${loss === undefined ? '?' : loss.toExponential(2)}, trained on ${cur.image}`,
   });
   updateButtons();
   predictSoon();
@@ -433,6 +567,74 @@ function workerDied(error) {
   setStatus('');
   setPageState('error');
   showSize();
+}
+
+/**
+ * The worker's WebGPU device is gone, and with it the networks on it: they leave the pad and
+ * the comparison (and are freed), the CPU takes over, and a button offers the GPU again. A
+ * network training on the GPU fails on its own, and training falls back.
+ * @param {{reason: string, message: string}} info from the browser's GPUDeviceLostInfo
+ */
+function gpuLost({ reason, message }) {
+  const onGpu = (net) => net?.backend?.kind === 'webgpu';
+  const gone = [];
+  for (const net of compare.nets().filter(onGpu)) {
+    gone.push(net.name);
+    compare.remove(net.id);
+    release(net.id);
+  }
+  if (onGpu(app.training?.fallback)) {
+    gone.push(app.training.fallback.name);
+    const { id } = app.training.fallback;
+    app.training.fallback = null;
+    release(id);
+  }
+  if (onGpu(app.current) && app.current.id !== app.training?.id) {
+    gone.push(app.current.name);
+    dropCurrent();
+  }
+  app.known = {};
+  const lost = gone.length ? ` Lost with it: ${gone.join(', ')}.` : '';
+  notify(`The GPU was lost (${reason}${message ? `: ${message}` : ''}).${lost} Networks run on the CPU until you ask for the GPU again.`, 'error', {
+    key: 'gpu', action: { label: 'Use the GPU again', run: retryGpu },
+  });
+  if (!app.current) {
+    setBackend({ kind: 'cpu', label: 'CPU', reason: 'the GPU was lost' });
+    createPreview();
+  }
+  updateButtons();
+}
+
+/** Lets the next network set up a fresh GPU device, and puts one on the pad if none is. */
+async function retryGpu() {
+  try {
+    const { fresh } = await client.request({ type: REQUEST.RESET_GPU });
+    app.known = {};
+    if (!fresh) notify('The GPU was not lost, or cannot be asked for again here.', 'info', { key: 'gpu' });
+    if (!app.current?.trained && !app.training) {
+      dropCurrent();
+      await createPreview();
+    } else {
+      notify('The next network you train asks for the GPU again.', 'info', { key: 'gpu' });
+    }
+  } catch (error) {
+    failed('Could not ask for the GPU again', error);
+  }
+}
+
+/** Shows the worker's memory (wasm heap, networks alive) in the footer; tests read it too. */
+async function showMemory() {
+  try {
+    const m = await client.request({ type: REQUEST.MEMORY });
+    const el = $('memory');
+    el.dataset.wasmBytes = String(m.wasm_bytes);
+    el.dataset.networks = String(m.networks);
+    const mib = (b) => `${Math.round(b / 2 ** 20)} MiB`;
+    el.textContent = `Network worker: wasm memory ${mib(m.wasm_bytes)}; ${m.networks} network${m.networks === 1 ? '' : 's'} alive, `
+      + `estimated ${mib(m.cpu_bytes)} of ${mib(m.cpu_limit)} on the CPU and ${mib(m.gpu_bytes)} of ${mib(m.gpu_limit)} on the GPU.`;
+  } catch (error) {
+    failed('Could not read the memory in use', error);
+  }
 }
 
 // ---------------------------------------------------------------- live answers
@@ -568,6 +770,7 @@ async function start() {
   setBackend({ kind: 'none', label: 'Backend: choosing', reason: 'building the first network' });
   setPageState('ready');
   await createPreview();
+  showMemory();
 }
 
 start().catch((error) => {

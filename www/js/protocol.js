@@ -7,13 +7,16 @@
  * Page -> worker requests.
  * - init     {}                                  -> {digits: Float32Array, labels: number[], defaultImage: Float32Array}
  * - describe {arch}                              -> {name, params, memory_bytes, train}
- * - create   {arch, train, backend, image?}      -> {session, backend: {kind, label, reason}, config}
+ * - create   {arch, train, backend, image?, preview?} -> {session, backend: {kind, label, reason}, config}
+ *                                                   (preview: the untrained network alone, no optimiser)
  * - train    {session}   (progress: report)      -> report {step, steps, loss, elapsed_ms, ms_per_step, stop}
  * - stop     {session}                           -> {}  (the "train" request then settles with stop "cancelled")
  * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: number[], constant: number[]}
  * - heatmap  {session, rhos: number[], perRho}   -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
  * - dispose  {session}                           -> {}
+ * - memory   {}                                  -> {wasm_bytes, cpu_bytes, cpu_limit, gpu_bytes, gpu_limit, networks}
+ * - resetGpu {}                                  -> {fresh: boolean} (the next WebGPU network sets up a new device)
  */
 /** How many bundled MNIST test digits the worker's "init" sends (the link's `image=N` range). */
 export const BUNDLED_DIGITS = 100;
@@ -28,19 +31,37 @@ export const REQUEST = Object.freeze({
   HEATMAP: 'heatmap',
   GALLERY: 'gallery',
   DISPOSE: 'dispose',
+  MEMORY: 'memory',
+  RESET_GPU: 'resetGpu',
+});
+
+/**
+ * The names of the errors the page acts on, as identity-wasm sets them (`MEMORY_ERROR`,
+ * `GPU_LOST_ERROR`, `DIVERGED_ERROR` in crates/identity-wasm/src/session.rs).
+ */
+export const ERROR_NAMES = Object.freeze({
+  /** A network that does not fit beside the networks alive; the message names them. */
+  MEMORY: 'MemoryBudgetError',
+  /** A call on a network whose GPU device was lost. */
+  GPU_LOST: 'GpuLostError',
+  /** Training whose loss became NaN or infinite; the network is gone. */
+  DIVERGED: 'DivergedError',
 });
 
 /**
  * Worker -> page replies.
  * - progress {id, progress}           zero or more, before the reply that settles `id`
  * - result   {id, result}             settles `id`
- * - error    {id, message, fatal}     settles `id`; `fatal` (also with `id: null`, for an
- *                                     uncaught trap) means the worker's wasm instance is dead
+ * - error    {id, message, name, fatal}  settles `id`; `name` is one of ERROR_NAMES or
+ *                                     "Error"; `fatal` (also with `id: null`, for an uncaught
+ *                                     trap) means the worker's wasm instance is dead
+ * - gpuLost  {reason, message}        unasked: the worker's WebGPU device was lost
  */
 export const REPLY = Object.freeze({
   PROGRESS: 'progress',
   RESULT: 'result',
   ERROR: 'error',
+  GPU_LOST: 'gpuLost',
 });
 
 /** Training progress reaches the page at most this often (milliseconds between reports). */

@@ -97,32 +97,78 @@ export function defaults(overrides = {}) {
 }
 
 /**
+ * The longest link settings (the text after "#") the page reads: a state's own link is under
+ * 200 characters, and a longer one is a mistake or an attack, never worth seconds of parsing.
+ */
+export const MAX_HASH_CHARS = 2000;
+/** Link values and keys are quoted in messages up to this many characters. */
+const QUOTE_CHARS = 40;
+/** A summary of a link's problems quotes this many of them. */
+const SUMMARY_PROBLEMS = 3;
+
+/** `text` cut to QUOTE_CHARS characters for a message. */
+function quote(text) {
+  const t = String(text);
+  return t.length > QUOTE_CHARS ? `${t.slice(0, QUOTE_CHARS)}\u2026` : t;
+}
+
+/**
  * Reads a URL hash.
  * @param {string} hash e.g. "#arch=conv&depth=5"
  * @param {object} [base] the state for keys absent from the hash (default: `defaults()`)
- * @returns {{state: object, problems: string[], given: Set<string>}} the state (every bad
- *   key at its default), one message per ignored key or value, and the keys the link set
+ * @returns {{state: object, problems: {key: string | null, message: string}[], given: Set<string>}}
+ *   the state (every bad key at its default), one problem per ignored key or value (the key,
+ *   or null when the whole link was refused), and the keys the link set
  */
 export function fromHash(hash, base = defaults()) {
   const state = { ...base };
   const problems = [];
   const given = new Set();
-  const params = new URLSearchParams(String(hash).replace(/^#/, ''));
-  for (const [key, text] of params) {
+  const text = String(hash).replace(/^#/, '');
+  if (text.length > MAX_HASH_CHARS) {
+    problems.push({
+      key: null,
+      message: `Ignored the link's settings: they are ${text.length.toLocaleString('en-US')} characters long, `
+        + `and this page reads at most ${MAX_HASH_CHARS.toLocaleString('en-US')}; every setting is at its default`,
+    });
+    return { state, problems, given };
+  }
+  const seen = new Set();
+  for (const [key, value] of new URLSearchParams(text)) {
+    const shown = `"${quote(key)}=${quote(value)}"`;
     const prop = BY_NAME.get(key);
     if (!prop) {
-      problems.push(`Ignored "${key}=${text}" in the link: unknown key ${key} (known: ${PROPS.map((p) => p.name).join(', ')})`);
+      problems.push({ key, message: `Ignored ${shown} in the link: unknown key ${quote(key)} (known: ${PROPS.map((p) => p.name).join(', ')})` });
       continue;
     }
-    const parsed = parseValue(prop, text);
+    if (seen.has(key)) {
+      problems.push({ key, message: `Ignored ${shown} in the link: ${key} is given more than once (the first one counts)` });
+      continue;
+    }
+    seen.add(key);
+    const parsed = parseValue(prop, value);
     if (parsed.ok) {
       state[key] = parsed.value;
       given.add(key);
     } else {
-      problems.push(`Ignored "${key}=${text}" in the link: ${parsed.message}`);
+      problems.push({ key, message: `Ignored ${shown} in the link: ${parsed.message}` });
     }
   }
   return { state, problems, given };
+}
+
+/**
+ * One message for all of a link's problems: the first few in full, then how many more.
+ * @param {{message: string}[]} problems as `fromHash` returns them
+ * @returns {string | null} null when there is none
+ */
+export function summarizeProblems(problems) {
+  if (problems.length === 0) return null;
+  if (problems.length === 1) return problems[0].message;
+  const shown = problems.slice(0, SUMMARY_PROBLEMS).map((p) => p.message).join('; ');
+  const more = problems.length - SUMMARY_PROBLEMS;
+  return `The link has ${problems.length.toLocaleString('en-US')} problems, each ignored: ${shown}`
+    + `${more > 0 ? `; and ${more.toLocaleString('en-US')} more` : ''}.`;
 }
 
 /**

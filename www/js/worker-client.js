@@ -16,12 +16,14 @@ export class WorkerDiedError extends Error {
 export class WorkerClient {
   /**
    * @param {URL} url the worker module
-   * @param {{onDied: (error: WorkerDiedError) => void}} hooks called once per dead worker,
-   *   after every pending request was rejected and a fresh worker was started
+   * @param {{onDied: (error: WorkerDiedError) => void, onGpuLost: (info: {reason: string, message: string}) => void}} hooks
+   *   `onDied` is called once per dead worker, after every pending request was rejected and a
+   *   fresh worker was started; `onGpuLost` when the worker's WebGPU device was lost
    */
-  constructor(url, { onDied }) {
+  constructor(url, { onDied, onGpuLost }) {
     this.url = url;
     this.onDied = onDied;
+    this.onGpuLost = onGpuLost;
     this.nextId = 1;
     this.pending = new Map();
     this.worker = null;
@@ -67,6 +69,10 @@ export class WorkerClient {
 
   receive(worker, msg) {
     if (worker !== this.worker) return;
+    if (msg.type === REPLY.GPU_LOST) {
+      this.onGpuLost({ reason: msg.reason, message: msg.message });
+      return;
+    }
     if (msg.type === REPLY.ERROR && msg.fatal) {
       this.died(worker, msg.message);
       return;
@@ -86,10 +92,13 @@ export class WorkerClient {
         this.pending.delete(msg.id);
         waiting.resolve(msg.result);
         break;
-      case REPLY.ERROR:
+      case REPLY.ERROR: {
         this.pending.delete(msg.id);
-        waiting.reject(new Error(msg.message));
+        const error = new Error(msg.message);
+        error.name = msg.name ?? 'Error';
+        waiting.reject(error);
         break;
+      }
       default:
         this.pending.delete(msg.id);
         waiting.reject(new Error(`unknown reply type ${JSON.stringify(msg.type)} from the worker`));

@@ -4,8 +4,14 @@
 // Calls on one wasm Session must not overlap (a second call while one awaits is refused as
 // "busy"), so each session has a queue; training runs one `advance()` at a time and yields to
 // the event loop between them, so that "stop" and "predict" requests get through.
+//
+// Every WebGPU device the worker makes (through wgpu) is watched: when the browser loses it,
+// the page is told at once (identity-wasm also stops using it, and answers its networks'
+// calls with a GpuLostError).
 
-import { BUNDLED_DIGITS, REQUEST, REPLY, PROGRESS_INTERVAL_MS, transferables } from './protocol.js';
+import {
+  BUNDLED_DIGITS, REQUEST, REPLY, PROGRESS_INTERVAL_MS, transferables,
+} from './protocol.js';
 
 /** Where `cargo xtask build` writes the wasm-bindgen module and its wasm, relative to this file. */
 const PACKAGE_URL = new URL('../pkg/identity_wasm.js', import.meta.url);
@@ -55,6 +61,8 @@ class NetworkWorker {
     this.nextId = 1;
     this.dead = null;
     this.lastConsoleError = '';
+    /** The wasm instance's memory, once loaded. */
+    this.memory = null;
   }
 
   /**
@@ -75,6 +83,8 @@ class NetworkWorker {
       case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho));
       case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
       case REQUEST.DISPOSE: return this.dispose(msg.session);
+      case REQUEST.MEMORY: return this.memoryInUse();
+      case REQUEST.RESET_GPU: return { fresh: (await this.module()).resetGpu() };
       default: throw new Error(`unknown request type ${JSON.stringify(msg.type)}`);
     }
   }
@@ -93,7 +103,8 @@ class NetworkWorker {
         throw new Error(`could not load the network code (${PACKAGE_URL.pathname}): ${e.message}. Build it with "cargo xtask build".`);
       }
       // Served as application/wasm, this compiles while downloading (instantiateStreaming).
-      await wasm.default({ module_or_path: WASM_URL });
+      const exports = await wasm.default({ module_or_path: WASM_URL });
+      this.memory = exports.memory;
       return wasm;
     })();
     return this.loading;
@@ -118,9 +129,10 @@ class NetworkWorker {
     return entry.run(() => call(entry.session));
   }
 
-  async create({ arch, train, backend, image }) {
+  async create({ arch, train, backend, image, preview }) {
     const wasm = await this.module();
-    const session = await this.creating.run(() => wasm.createSession(arch, train, backend, image));
+    const make = preview ? wasm.createPreview : wasm.createSession;
+    const session = await this.creating.run(() => make(arch, train, backend, image));
     const id = this.nextId++;
     this.entries.set(id, new Entry(session));
     return { session: id, backend: session.backend(), config: session.config() };
@@ -158,6 +170,12 @@ class NetworkWorker {
     return {};
   }
 
+  /** The wasm heap's size and what the networks alive take by the budget's estimates. */
+  async memoryInUse() {
+    const wasm = await this.module();
+    return { wasm_bytes: this.memory.buffer.byteLength, networks: this.entries.size, ...wasm.memoryInUse() };
+  }
+
   /** Marks the wasm instance dead after a trap: every later request fails as fatal. */
   died(error) {
     const panic = this.lastConsoleError ? ` (${this.lastConsoleError})` : '';
@@ -167,6 +185,23 @@ class NetworkWorker {
 }
 
 const worker = new NetworkWorker();
+
+/**
+ * The WebGPU devices this worker has made (wgpu asks the browser for them), watched for loss.
+ * Kept for diagnostics: the browser tests destroy one to play a lost GPU.
+ */
+self.gpuDevices = [];
+if (self.GPUAdapter?.prototype.requestDevice) {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function watchedRequestDevice(...args) {
+    const device = await requestDevice.apply(this, args);
+    self.gpuDevices.push(device);
+    device.lost.then((info) => {
+      self.postMessage({ type: REPLY.GPU_LOST, reason: String(info.reason), message: String(info.message) });
+    });
+    return device;
+  };
+}
 worker.module().catch(() => undefined); // start compiling now; a failure is reported per request
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
@@ -186,7 +221,7 @@ self.addEventListener('message', async ({ data: msg }) => {
   } catch (error) {
     const fatal = isTrap(error) || Boolean(worker.dead);
     const message = fatal ? worker.died(error) : String(error?.message ?? error);
-    post({ type: REPLY.ERROR, id: msg.id, message, fatal });
+    post({ type: REPLY.ERROR, id: msg.id, message, name: String(error?.name ?? 'Error'), fatal });
   }
 });
 

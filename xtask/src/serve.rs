@@ -1,161 +1,206 @@
 //! `cargo xtask serve`: builds the site, then serves `www/` on 127.0.0.1 (a secure context,
 //! so WebGPU is available) until interrupted.
 //!
-//! A small static server on the standard library: GET and HEAD, the right MIME types
-//! (`application/wasm` for streaming compilation), and ETag revalidation so that a second
-//! visit takes the wasm from the HTTP cache.
+//! The files are served by tower-http's `ServeDir` on hyper: percent-decoding, `..` removed,
+//! the right MIME types (`application/wasm` for streaming compilation), ETag and
+//! Last-Modified revalidation (304), range requests, `404.html` for a missing file (as GitHub
+//! Pages does). Around it: files are served only from
+//! inside `www/` (a link out of it is not followed), every response carries the page's
+//! Content-Security-Policy (read from `www/index.html`, so that the network worker, whose
+//! policy comes from its own response, gets it too) and `Cache-Control: no-cache`;
+//! connections are capped, and one that does not send its headers in time is dropped.
+//!
+//! The browser tests serve the site through this command too (`--port 0 --no-build`).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
+use http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tower_http::services::fs::{Backend, TokioBackend, TokioFile};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{build, sh};
 
 /// Options of `cargo xtask serve`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The port on 127.0.0.1.
+    /// The port on 127.0.0.1 (0: any free port; the address is printed).
     #[arg(long, default_value_t = 8000)]
     port: u16,
     /// Serve `www/` as it is, without building first.
     #[arg(long)]
     no_build: bool,
+    /// Serve this folder instead of `www/` (the browser tests serve a host page from a second
+    /// origin).
+    #[arg(long)]
+    root: Option<PathBuf>,
     #[command(flatten)]
     build: build::Args,
 }
+
+/// Connections served at once; more wait until one closes.
+const MAX_CONNECTIONS: usize = 64;
+/// A connection that has not sent its request headers in this time is closed.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most bytes of request line and headers read (hyper's floor is 8 KiB).
+const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// Builds (unless told not to) and serves until the process is stopped.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !args.no_build {
         build::run(args.build)?;
     }
-    let root = sh::root().join("www");
-    let listener = TcpListener::bind(("127.0.0.1", args.port)).with_context(|| {
-        format!(
-            "could not listen on 127.0.0.1:{} (in use? try --port)",
-            args.port
-        )
-    })?;
-    println!(
-        "xtask: serving {} at http://127.0.0.1:{}/",
-        root.display(),
-        args.port
-    );
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let root = root.clone();
-        std::thread::spawn(move || {
-            if let Err(e) = respond(stream, &root) {
-                eprintln!("xtask serve: {e:#}");
+    let root = args.root.unwrap_or_else(|| sh::root().join("www"));
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("cannot serve {}: no such folder", root.display()))?;
+    let policy = content_security_policy(&sh::root().join("www/index.html"))?;
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("could not start the server's runtime")?
+        .block_on(serve(root, args.port, policy))
+}
+
+/// The Content-Security-Policy of the page's `<meta http-equiv>`: one policy, written once, in
+/// the page (static hosts that send no headers still apply it there).
+pub fn content_security_policy(index: &Path) -> anyhow::Result<String> {
+    let html = std::fs::read_to_string(index)
+        .with_context(|| format!("cannot read {}", index.display()))?;
+    let meta = html
+        .split("<meta ")
+        .find(|tag| tag.contains(r#"http-equiv="Content-Security-Policy""#))
+        .with_context(|| {
+            format!(
+                "{} has no Content-Security-Policy meta tag",
+                index.display()
+            )
+        })?;
+    let content = meta
+        .split_once(r#"content=""#)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(content, _)| content.to_string())
+        .with_context(|| format!("the policy meta tag of {} has no content", index.display()))?;
+    if content.trim().is_empty() {
+        bail!("the policy meta tag of {} is empty", index.display());
+    }
+    Ok(content)
+}
+
+async fn serve(root: PathBuf, port: u16, policy: String) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .with_context(|| format!("could not listen on 127.0.0.1:{port} (in use? try --port)"))?;
+    let address = listener.local_addr()?;
+    // The one line a caller (the browser tests) reads to find the address.
+    println!("xtask: serving {} at http://{address}/", root.display());
+    let policy = HeaderValue::from_str(&policy).context("the page's policy is not a header")?;
+    let files = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            policy,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(
+            ServeDir::with_backend(&root, InsideRoot::new(&root))
+                .not_found_service(ServeFile::new(root.join("404.html"))),
+        );
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let permit = slots.clone().acquire_owned().await?;
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                eprintln!("xtask serve: {e}");
+                continue;
             }
+        };
+        let service = TowerToHyperService::new(files.clone());
+        tokio::spawn(async move {
+            let served = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_HEADER_BYTES)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            // An idle keep-alive connection timing out, or a client leaving mid-request, is
+            // how connections end; anything else is worth a line.
+            if let Err(e) = served
+                && !e.is_incomplete_message()
+                && !e.is_timeout()
+            {
+                eprintln!("xtask serve: {e}");
+            }
+            drop(permit);
         });
     }
-    Ok(())
 }
 
-fn respond(mut stream: TcpStream, root: &Path) -> anyhow::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request = String::new();
-    reader.read_line(&mut request)?;
-    let mut if_none_match = None;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("if-none-match")
-        {
-            if_none_match = Some(value.trim().to_string());
+/// tokio's file system, limited to the files inside one folder: a path that resolves (through
+/// a symbolic link) outside it is "not found".
+#[derive(Clone)]
+struct InsideRoot {
+    root: Arc<PathBuf>,
+}
+
+impl InsideRoot {
+    fn new(root: &Path) -> Self {
+        InsideRoot {
+            root: Arc::new(root.to_path_buf()),
         }
     }
-    let mut parts = request.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    let mut out = Reply {
-        stream: &mut stream,
-        head_only: method == "HEAD",
-    };
-    if method != "GET" && method != "HEAD" {
-        return out.send("405 Method Not Allowed", "text/plain", None, b"GET only\n");
-    }
-    let Some(path) = resolve(root, target) else {
-        return out.send("404 Not Found", "text/plain", None, b"not found\n");
-    };
-    let meta = std::fs::metadata(&path)?;
-    let modified = meta
-        .modified()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let etag = format!("\"{:x}-{:x}\"", meta.len(), modified);
-    if if_none_match.as_deref() == Some(etag.as_str()) {
-        return out.send("304 Not Modified", mime(&path), Some(&etag), b"");
-    }
-    let body = std::fs::read(&path)?;
-    out.send("200 OK", mime(&path), Some(&etag), &body)
-}
 
-/// The file under `root` that `target` names (`index.html` for a directory); `None` for
-/// anything outside `root` or missing.
-fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let relative = Path::new(path.trim_start_matches('/'));
-    if relative
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return None;
-    }
-    let mut full = root.join(relative);
-    if full.is_dir() {
-        full = full.join("index.html");
-    }
-    full.is_file().then_some(full)
-}
-
-fn mime(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "wasm" => "application/wasm",
-        "json" => "application/json",
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        "ico" => "image/x-icon",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A response on its way: HEAD gets the headers of GET without the body.
-struct Reply<'a> {
-    stream: &'a mut TcpStream,
-    head_only: bool,
-}
-
-impl Reply<'_> {
-    fn send(
-        &mut self,
-        status: &str,
-        content_type: &str,
-        etag: Option<&str>,
-        body: &[u8],
-    ) -> anyhow::Result<()> {
-        let mut head = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-             Cache-Control: no-cache\r\nConnection: close\r\n",
-            body.len()
-        );
-        if let Some(etag) = etag {
-            head.push_str(&format!("ETag: {etag}\r\n"));
+    /// `path` once known to resolve inside the root.
+    async fn check(root: Arc<PathBuf>, path: PathBuf) -> io::Result<PathBuf> {
+        let resolved = tokio::fs::canonicalize(&path).await?;
+        if resolved.starts_with(&*root) {
+            Ok(resolved)
+        } else {
+            Err(io::Error::new(io::ErrorKind::NotFound, "outside the site"))
         }
-        head.push_str("\r\n");
-        self.stream.write_all(head.as_bytes())?;
-        if !self.head_only {
-            self.stream.write_all(body)?;
-        }
-        Ok(())
+    }
+}
+
+type Boxed<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;
+
+impl Backend for InsideRoot {
+    type File = TokioFile;
+    type Metadata = std::fs::Metadata;
+    type OpenFuture = Boxed<TokioFile>;
+    type MetadataFuture = Boxed<std::fs::Metadata>;
+
+    fn open(&self, path: PathBuf) -> Self::OpenFuture {
+        let root = self.root.clone();
+        Box::pin(async move { TokioBackend.open(Self::check(root, path).await?).await })
+    }
+
+    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
+        let root = self.root.clone();
+        Box::pin(async move { TokioBackend.metadata(Self::check(root, path).await?).await })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_is_read_from_the_page() {
+        let policy = content_security_policy(&sh::root().join("www/index.html")).unwrap();
+        assert!(policy.starts_with("default-src 'self'"), "{policy}");
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
     }
 }

@@ -154,9 +154,14 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
                 .arg(&e2e),
         )?;
     }
+    // The tests serve the site with this very binary (`xtask serve --port 0`).
+    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
     sh::run_tests(
         "browser tests (headless Chromium)",
-        Command::new("npm").args(["test", "--prefix"]).arg(&e2e),
+        Command::new("npm")
+            .args(["test", "--prefix"])
+            .arg(&e2e)
+            .env("XTASK", xtask),
         sh::node_tally,
     )
 }

@@ -149,14 +149,10 @@ impl ArchArgs {
                 "--train-bottom-only is for --arch relu (eq. 2)".into(),
             ));
         }
+        // The FCN constructors check the layer count before allocating the layers.
         Ok(match self.arch {
-            Family::Linear => ArchConfig::Linear {
-                hidden: vec![self.hidden; depth],
-            },
-            Family::Relu => ArchConfig::Relu {
-                hidden: vec![self.hidden; depth],
-                train_bottom_only: self.train_bottom_only,
-            },
+            Family::Linear => ArchConfig::linear(self.hidden, depth)?,
+            Family::Relu => ArchConfig::relu(self.hidden, depth, self.train_bottom_only)?,
             Family::Conv => ArchConfig::Conv {
                 depth,
                 channels: self.channels,
@@ -233,8 +229,17 @@ impl TrainArgs {
     }
 }
 
-/// Parses a comma-separated list, naming the bad item.
+/// The most items a comma-separated list takes (a rho grid in steps of 0.01 has 101).
+pub const MAX_LIST_ITEMS: usize = 128;
+
+/// Parses a comma-separated list of at most [`MAX_LIST_ITEMS`], naming the bad item.
 pub fn parse_list<T: std::str::FromStr>(what: &str, text: &str) -> Result<Vec<T>, CliError> {
+    let items = text.split(',').count();
+    if items > MAX_LIST_ITEMS {
+        return Err(CliError::Usage(format!(
+            "{what}: at most {MAX_LIST_ITEMS} values, got {items}"
+        )));
+    }
     text.split(',')
         .map(|item| {
             item.trim()

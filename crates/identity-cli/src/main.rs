@@ -68,13 +68,36 @@ fn one_line(err: &clap::Error) -> String {
     }
 }
 
+/// The longest error line printed: values echoed from the command line are cut to fit.
+const MAX_ERROR_CHARS: usize = 300;
+
+/// `message` as one printable line: control characters (a newline in a flag's value) escaped,
+/// and cut to [`MAX_ERROR_CHARS`] characters.
+fn printable(message: &str) -> String {
+    let escaped: String = message
+        .chars()
+        .flat_map(|c| {
+            let escape: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escape
+        })
+        .collect();
+    match escaped.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((cut, _)) => format!("{}...", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout as clap writes them.
         Err(err) if !err.use_stderr() => err.exit(),
         Err(err) => {
-            eprintln!("error: {} (see --help)", one_line(&err));
+            eprintln!("error: {} (see --help)", printable(&one_line(&err)));
             return std::process::ExitCode::from(2);
         }
     };
@@ -89,7 +112,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", printable(&err.to_string()));
             std::process::ExitCode::from(err.exit_code())
         }
     }

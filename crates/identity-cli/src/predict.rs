@@ -1,7 +1,7 @@
 //! `identity-crisis predict`: train one network, then measure its answers to the test row.
 
 use identity_core::data::default_training_image;
-use identity_core::gallery::test_row;
+use identity_core::gallery::{check_counts, test_row};
 use identity_core::measure::answers;
 use serde_json::json;
 
@@ -32,14 +32,10 @@ pub fn run(args: Args) -> CliResult {
     let arch = args.arch.at_depth(args.depth)?;
     let config = args.train.config(&arch, args.common.seed)?;
     arch.validate(28).map_err(identity_core::Error::from)?;
+    check_counts(args.digits, args.fashion)?;
     let device = args.common.device()?;
     let training = default_training_image()?;
-    let row = test_row(
-        &training,
-        args.digits.min(1000),
-        args.fashion.min(1000),
-        args.common.seed,
-    )?;
+    let row = test_row(&training, args.digits, args.fashion, args.common.seed)?;
     let trained = train_with_bar(&arch, &training, config, &device)?;
     let images: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
     let measured = pollster::block_on(answers(&trained.network, &images, &training, &device))?;

@@ -40,18 +40,13 @@ pub fn run(args: Args) -> CliResult {
     let mut missing = Vec::new();
     for figure in figures::all() {
         let path = args.dir.join(format!("fig{}.json", figure.number));
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let text = match read_figure(&path) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
                 missing.push(figure.number);
                 continue;
             }
-            Err(e) => {
-                return Err(CliError::Run(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
-            }
+            Err(e) => return Err(e),
         };
         let json: Value = serde_json::from_str(&text)
             .map_err(|e| CliError::Run(format!("{} is not valid JSON: {e}", path.display())))?;
@@ -86,6 +81,36 @@ pub fn run(args: Args) -> CliResult {
         found.len(),
     );
     Ok(())
+}
+
+/// The largest `figN.json` read (the largest written, Fig. 9's, is well under 1 MiB).
+const MAX_FIGURE_BYTES: u64 = 64 << 20;
+
+/// The text of a `figN.json`, `None` when absent. Only a regular file is read, and only up to
+/// [`MAX_FIGURE_BYTES`]: a link could point anywhere and a pipe would block forever.
+fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
+    let fail = |why: String| CliError::Run(format!("cannot read {}: {why}", path.display()));
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    if !meta.file_type().is_file() {
+        return Err(fail(
+            "not a regular file (a link, a pipe or a folder); the report reads only the files \
+             `figure` wrote"
+                .into(),
+        ));
+    }
+    if meta.len() > MAX_FIGURE_BYTES {
+        return Err(fail(format!(
+            "{} bytes, more than the {MAX_FIGURE_BYTES} a figure's JSON can have",
+            meta.len()
+        )));
+    }
+    fs::read_to_string(path)
+        .map(Some)
+        .map_err(|e| fail(e.to_string()))
 }
 
 /// How many claims hold, do not hold, and are not judged.

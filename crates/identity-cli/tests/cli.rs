@@ -206,3 +206,86 @@ fn figure_all_at_test_scale_writes_every_figure() {
     assert_eq!(nowhere.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn files_are_checked_before_any_work() {
+    let root = std::env::temp_dir().join(format!("identity-crisis-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    // --estimate writes nothing, not even the folder.
+    let planned = root.join("planned");
+    let estimate = run(&[
+        "figure",
+        "1",
+        "--scale",
+        "test",
+        "--estimate",
+        "--out",
+        planned.to_str().unwrap(),
+    ]);
+    assert!(estimate.status.success(), "{}", stderr(&estimate));
+    assert!(
+        stderr(&estimate).contains("expected"),
+        "{}",
+        stderr(&estimate)
+    );
+    assert!(!planned.exists(), "--estimate created --out");
+    // An --out that cannot be written is refused before training (here: below a file).
+    std::fs::write(root.join("a-file"), b"").unwrap();
+    let below_file = root.join("a-file/figures");
+    let refused = run(&[
+        "figure",
+        "6",
+        "--scale",
+        "paper",
+        "--out",
+        below_file.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("cannot be written"),
+        "{}",
+        stderr(&refused)
+    );
+    // predict refuses a test row longer than the bundled images, naming the limit.
+    let long = run(&["predict", "--digits", "5000"]);
+    assert_eq!(long.status.code(), Some(2));
+    assert!(
+        stderr(&long).contains("at most 1000 MNIST test digits (the bundled ones), got 5000"),
+        "{}",
+        stderr(&long)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[cfg(unix)]
+#[test]
+fn report_reads_only_regular_files() {
+    let dir = std::env::temp_dir().join(format!("identity-crisis-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A link to a file outside the folder: refused, not followed.
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("fig1.json")).unwrap();
+    let linked = run(&["report", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(linked.status.code(), Some(1), "{}", stderr(&linked));
+    assert!(
+        stderr(&linked).contains("not a regular file"),
+        "{}",
+        stderr(&linked)
+    );
+    // A pipe: refused at once instead of blocking forever.
+    std::fs::remove_file(dir.join("fig1.json")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fig2.json"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let piped = run(&["report", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(piped.status.code(), Some(1), "{}", stderr(&piped));
+    assert!(
+        stderr(&piped).contains("fig2.json: not a regular file"),
+        "{}",
+        stderr(&piped)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,7 +18,7 @@ pub const MAX_CHANNELS: usize = 1_024;
 pub const MAX_KERNEL: usize = 63;
 /// Most trainable parameters of any network (the paper's largest, 1,024 channels at depth 5
 /// with 5 x 5 kernels, has 79 million).
-pub const MAX_PARAMS: usize = 200_000_000;
+pub const MAX_PARAMS: u64 = 200_000_000;
 /// Largest training-memory estimate accepted, in bytes (see [`ArchConfig::memory_estimate`]).
 pub const MAX_MEMORY_BYTES: u64 = 8 << 30;
 
@@ -70,6 +70,12 @@ fn check_range(what: &str, value: usize, lo: usize, hi: usize) -> Result<(), Con
     }
 }
 
+/// `layers` hidden widths of `width`, once `layers` is known to be in range.
+fn hidden_layers(width: usize, layers: usize) -> Result<Vec<usize>, ConfigError> {
+    check_range("number of hidden layers", layers, 0, MAX_HIDDEN_LAYERS)?;
+    Ok(vec![width; layers])
+}
+
 impl ArchConfig {
     /// The paper's ConvNet: 5 x 5 kernels, 128 channels.
     pub fn conv(depth: usize) -> Self {
@@ -78,6 +84,23 @@ impl ArchConfig {
             channels: 128,
             kernel: 5,
         }
+    }
+
+    /// A linear FCN with `layers` hidden layers of `width` units (0 is `f(x) = Wx`), refused
+    /// before anything is allocated when `layers` is over [`MAX_HIDDEN_LAYERS`].
+    pub fn linear(width: usize, layers: usize) -> Result<Self, ConfigError> {
+        Ok(ArchConfig::Linear {
+            hidden: hidden_layers(width, layers)?,
+        })
+    }
+
+    /// A ReLU FCN with `layers` hidden layers of `width` units, refused before anything is
+    /// allocated when `layers` is over [`MAX_HIDDEN_LAYERS`].
+    pub fn relu(width: usize, layers: usize, train_bottom_only: bool) -> Result<Self, ConfigError> {
+        Ok(ArchConfig::Relu {
+            hidden: hidden_layers(width, layers)?,
+            train_bottom_only,
+        })
     }
 
     /// A short name for files, logs and URLs, e.g. `conv-d5-c128-k5`, `relu-h2048x3`.
@@ -202,7 +225,8 @@ impl ArchConfig {
     }
 
     /// Widths of every layer's output, input first: `[784, h1, ..., 784]` for FCNs,
-    /// `[1, c, ..., c, 1]` channels for ConvNets.
+    /// `[1, c, ..., c, 1]` channels for ConvNets. Allocates one entry a layer: call it on
+    /// validated configurations (the size functions below do not need it).
     pub fn widths(&self, side: usize) -> Vec<usize> {
         match self {
             ArchConfig::Linear { hidden } | ArchConfig::Relu { hidden, .. } => {
@@ -222,46 +246,89 @@ impl ArchConfig {
         }
     }
 
-    /// Trainable parameters (weights and biases) on `side` x `side` images.
-    pub fn param_count(&self, side: usize) -> usize {
-        let widths = self.widths(side);
-        let pairs = widths.windows(2);
-        match self {
-            ArchConfig::Linear { .. } => pairs.map(|w| w[0] * w[1]).sum(),
-            ArchConfig::Relu { .. } => pairs.map(|w| w[0] * w[1] + w[1]).sum(),
-            ArchConfig::Conv { kernel, .. } => {
-                pairs.map(|w| w[0] * w[1] * kernel * kernel + w[1]).sum()
+    /// Every weight layer as `(inputs, outputs, weights per input-output pair)`, bottom first:
+    /// the pairs of [`ArchConfig::widths`], in 64-bit numbers and without allocating, so that
+    /// the sizes below are exact on wasm32 (where `usize` has 32 bits) and safe to compute on
+    /// configurations not yet validated.
+    fn layer_shapes(&self, side: usize) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
+        let pixels = (side as u64).saturating_mul(side as u64);
+        // FCNs: `pixels, hidden..., pixels`; ConvNets: `1, channels x (depth - 1), 1`.
+        let (ends, listed, repeated, per_pair): (u64, &[usize], (u64, usize), u64) = match self {
+            ArchConfig::Linear { hidden } | ArchConfig::Relu { hidden, .. } => {
+                (pixels, hidden, (0, 0), 1)
             }
-        }
+            ArchConfig::Conv {
+                depth,
+                channels,
+                kernel,
+            } => (
+                1,
+                &[],
+                (*channels as u64, depth.saturating_sub(1)),
+                (*kernel as u64).saturating_mul(*kernel as u64),
+            ),
+        };
+        let widths = std::iter::once(ends)
+            .chain(listed.iter().map(|&w| w as u64))
+            .chain(std::iter::repeat_n(repeated.0, repeated.1))
+            .chain(std::iter::once(ends));
+        widths
+            .clone()
+            .zip(widths.skip(1))
+            .map(move |(i, o)| (i, o, per_pair))
+    }
+
+    /// Trainable parameters (weights and biases) on `side` x `side` images; saturates at
+    /// `u64::MAX`, which no limit admits.
+    pub fn param_count(&self, side: usize) -> u64 {
+        let biases = !matches!(self, ArchConfig::Linear { .. });
+        self.layer_shapes(side)
+            .map(|(i, o, per_pair)| {
+                let weights = i.saturating_mul(o).saturating_mul(per_pair);
+                if biases {
+                    weights.saturating_add(o)
+                } else {
+                    weights
+                }
+            })
+            .fold(0, u64::saturating_add)
     }
 
     /// Elements of the largest weight tensor on `side` x `side` images (a GPU buffer must
-    /// hold it whole).
-    pub fn largest_weight(&self, side: usize) -> usize {
-        let per_pair = match self {
-            ArchConfig::Conv { kernel, .. } => kernel * kernel,
-            _ => 1,
-        };
-        self.widths(side)
-            .windows(2)
-            .map(|w| w[0] * w[1] * per_pair)
+    /// hold it whole); saturates like [`ArchConfig::param_count`].
+    pub fn largest_weight(&self, side: usize) -> u64 {
+        self.layer_shapes(side)
+            .map(|(i, o, per_pair)| i.saturating_mul(o).saturating_mul(per_pair))
             .max()
             .unwrap_or(0)
     }
 
-    /// Estimated bytes to train on one `side` x `side` image: parameters, gradients and two
-    /// Adam moments (16 bytes a parameter) plus three copies of every activation (forward
-    /// value, ReLU mask, gradient), in f32.
+    /// Estimated bytes to train on one `side` x `side` image: parameters, gradients, two Adam
+    /// moments and the trainer's copy of the initial weights (20 bytes a parameter) plus three
+    /// copies of every activation (forward value, ReLU mask, gradient), in f32; saturates like
+    /// [`ArchConfig::param_count`].
     pub fn memory_estimate(&self, side: usize) -> u64 {
-        let params = self.param_count(side) as u64;
-        let widths = self.widths(side);
-        let per_layer: u64 = if self.is_fcn() {
+        let per_layer = if self.is_fcn() {
             1
         } else {
-            (side * side) as u64
+            (side as u64).saturating_mul(side as u64)
         };
-        let activations: u64 = widths.iter().map(|&w| w as u64 * per_layer).sum();
-        16 * params + 3 * 4 * activations
+        // The input and every layer's output.
+        let input = self.layer_shapes(side).next().map_or(0, |(i, _, _)| i);
+        let activations = self
+            .layer_shapes(side)
+            .map(|(_, o, _)| o)
+            .fold(input, u64::saturating_add)
+            .saturating_mul(per_layer);
+        self.param_count(side)
+            .saturating_mul(20)
+            .saturating_add(activations.saturating_mul(12))
+    }
+
+    /// Estimated bytes a trained network keeps once its training is over: its weights and its
+    /// initial weights (`W⁰` of eq. (1)), in f32.
+    pub fn trained_bytes(&self, side: usize) -> u64 {
+        self.param_count(side).saturating_mul(8)
     }
 }
 
@@ -363,6 +430,198 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("image side")
+        );
+    }
+
+    /// Exact sizes (parameters, memory estimate) in checked 128-bit numbers, written from
+    /// the layer formulas rather than from `layer_shapes`, and capped at `u64::MAX` as the
+    /// sizes promise.
+    fn exact(arch: &ArchConfig, side: usize) -> (u64, u64) {
+        let sizes = || -> Option<(u128, u128)> {
+            let px = (side as u128).checked_mul(side as u128)?;
+            let (params, activations) = match arch {
+                ArchConfig::Linear { hidden } | ArchConfig::Relu { hidden, .. } => {
+                    let bias = u128::from(matches!(arch, ArchConfig::Relu { .. }));
+                    let mut widths = vec![px];
+                    widths.extend(hidden.iter().map(|&w| w as u128));
+                    widths.push(px);
+                    let mut params = 0u128;
+                    for w in widths.windows(2) {
+                        let layer = w[0].checked_mul(w[1])?.checked_add(bias * w[1])?;
+                        params = params.checked_add(layer)?;
+                    }
+                    (params, widths.iter().sum::<u128>())
+                }
+                ArchConfig::Conv {
+                    depth,
+                    channels,
+                    kernel,
+                } => {
+                    let (d, c) = (*depth as u128, *channels as u128);
+                    let k2 = (*kernel as u128).checked_mul(*kernel as u128)?;
+                    let params = if d <= 1 {
+                        k2 + 1
+                    } else {
+                        let middle = k2.checked_mul(c)?.checked_mul(c)?.checked_add(c)?;
+                        let ends = k2.checked_mul(c)?.checked_mul(2)?.checked_add(c + 1)?;
+                        middle.checked_mul(d - 2)?.checked_add(ends)?
+                    };
+                    let channels_out = (d.max(1) - 1).checked_mul(c)?.checked_add(2)?;
+                    (params, channels_out.checked_mul(px)?)
+                }
+            };
+            let memory = params
+                .checked_mul(20)?
+                .checked_add(activations.checked_mul(12)?)?;
+            Some((params, memory))
+        };
+        let cap = |v: Option<u128>| v.and_then(|v| u64::try_from(v).ok()).unwrap_or(u64::MAX);
+        match sizes() {
+            Some((params, memory)) => (cap(Some(params)), cap(Some(memory))),
+            // Overflowed 128 bits: the parameter count may still be finite (a huge memory
+            // term), so only trust a saturated answer for both.
+            None => (u64::MAX, u64::MAX),
+        }
+    }
+
+    /// Whether every size and count of `arch` is within the core's ranges at `side`.
+    fn in_ranges(arch: &ArchConfig, side: usize) -> bool {
+        let width_ok = |w: &usize| (1..=MAX_WIDTH).contains(w);
+        (crate::data::MIN_SIDE..=crate::data::MAX_SIDE).contains(&side)
+            && match arch {
+                ArchConfig::Linear { hidden } => {
+                    hidden.len() <= MAX_HIDDEN_LAYERS && hidden.iter().all(width_ok)
+                }
+                ArchConfig::Relu { hidden, .. } => {
+                    (1..=MAX_HIDDEN_LAYERS).contains(&hidden.len()) && hidden.iter().all(width_ok)
+                }
+                ArchConfig::Conv {
+                    depth,
+                    channels,
+                    kernel,
+                } => {
+                    (1..=MAX_DEPTH).contains(depth)
+                        && (1..=MAX_CHANNELS).contains(channels)
+                        && (1..=MAX_KERNEL).contains(kernel)
+                        && kernel % 2 == 1
+                }
+            }
+    }
+
+    /// Whether `validate` must accept `arch`: in range, and within the exact limits.
+    fn admissible(arch: &ArchConfig, side: usize) -> bool {
+        let (params, memory) = exact(arch, side);
+        in_ranges(arch, side) && params <= MAX_PARAMS && memory <= MAX_MEMORY_BYTES
+    }
+
+    #[test]
+    fn every_convnet_the_page_allows_has_its_exact_size() {
+        // The page's ranges (www/js/state.js) are the core's: depth 1..=32, channels
+        // 1..=1024, odd kernels 1..=63, on 28 x 28 images. A 32-bit `usize` sum wrapped for
+        // about 20,000 of them (issue 14): all 1,048,576 are checked against 128-bit sizes.
+        let mut accepted = 0;
+        for depth in 1..=MAX_DEPTH {
+            for channels in 1..=MAX_CHANNELS {
+                for kernel in (1..=MAX_KERNEL).step_by(2) {
+                    let arch = ArchConfig::Conv {
+                        depth,
+                        channels,
+                        kernel,
+                    };
+                    let sizes = (arch.param_count(28), arch.memory_estimate(28));
+                    assert_eq!(sizes, exact(&arch, 28), "{arch:?}");
+                    let ok = arch.validate(28).is_ok();
+                    assert_eq!(ok, admissible(&arch, 28), "{arch:?}");
+                    accepted += usize::from(ok);
+                }
+            }
+        }
+        // The issue's example: over 4e9 parameters, once shown as 14,342,145.
+        let wrapped = ArchConfig::Conv {
+            depth: 5,
+            channels: 1024,
+            kernel: 37,
+        };
+        assert!(wrapped.param_count(28) > 4_000_000_000);
+        let err = wrapped.validate(28).unwrap_err().to_string();
+        assert!(err.contains("parameters"), "{err}");
+        assert!(accepted > 100_000, "only {accepted} ConvNets accepted");
+    }
+
+    #[test]
+    fn random_configurations_in_and_out_of_range_are_sized_exactly_and_judged_by_the_limits() {
+        // A property test: random FCNs and ConvNets around and far beyond every limit (sizes
+        // up to usize::MAX, sides 0..=200). Sizes saturate instead of wrapping, and `validate`
+        // accepts exactly the configurations within the ranges and the exact limits. A fixed
+        // seed and a fresh one each run (printed, to replay a failure).
+        use rand::{RngExt, SeedableRng, rngs::StdRng};
+        let size = |rng: &mut StdRng, max: usize| -> usize {
+            match rng.random_range(0..10) {
+                0 => usize::MAX - rng.random_range(0..3),
+                1 => rng.random_range(0..=usize::MAX),
+                2 => 0,
+                _ => rng.random_range(0..=max + max / 4 + 1),
+            }
+        };
+        let fresh = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |t| t.as_nanos() as u64);
+        for seed in [2020, fresh] {
+            eprintln!("arch property test: seed {seed}");
+            let mut rng = StdRng::seed_from_u64(seed);
+            for _ in 0..20_000 {
+                let side = rng.random_range(0..=200);
+                let arch = match rng.random_range(0..3) {
+                    0 => ArchConfig::Linear {
+                        hidden: (0..rng.random_range(0..=MAX_HIDDEN_LAYERS + 3))
+                            .map(|_| size(&mut rng, MAX_WIDTH))
+                            .collect(),
+                    },
+                    1 => ArchConfig::Relu {
+                        hidden: (0..rng.random_range(0..=MAX_HIDDEN_LAYERS + 3))
+                            .map(|_| size(&mut rng, MAX_WIDTH))
+                            .collect(),
+                        train_bottom_only: false,
+                    },
+                    _ => ArchConfig::Conv {
+                        depth: rng.random_range(0..=MAX_DEPTH + 3),
+                        channels: size(&mut rng, MAX_CHANNELS),
+                        kernel: size(&mut rng, MAX_KERNEL),
+                    },
+                };
+                let sizes = (arch.param_count(side), arch.memory_estimate(side));
+                let (params, memory) = exact(&arch, side);
+                if params < u64::MAX {
+                    assert_eq!(sizes.0, params, "{arch:?} at {side}");
+                }
+                if memory < u64::MAX {
+                    assert_eq!(sizes.1, memory, "{arch:?} at {side}");
+                } else {
+                    assert_eq!(sizes.1, u64::MAX, "{arch:?} at {side} must saturate");
+                }
+                let ok = arch.validate(side).is_ok();
+                assert_eq!(ok, admissible(&arch, side), "{arch:?} at {side}");
+            }
+        }
+    }
+
+    #[test]
+    fn fcns_are_refused_before_their_layers_are_allocated() {
+        // `vec![width; 10^18]` would abort: the layer count is checked first.
+        for layers in [MAX_HIDDEN_LAYERS + 1, 1_000_000_000, usize::MAX] {
+            let err = ArchConfig::linear(784, layers).unwrap_err().to_string();
+            assert!(
+                err.contains("number of hidden layers must be in 0..=16"),
+                "{err}"
+            );
+            assert!(ArchConfig::relu(784, layers, false).is_err());
+        }
+        assert_eq!(
+            ArchConfig::relu(784, 2, false).unwrap(),
+            ArchConfig::Relu {
+                hidden: vec![784, 784],
+                train_bottom_only: false
+            }
         );
     }
 

@@ -1,7 +1,9 @@
 //! The paper's test row (first row of Fig. 1, 4, 6): the training digit, a mix of two digits,
 //! MNIST test digits, Fashion-MNIST images and generated patterns.
 
-use crate::data::{DataError, Image, Pattern, Subset};
+use crate::arch::ConfigError;
+use crate::data::{Image, Pattern, Subset};
+use crate::error::Error;
 
 /// One named test input.
 #[derive(Debug, Clone)]
@@ -12,6 +14,23 @@ pub struct TestInput {
     pub image: Image,
 }
 
+/// Checks the test row's counts against the bundled subsets (1,000 images each), naming the
+/// limit, so that a caller can refuse them before any work.
+pub fn check_counts(digits: usize, fashion: usize) -> Result<(), Error> {
+    for (count, subset, what) in [
+        (digits, Subset::MnistTest, "MNIST test digits"),
+        (fashion, Subset::FashionTest, "Fashion-MNIST images"),
+    ] {
+        let available = subset.load()?.len();
+        if count > available {
+            return Err(Error::Config(ConfigError(format!(
+                "the test row takes at most {available} {what} (the bundled ones), got {count}"
+            ))));
+        }
+    }
+    Ok(())
+}
+
 /// The test row for `training` at 28 x 28: the training image, its half-and-half mix with
 /// MNIST test digit 1, `digits` MNIST test digits, `fashion` Fashion-MNIST images, and every
 /// generated pattern (noise seeded by `seed`).
@@ -20,7 +39,8 @@ pub fn test_row(
     digits: usize,
     fashion: usize,
     seed: u64,
-) -> Result<Vec<TestInput>, DataError> {
+) -> Result<Vec<TestInput>, Error> {
+    check_counts(digits, fashion)?;
     let mnist = Subset::MnistTest.load()?;
     let fashion_set = Subset::FashionTest.load()?;
     let mut row = vec![

@@ -15,6 +15,7 @@
 //! - [`train`]: single-image training, step at a time;
 //! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
 //! - [`layer_views`], [`weight_change`], [`collapse`]: the probes of the later figures;
+//! - [`memory`]: the memory budget of the networks alive in one place;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
 #![warn(missing_docs)]
@@ -29,6 +30,7 @@ pub mod heatmap;
 pub mod layer_views;
 pub mod layers;
 pub mod measure;
+pub mod memory;
 pub mod nets;
 pub mod rho;
 pub mod train;

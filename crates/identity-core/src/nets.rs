@@ -303,7 +303,7 @@ mod tests {
             assert_eq!(net.forward(x.clone()).dims(), [2, 1, 28, 28], "{arch:?}");
             let layers = net.forward_layers(x.clone());
             assert_eq!(layers.len(), arch.layers());
-            assert_eq!(net.num_params(), arch.param_count(28), "{arch:?}");
+            assert_eq!(net.num_params() as u64, arch.param_count(28), "{arch:?}");
         }
         let conv = Network::init(
             &ArchConfig::Conv {

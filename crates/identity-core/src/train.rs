@@ -195,13 +195,7 @@ impl Trainer {
         device: &Device,
     ) -> Result<Self, Error> {
         config.validate()?;
-        // The weights are drawn on the CPU and moved to the device, so that a seed gives the
-        // same network on every backend (flex, wgpu natively, WebGPU in the browser).
-        let cpu = Device::flex();
-        cpu.seed(config.seed);
-        let network = Network::init(arch, image.side(), config.init, &cpu)?
-            .to_device(device)
-            .train();
+        let network = initial_network(arch, image.side(), &config, device)?.train();
         let input = image_batch(std::slice::from_ref(image), &device.clone().autodiff())?;
         Ok(Trainer {
             initial: network.valid(),
@@ -293,6 +287,23 @@ impl Trainer {
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }
+}
+
+/// The network `config` starts training from: `arch` at `side` with weights drawn from
+/// `config.seed` and `config.init`, for inference on `device` (the untrained network a page
+/// shows before training is this one).
+///
+/// The weights are drawn on the CPU and moved to the device, so that a seed gives the same
+/// network on every backend (flex, wgpu natively, WebGPU in the browser).
+pub fn initial_network(
+    arch: &ArchConfig,
+    side: usize,
+    config: &TrainConfig,
+    device: &Device,
+) -> Result<Network, Error> {
+    let cpu = Device::flex();
+    cpu.seed(config.seed);
+    Ok(Network::init(arch, side, config.init, &cpu)?.to_device(device))
 }
 
 /// A trained network with its starting point and how training went.

@@ -204,8 +204,10 @@ impl Figure {
 pub fn run(args: Args) -> CliResult {
     let all = figures::all();
     let chosen = choose(&all, &args.figure)?;
-    fs::create_dir_all(&args.out)
-        .map_err(|e| CliError::Run(format!("cannot create {}: {e}", args.out.display())))?;
+    // An estimate writes nothing; a run finds out before any training that it can write.
+    if !args.estimate {
+        check_writable(&args.out)?;
+    }
     let mut ctx = Context::new(open_device(args.backend)?, args.scale, args.seed)?;
     let mut todo = Vec::new();
     for figure in chosen {
@@ -292,6 +294,21 @@ fn choose<'a>(all: &'a [Figure], which: &str) -> Result<Vec<&'a Figure>, CliErro
         numbers.push(number);
     }
     Ok(all.iter().filter(|f| numbers.contains(&f.number)).collect())
+}
+
+/// Creates `out` if needed and checks that a file can be written in it, so that a bad
+/// `--out` is refused before hours of training rather than after.
+fn check_writable(out: &Path) -> CliResult {
+    let refuse = |e: std::io::Error| {
+        CliError::Usage(format!("--out {} cannot be written: {e}", out.display()))
+    };
+    fs::create_dir_all(out).map_err(refuse)?;
+    let probe = out.join(format!(
+        ".identity-crisis-write-test-{}",
+        std::process::id()
+    ));
+    fs::write(&probe, b"").map_err(refuse)?;
+    fs::remove_file(&probe).map_err(refuse)
 }
 
 fn write(path: &Path, text: &str) -> CliResult {
