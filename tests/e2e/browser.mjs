@@ -189,6 +189,29 @@ export async function drawStroke(page, points) {
   await page.mouse.up();
 }
 
+/**
+ * A picture drawn by the page's canvas: a bar on a plain background, encoded as the browser
+ * encodes it (the files a reader's own tools would make).
+ * @param {import('playwright-core').Page} page
+ * @param {{width: number, height: number, type?: string, background: string, ink: string, bar: [number, number, number, number]}} picture
+ *   `type`: "image/png" (default), "image/jpeg" or "image/webp"; `bar`: x, y, width, height
+ * @returns {Promise<Buffer>} the file's bytes
+ */
+export async function drawnPicture(page, picture) {
+  const url = await page.evaluate(({ width, height, type = 'image/png', background, ink, bar }) => {
+    const c = document.createElement('canvas');
+    c.width = width;
+    c.height = height;
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, width, height);
+    ctx.fillStyle = ink;
+    ctx.fillRect(...bar);
+    return c.toDataURL(type);
+  }, picture);
+  return Buffer.from(url.split(',')[1], 'base64');
+}
+
 /** Saves a full-page screenshot under SCREENSHOTS. */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });

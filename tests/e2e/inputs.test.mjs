@@ -6,7 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { site, openPage, waitForState, train, readCanvas } from './browser.mjs';
+import {
+  site, openPage, waitForState, train, readCanvas, drawnPicture,
+} from './browser.mjs';
 
 const SMALL = 'arch=conv&depth=2&channels=4&kernel=3&steps=20&seed=0&backend=cpu';
 
@@ -64,17 +66,7 @@ describe('uploads, storage and the security policy', () => {
     const upload = page.locator('#upload');
     const caption = page.locator('#training-caption');
     const notices = page.getByRole('list', { name: 'Messages' });
-    const jpeg = Buffer.from((await page.evaluate(() => {
-      const c = document.createElement('canvas');
-      c.width = 64;
-      c.height = 48;
-      const ctx = c.getContext('2d');
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, 0, 64, 48);
-      ctx.fillStyle = '#000';
-      ctx.fillRect(28, 4, 8, 40);
-      return c.toDataURL('image/jpeg', 0.9);
-    })).split(',')[1], 'base64');
+    const jpeg = await drawnPicture(page, { width: 64, height: 48, type: 'image/jpeg', background: '#fff', ink: '#000', bar: [28, 4, 8, 40] });
     const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
     assert.ok(sof > 0, 'the JPEG has a frame header');
     const cases = [
@@ -94,19 +86,8 @@ describe('uploads, storage and the security policy', () => {
       assert.equal(await caption.innerText(), "the paper's 7", `${c.name}: the training image stays`);
       assert.deepEqual(await readCanvas(page.getByRole('img', { name: 'Training image', exact: true })), before, `${c.name}: its pixels too`);
     }
-    // Good files of each kind are taken: a PNG, a JPEG (even one cut after its frame header,
-    // which the browser decodes partly), a WebP.
-    const webp = Buffer.from((await page.evaluate(() => {
-      const c = document.createElement('canvas');
-      c.width = 30;
-      c.height = 30;
-      const ctx = c.getContext('2d');
-      ctx.fillStyle = '#000';
-      ctx.fillRect(0, 0, 30, 30);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(12, 3, 6, 24);
-      return c.toDataURL('image/webp');
-    })).split(',')[1], 'base64');
+    // Good files of each kind are taken: a PNG, a JPEG, a WebP.
+    const webp = await drawnPicture(page, { width: 30, height: 30, type: 'image/webp', background: '#000', ink: '#fff', bar: [12, 3, 6, 24] });
     for (const [name, buffer] of [['bar.png', barPng()], ['bar.jpg', jpeg], ['bar.webp', webp]]) {
       await upload.setInputFiles({ name, mimeType: 'image/png', buffer });
       await page.getByText(`your image ${name}`).waitFor({ timeout: 20_000 });
@@ -114,6 +95,47 @@ describe('uploads, storage and the security policy', () => {
     const pixels = await readCanvas(page.getByRole('img', { name: 'Training image', exact: true }));
     assert.ok(pixels.some((v) => v > 0.5), 'the uploaded bar shows as the training image');
     assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('a picture\'s size is read from its header as the browser will draw it', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    const jpeg = await drawnPicture(page, { width: 64, height: 48, type: 'image/jpeg', background: '#fff', ink: '#000', bar: [28, 4, 8, 40] });
+    // The same JPEG with an EXIF block saying "turn a quarter" (orientation 6), as phones write.
+    const exif = Buffer.from([
+      0xff, 0xe1, 0x00, 0x22, ...Buffer.from('Exif\0\0', 'latin1'),
+      0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, IFD0 at 8
+      0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // orientation 6
+      0x00, 0x00, 0x00, 0x00,
+    ]);
+    const turned = Buffer.concat([jpeg.subarray(0, 2), exif, jpeg.subarray(2)]);
+    const gif = Buffer.from([
+      ...Buffer.from('GIF89a', 'latin1'), 1, 0, 1, 0, 0, 0, 0, // a 1 x 1 screen
+      0x2c, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, // a 65,535 x 65,535 first frame
+    ]);
+    const bmpCore = Buffer.alloc(26);
+    bmpCore.write('BM', 0, 'latin1');
+    bmpCore.writeUInt32LE(12, 14); // an OS/2 core header: 16-bit sizes
+    bmpCore.writeUInt16LE(20000, 18);
+    bmpCore.writeUInt16LE(300, 20);
+    const headers = await page.evaluate(async (files) => {
+      const { pictureHeader } = await import('/js/images.js');
+      return files.map((bytes) => pictureHeader(new Uint8Array(bytes)));
+    }, [jpeg, turned, gif, bmpCore, png(16000, 9000)].map((b) => [...b]));
+    assert.deepEqual(headers, [
+      { format: 'JPEG', width: 64, height: 48 },
+      { format: 'JPEG', width: 48, height: 64 },
+      { format: 'GIF', width: 65535, height: 65535 },
+      { format: 'BMP', width: 20000, height: 300 },
+      { format: 'PNG', width: 16000, height: 9000 },
+    ]);
+    const upload = page.locator('#upload');
+    await upload.setInputFiles({ name: 'frame.gif', mimeType: 'image/gif', buffer: gif });
+    await page.getByText(/"frame.gif" is 65,535 x 65,535 pixels; pictures of up to 50 megapixels are taken/).waitFor({ timeout: 20_000 });
+    await upload.setInputFiles({ name: 'turned.jpg', mimeType: 'image/jpeg', buffer: turned });
+    await page.getByText('your image turned.jpg').waitFor({ timeout: 20_000 });
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

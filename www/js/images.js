@@ -15,33 +15,36 @@ const BOX = 20;
 export const MAX_UPLOAD_PIXELS = 50_000_000;
 /** The largest file read, in bytes. */
 export const MAX_UPLOAD_BYTES = 64 * 2 ** 20;
-/** Bytes read to find a JPEG's size (its size marker comes after the metadata). */
-const JPEG_HEADER_BYTES = 512 * 1024;
+/** Bytes read to find a picture's size (a JPEG's comes after its metadata, thumbnails included). */
+const HEADER_BYTES = 4 * 2 ** 20;
 
 /** The formats taken, in words. */
 const FORMATS = 'a PNG, JPEG, GIF, WebP or BMP picture';
 
 /**
- * The format and size of a picture from its first bytes, without decoding it.
+ * The format and size of a picture from its first bytes, without decoding it: the size as
+ * the browser will draw it (a JPEG turned by its EXIF orientation; a GIF's canvas grown to its
+ * first frame).
  * @param {Uint8Array} b the file's first bytes
  * @returns {{format: string, width: number, height: number} | {format: string} | null}
- *   null when the bytes are none of the formats taken; no size when the header is cut short
+ *   null when the bytes are none of the formats taken; no size when the bytes end before it
  */
 export function pictureHeader(b) {
   const u16be = (i) => (b[i] << 8) | b[i + 1];
   const u16le = (i) => b[i] | (b[i + 1] << 8);
   const u24le = (i) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
   const u32be = (i) => ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
+  const u32le = (i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16)) + ((b[i + 3] << 24) >>> 0);
   const i32le = (i) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
   const ascii = (i, n) => String.fromCharCode(...b.subarray(i, i + n));
   const sized = (format, width, height, need) => (b.length >= need ? { format, width, height } : { format });
   if (b.length >= 8 && u32be(0) === 0x89504e47 && u32be(4) === 0x0d0a1a0a) {
     return sized('PNG', u32be(16), u32be(20), 24);
   }
-  if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) {
-    return sized('GIF', u16le(6), u16le(8), 10);
-  }
+  if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return gifSize(b, u16le);
   if (b.length >= 2 && ascii(0, 2) === 'BM') {
+    // An OS/2 core header (12 bytes) has 16-bit sizes; the others 32-bit ones.
+    if (b.length >= 18 && u32le(14) === 12) return sized('BMP', u16le(18), u16le(20), 22);
     return sized('BMP', Math.abs(i32le(18)), Math.abs(i32le(22)), 26);
   }
   if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
@@ -54,29 +57,72 @@ export function pictureHeader(b) {
     if (chunk === 'VP8 ') return sized('WebP', u16le(26) & 0x3fff, u16le(28) & 0x3fff, 30);
     return { format: 'WebP' };
   }
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
-    // Walk the markers to a start-of-frame (SOF0-SOF15 but DHT, JPG and DAC).
-    let i = 2;
-    while (i + 9 < b.length) {
-      if (b[i] !== 0xff) return { format: 'JPEG' };
-      const marker = b[i + 1];
-      if (marker === 0xff) {
-        i += 1;
-        continue;
-      }
-      if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-        return { format: 'JPEG', width: u16be(i + 7), height: u16be(i + 5) };
-      }
-      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-        i += 2;
-        continue;
-      }
-      if (marker === 0xda || marker === 0xd9) return { format: 'JPEG' };
-      i += 2 + u16be(i + 2);
-    }
-    return { format: 'JPEG' };
-  }
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpegSize(b, u16be, ascii);
   return null;
+}
+
+/** A GIF's size: its logical screen, grown to its first frame (as browsers draw it). */
+function gifSize(b, u16le) {
+  if (b.length < 13) return { format: 'GIF' };
+  let width = u16le(6);
+  let height = u16le(8);
+  let i = 13 + (b[10] & 0x80 ? 3 * 2 ** ((b[10] & 7) + 1) : 0);
+  while (i < b.length) {
+    if (b[i] === 0x2c) {
+      if (i + 9 > b.length) return { format: 'GIF' };
+      width = Math.max(width, u16le(i + 1) + u16le(i + 5));
+      height = Math.max(height, u16le(i + 3) + u16le(i + 7));
+      return { format: 'GIF', width, height };
+    }
+    if (b[i] !== 0x21) break; // the trailer, or damage: no frame
+    i += 2; // an extension: its label, then sub-blocks up to an empty one
+    while (i < b.length && b[i] !== 0) i += b[i] + 1;
+    i += 1;
+  }
+  return { format: 'GIF', width, height };
+}
+
+/** A JPEG's size from its start-of-frame marker, turned by its EXIF orientation. */
+function jpegSize(b, u16be, ascii) {
+  let turned = false;
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return { format: 'JPEG' };
+    const marker = b[i + 1];
+    if (marker === 0xff) {
+      i += 1;
+      continue;
+    }
+    // Start of frame: SOF0-SOF15 but DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      const [width, height] = [u16be(i + 7), u16be(i + 5)];
+      return turned ? { format: 'JPEG', width: height, height: width } : { format: 'JPEG', width, height };
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      i += 2;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return { format: 'JPEG' };
+    if (marker === 0xe1 && ascii(i + 4, 6) === 'Exif\0\0') turned = exifTurns(b, i + 10);
+    i += 2 + u16be(i + 2);
+  }
+  return { format: 'JPEG' };
+}
+
+/** Whether the EXIF block (its TIFF header at `t`) turns the picture a quarter (orientation 5-8). */
+function exifTurns(b, t) {
+  if (t + 8 > b.length) return false;
+  const little = b[t] === 0x49; // "II"; "MM" is big-endian
+  const u16 = (i) => (little ? b[i] | (b[i + 1] << 8) : (b[i] << 8) | b[i + 1]);
+  const u32 = (i) => (little ? u16(i) + u16(i + 2) * 65536 : u16(i) * 65536 + u16(i + 2));
+  const ifd = t + u32(t + 4);
+  if (ifd + 2 > b.length) return false;
+  for (let e = 0; e < u16(ifd); e++) {
+    const entry = ifd + 2 + 12 * e;
+    if (entry + 12 > b.length) return false;
+    if (u16(entry) === 0x0112) return u16(entry + 8) >= 5 && u16(entry + 8) <= 8;
+  }
+  return false;
 }
 
 /**
@@ -92,7 +138,7 @@ export async function imageFromFile(file, side = 28) {
   if (file.size > MAX_UPLOAD_BYTES) {
     throw new Error(`${name} is ${(file.size / 2 ** 20).toFixed(0)} MiB; pictures of up to ${MAX_UPLOAD_BYTES / 2 ** 20} MiB are taken`);
   }
-  const head = new Uint8Array(await file.slice(0, JPEG_HEADER_BYTES).arrayBuffer());
+  const head = new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer());
   const header = pictureHeader(head);
   if (!header) {
     const svg = /^\s*(<\?xml|<svg)/i.test(new TextDecoder().decode(head.subarray(0, 256)));
@@ -101,7 +147,9 @@ export async function imageFromFile(file, side = 28) {
       : `${name} is not an image this page can read: it takes ${FORMATS}`);
   }
   if (header.width === undefined) {
-    throw new Error(`${name} is a damaged ${header.format} file (its header is cut short)`);
+    throw new Error(head.length < file.size
+      ? `${name}: no size found in the first ${HEADER_BYTES / 2 ** 20} MiB of this ${header.format} file`
+      : `${name} is a damaged ${header.format} file (its header is cut short)`);
   }
   const { width, height } = header;
   if (!(width > 0 && height > 0)) throw new Error(`${name} claims a size of ${width} x ${height} pixels: a damaged ${header.format} file`);

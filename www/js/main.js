@@ -51,6 +51,7 @@ const app = {
   // pad before, kept alive until the new one has trained, and back on the pad if it fails.
   training: null,
   live: { timer: null, inFlight: false, dirty: false, last: -Infinity },
+  gpuLost: false, // the worker's GPU was lost, and not asked for again yet
 };
 window.__timings = {};
 
@@ -92,7 +93,7 @@ function notify(text, kind = 'info', options = {}) {
 function failed(what, error) {
   if (error instanceof WorkerDiedError) return;
   if (error?.name === ERROR_NAMES.GPU_LOST) {
-    if (!notices.has('gpu')) gpuLost({ reason: 'unknown', message: error.message });
+    if (!app.gpuLost) gpuLost({ reason: 'unknown', message: error.message });
     return;
   }
   notify(`${what}: ${error?.message ?? error}`, 'error');
@@ -328,10 +329,16 @@ function useDrawing() {
 /** Whether the comparison keeps the network `id`. */
 const isKept = (id) => compare.ids().includes(id);
 
-/** Frees a network in the worker unless the pad or the comparison still shows it. */
+/**
+ * Frees a network in the worker unless the pad or the comparison still shows it, or training
+ * may give it back.
+ * @returns {Promise<void>} settles once the worker has freed it (or did not need to)
+ */
 function release(id) {
-  if (id === undefined || id === null || id === app.current?.id || isKept(id)) return;
-  client.request({ type: REQUEST.DISPOSE, session: id }).catch((error) => failed('Could not free a network', error));
+  if (id === undefined || id === null || id === app.current?.id || isKept(id) || id === app.training?.fallback?.id) {
+    return Promise.resolve();
+  }
+  return client.request({ type: REQUEST.DISPOSE, session: id }).then(() => undefined, (error) => failed('Could not free a network', error));
 }
 
 /**
@@ -351,20 +358,24 @@ async function createNetwork(state, { preview = false, lossEvery: every = 1 } = 
     return await ask();
   } catch (error) {
     const cur = app.current;
-    if (error.name !== ERROR_NAMES.MEMORY || !cur || isKept(cur.id)) throw error;
-    dropCurrent();
+    // A preview must not free what a training started meanwhile falls back to.
+    if (error.name !== ERROR_NAMES.MEMORY || !cur || isKept(cur.id) || (preview && app.training)) throw error;
+    await dropCurrent();
     if (cur.trained) notify(`Freed ${cur.name} (it was not kept for comparison) to make room for the new network.`, 'info');
     return ask();
   }
 }
 
-/** Takes the network off the pad and frees it (unless kept). */
+/**
+ * Takes the network off the pad and frees it (unless kept).
+ * @returns {Promise<void>} settles once the worker has freed it
+ */
 function dropCurrent() {
   const id = app.current?.id;
   app.current = null;
   if (app.training?.fallback?.id === id) app.training.fallback = null;
-  release(id);
   mainView.blank('no network');
+  return release(id);
 }
 
 /**
@@ -502,10 +513,10 @@ async function train() {
     app.training = null;
     updateButtons();
     showMemory();
+    // Training failed or stopped with nothing to fall back to (a lost GPU, a network freed to
+    // make room): the pad answers again with the form's untrained network.
+    if (!app.current && document.body.dataset.state !== 'error') createPreview();
   }
-  // Training failed with nothing to fall back to (a lost GPU, say): the pad answers again
-  // with the form's untrained network.
-  if (!app.current && document.body.dataset.state !== 'error') createPreview();
 }
 
 function showProgress(p, created) {
@@ -576,25 +587,26 @@ function workerDied(error) {
  * @param {{reason: string, message: string}} info from the browser's GPUDeviceLostInfo
  */
 function gpuLost({ reason, message }) {
+  app.gpuLost = true;
   const onGpu = (net) => net?.backend?.kind === 'webgpu';
-  const gone = [];
+  // Each network once, though it may be kept, on the pad and the fallback at the same time.
+  const gone = new Map();
   for (const net of compare.nets().filter(onGpu)) {
-    gone.push(net.name);
+    gone.set(net.id, net.name);
     compare.remove(net.id);
-    release(net.id);
   }
   if (onGpu(app.training?.fallback)) {
-    gone.push(app.training.fallback.name);
-    const { id } = app.training.fallback;
+    gone.set(app.training.fallback.id, app.training.fallback.name);
     app.training.fallback = null;
-    release(id);
   }
   if (onGpu(app.current) && app.current.id !== app.training?.id) {
-    gone.push(app.current.name);
-    dropCurrent();
+    gone.set(app.current.id, app.current.name);
+    app.current = null;
+    mainView.blank('no network');
   }
+  for (const id of gone.keys()) release(id);
   app.known = {};
-  const lost = gone.length ? ` Lost with it: ${gone.join(', ')}.` : '';
+  const lost = gone.size ? ` Lost with it: ${[...gone.values()].join(', ')}.` : '';
   notify(`The GPU was lost (${reason}${message ? `: ${message}` : ''}).${lost} Networks run on the CPU until you ask for the GPU again.`, 'error', {
     key: 'gpu', action: { label: 'Use the GPU again', run: retryGpu },
   });
@@ -610,9 +622,10 @@ async function retryGpu() {
   try {
     const { fresh } = await client.request({ type: REQUEST.RESET_GPU });
     app.known = {};
+    app.gpuLost = false;
     if (!fresh) notify('The GPU was not lost, or cannot be asked for again here.', 'info', { key: 'gpu' });
     if (!app.current?.trained && !app.training) {
-      dropCurrent();
+      await dropCurrent();
       await createPreview();
     } else {
       notify('The next network you train asks for the GPU again.', 'info', { key: 'gpu' });

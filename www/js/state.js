@@ -142,7 +142,7 @@ export function fromHash(hash, base = defaults()) {
       continue;
     }
     if (seen.has(key)) {
-      problems.push({ key, message: `Ignored ${shown} in the link: ${key} is given more than once (the first one counts)` });
+      problems.push({ key, message: `Ignored ${shown} in the link: ${key} is given more than once (only its first value is read)` });
       continue;
     }
     seen.add(key);

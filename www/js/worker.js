@@ -162,7 +162,8 @@ class NetworkWorker {
   }
 
   async dispose(id) {
-    const entry = this.entry(id);
+    const entry = this.entries.get(id);
+    if (!entry) return {}; // freed already
     entry.stopping = true;
     entry.disposed = true;
     this.entries.delete(id);
@@ -187,8 +188,10 @@ class NetworkWorker {
 const worker = new NetworkWorker();
 
 /**
- * The WebGPU devices this worker has made (wgpu asks the browser for them), watched for loss.
- * Kept for diagnostics: the browser tests destroy one to play a lost GPU.
+ * The live WebGPU devices this worker has made (wgpu asks the browser for them), watched: an
+ * uncaught WebGPU error ends the device (identity-wasm stops using it anyway; destroying it
+ * frees its memory and tells everyone), and a lost device is reported to the page. The
+ * browser tests destroy one to play a lost GPU.
  */
 self.gpuDevices = [];
 if (self.GPUAdapter?.prototype.requestDevice) {
@@ -196,7 +199,9 @@ if (self.GPUAdapter?.prototype.requestDevice) {
   GPUAdapter.prototype.requestDevice = async function watchedRequestDevice(...args) {
     const device = await requestDevice.apply(this, args);
     self.gpuDevices.push(device);
+    device.addEventListener('uncapturederror', () => device.destroy());
     device.lost.then((info) => {
+      self.gpuDevices = self.gpuDevices.filter((d) => d !== device);
       self.postMessage({ type: REPLY.GPU_LOST, reason: String(info.reason), message: String(info.message) });
     });
     return device;

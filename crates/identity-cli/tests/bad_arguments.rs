@@ -15,12 +15,18 @@ const MEMORY_LIMIT_KIB: u64 = 2 * 1024 * 1024;
 /// Generated command lines per command and seed.
 const PER_COMMAND: usize = 110;
 
-/// A flag of a command with values that are surely bad for it, whatever the other flags.
+/// A flag of a command with values that are surely bad for it, whatever the other flags:
+/// `bad` ones fail to parse (clap refuses them), `parsed` ones parse and break one of the
+/// command's own rules (a range, a limit, a file).
 #[derive(Clone, Copy)]
 struct Flag {
     name: &'static str,
     bad: &'static [&'static str],
+    parsed: &'static [&'static str],
 }
+
+/// The figure number, the positional argument of `figure`, as a flag of its own.
+const POSITIONAL: &str = "<figure>";
 
 /// A command: the valid arguments it starts from, and its flags with bad values.
 struct Cli {
@@ -34,64 +40,51 @@ const NOT_A_NUMBER: &[&str] = &[
     "abc", "", "1.5.2", "0x10", "1e", "-", "--", "\u{ff13}", "1\n2", "1,5", "NaN%",
 ];
 
+const fn flag(
+    name: &'static str,
+    bad: &'static [&'static str],
+    parsed: &'static [&'static str],
+) -> Flag {
+    Flag { name, bad, parsed }
+}
+
+/// The architecture and training flags (the bases are 1-hidden-layer ReLU FCNs, so ConvNet
+/// sizes have no rule to break there).
 const ARCH_FLAGS: &[Flag] = &[
-    Flag {
-        name: "--arch",
-        bad: &["cnn", "CONV", "mlp", ""],
-    },
-    Flag {
-        name: "--hidden",
-        bad: &["-1", "abc", "1.5", "18446744073709551616"],
-    },
-    Flag {
-        name: "--channels",
-        bad: &["-1", "abc", "2.5"],
-    },
-    Flag {
-        name: "--kernel",
-        bad: &["-3", "x", "3.0"],
-    },
-    Flag {
-        name: "--steps",
-        bad: &["0", "1000001", "-5", "18446744073709551615", "ten"],
-    },
-    Flag {
-        name: "--lr",
-        bad: &["0", "-0.1", "10.5", "NaN", "inf", "-inf", "1e400", "lr"],
-    },
-    Flag {
-        name: "--optimizer",
-        bad: &["rmsprop", "ADAM", ""],
-    },
-    Flag {
-        name: "--init",
-        bad: &["he", "xavier", ""],
-    },
-    Flag {
-        name: "--tolerance",
-        bad: &["-1", "NaN", "inf", "x"],
-    },
-    Flag {
-        name: "--backend",
-        bad: &["cuda", "gpu", "", "flex,wgpu"],
-    },
-    Flag {
-        name: "--seed",
-        bad: &["-1", "18446744073709551616", "1.0", "seed"],
-    },
+    flag("--arch", &["cnn", "CONV", "mlp", ""], &[]),
+    flag(
+        "--hidden",
+        &["-1", "abc", "1.5", "18446744073709551616"],
+        &["0", "16385", "1000000"],
+    ),
+    flag("--channels", &["-1", "abc", "2.5"], &[]),
+    flag("--kernel", &["-3", "x", "3.0"], &[]),
+    flag(
+        "--steps",
+        &["-5", "ten"],
+        &["0", "1000001", "18446744073709551615"],
+    ),
+    flag(
+        "--lr",
+        &["lr", "0.1.2"],
+        &["0", "-0.1", "10.5", "NaN", "inf", "-inf", "1e400"],
+    ),
+    flag("--optimizer", &["rmsprop", "ADAM", ""], &[]),
+    flag("--init", &["he", "xavier", ""], &[]),
+    flag("--tolerance", &["-1", "x"], &["NaN", "inf"]),
+    flag("--backend", &["cuda", "gpu", "", "flex,wgpu"], &[]),
+    flag(
+        "--seed",
+        &["-1", "18446744073709551616", "1.0", "seed"],
+        &[],
+    ),
 ];
 
-const DEPTH: Flag = Flag {
-    name: "--depth",
-    bad: &[
-        "-1",
-        "33",
-        "1000000000",
-        "18446744073709551615",
-        "1.5",
-        "deep",
-    ],
-};
+const DEPTH: Flag = flag(
+    "--depth",
+    &["-1", "1.5", "deep"],
+    &["33", "1000000000", "18446744073709551615"],
+);
 
 /// Every command, from a valid base (a small network that would train in seconds if the bad
 /// value were let through: the test would then fail on its exit status).
@@ -109,14 +102,8 @@ fn commands() -> Vec<Cli> {
                 ARCH_FLAGS,
                 &[
                     DEPTH,
-                    Flag {
-                        name: "--digits",
-                        bad: &["1001", "5000", "-1", "many"],
-                    },
-                    Flag {
-                        name: "--fashion",
-                        bad: &["1001", "99999999999", "-2"],
-                    },
+                    flag("--digits", &["-1", "many"], &["1001", "5000"]),
+                    flag("--fashion", &["-2"], &["1001", "99999999999"]),
                 ],
             ]
             .concat()
@@ -128,18 +115,17 @@ fn commands() -> Vec<Cli> {
             flags: [
                 ARCH_FLAGS,
                 &[
-                    Flag {
-                        name: "--depths",
-                        bad: &["", "1,,2", "1,x", "-1", "33", "1,1000000000", "1.5"],
-                    },
-                    Flag {
-                        name: "--rhos",
-                        bad: &["", "1.5", "-0.1", "NaN", "0,abc", "0,,1", "inf"],
-                    },
-                    Flag {
-                        name: "--probes",
-                        bad: &["0", "1001", "-3", "lots"],
-                    },
+                    flag(
+                        "--depths",
+                        &[],
+                        &["", "1,,2", "1,x", "33", "1,1000000000", "1.5", "0,1"],
+                    ),
+                    flag(
+                        "--rhos",
+                        &["-0.1"],
+                        &["", "1.5", "NaN", "0,abc", "0,,1", "inf"],
+                    ),
+                    flag("--probes", &["-3", "lots"], &["0", "1001"]),
                 ],
             ]
             .concat()
@@ -148,76 +134,77 @@ fn commands() -> Vec<Cli> {
         Cli {
             command: "bench",
             base: &["--steps", "1"],
-            flags: &[
-                Flag {
-                    name: "--backend",
-                    bad: &["cuda", "", "flex,cuda", ",,"],
-                },
-                Flag {
-                    name: "--steps",
-                    bad: &["0", "10001", "-1", "x"],
-                },
-                Flag {
-                    name: "--seed",
-                    bad: &["-1", "x"],
-                },
-                Flag {
-                    name: "--only",
-                    bad: &["no-such-network", "", "conv-d99-c1-k1"],
-                },
-            ],
+            flags: vec![
+                flag("--backend", &["cuda", "", "flex,cuda", ",,"], &[]),
+                flag("--steps", &["-1", "x"], &["0", "10001"]),
+                flag("--seed", &["-1", "x"], &[]),
+                flag("--only", &[], &["no-such-network", "", "conv-d99-c1-k1"]),
+            ]
+            .leak(),
         },
         Cli {
             command: "figure",
             base: &["1", "--scale", "test", "--out", "OUT"],
-            flags: &[
-                Flag {
-                    name: "--scale",
-                    bad: &["huge", "", "QUICK"],
-                },
-                Flag {
-                    name: "--backend",
-                    bad: &["cuda", ""],
-                },
-                Flag {
-                    name: "--seed",
-                    bad: &["-1", "x"],
-                },
-                Flag {
-                    name: "--out",
-                    bad: &["/proc/identity-crisis-cannot-write-here"],
-                },
-            ],
+            flags: vec![
+                flag(POSITIONAL, &[], &["0", "34", "x", "1,,2", "all,1", ""]),
+                flag("--scale", &["huge", "", "QUICK"], &[]),
+                flag("--backend", &["cuda", ""], &[]),
+                flag("--seed", &["-1", "x"], &[]),
+                flag(
+                    "--out",
+                    &[],
+                    &["/proc/identity-crisis-cannot-write-here", "FILE/figures"],
+                ),
+            ]
+            .leak(),
         },
         Cli {
             command: "report",
             base: &["--dir", "EMPTY"],
-            flags: &[Flag {
-                name: "--dir",
-                bad: &["/no/such/folder", "", "FILE"],
-            }],
+            flags: vec![flag("--dir", &[], &["/no/such/folder", "", "FILE"])].leak(),
         },
     ]
 }
 
-/// A bad command line for `cli`: the valid base with one to three bad values, an unknown
-/// flag, a repeated flag or a flag without its value.
+/// Sets `flag` to `value` in `args`: its value is replaced when the flag is there (clap refuses
+/// a flag given twice, which would hide the bad value behind that error), else both are added.
+fn set(args: &mut Vec<String>, flag: &str, value: String) {
+    if flag == POSITIONAL {
+        args[1] = value;
+        return;
+    }
+    match args.iter().position(|a| a == flag) {
+        Some(i) if i + 1 < args.len() => args[i + 1] = value,
+        _ => args.extend([flag.to_string(), value]),
+    }
+}
+
+/// A bad command line for `cli`: the valid base with one to three bad values (most often one
+/// that parses and breaks a rule), sometimes an unknown flag, a flag given twice or a flag
+/// without its value.
 fn generate(cli: &Cli, rng: &mut StdRng) -> Vec<String> {
     let mut args: Vec<String> = vec![cli.command.into()];
     args.extend(cli.base.iter().map(|s| s.to_string()));
     let pick = |rng: &mut StdRng, list: &[&str]| list[rng.random_range(0..list.len())].to_string();
-    let mutations = 1 + rng.random_range(0..3);
+    let mutations = if rng.random_range(0..10) < 6 {
+        1
+    } else {
+        2 + rng.random_range(0..2)
+    };
+    let with_rules: Vec<&Flag> = cli.flags.iter().filter(|f| !f.parsed.is_empty()).collect();
+    let unparsable: Vec<&Flag> = cli.flags.iter().filter(|f| !f.bad.is_empty()).collect();
     for _ in 0..mutations {
-        let flag = &cli.flags[rng.random_range(0..cli.flags.len())];
-        match rng.random_range(0..10) {
+        let flag = cli.flags[rng.random_range(0..cli.flags.len())];
+        let named = flag.name != POSITIONAL;
+        match rng.random_range(0..12) {
             // An unknown flag.
             0 => args.push(pick(
                 rng,
                 &["--no-such-flag", "-x", "--depth-of-field", "--json=2"],
             )),
-            // A flag twice (clap refuses a repeated single value).
-            1 if flag.name != "--backend" || cli.command != "bench" => {
-                let value = pick(rng, flag.bad);
+            // A flag given twice (clap refuses a repeated single value).
+            1 if named && (flag.name != "--backend" || cli.command != "bench") => {
+                let value = pick(rng, [flag.bad, flag.parsed].concat().as_slice());
                 args.extend([
                     flag.name.to_string(),
                     value.clone(),
@@ -236,17 +223,30 @@ fn generate(cli: &Cli, rng: &mut StdRng) -> Vec<String> {
                     | "--out"
                     | "--dir"
                     | "--only"
+                    | "--depths"
+                    | "--rhos"
+                    | POSITIONAL
             ) =>
             {
-                args.extend([flag.name.to_string(), pick(rng, NOT_A_NUMBER)]);
+                set(&mut args, flag.name, pick(rng, NOT_A_NUMBER));
             }
-            _ => args.extend([flag.name.to_string(), pick(rng, flag.bad)]),
+            // Mostly a value that parses and breaks a rule; else one that does not parse.
+            r if r < 10 || unparsable.is_empty() => {
+                let flag = with_rules[rng.random_range(0..with_rules.len())];
+                set(&mut args, flag.name, pick(rng, flag.parsed));
+            }
+            _ => {
+                let flag = unparsable[rng.random_range(0..unparsable.len())];
+                set(&mut args, flag.name, pick(rng, flag.bad));
+            }
         }
     }
     // Sometimes, the last flag loses its value.
     if rng.random_range(0..8) == 0 {
         let flag = &cli.flags[rng.random_range(0..cli.flags.len())];
-        args.push(flag.name.to_string());
+        if flag.name != POSITIONAL {
+            args.push(flag.name.to_string());
+        }
     }
     args
 }
@@ -277,6 +277,9 @@ fn generated_bad_command_lines_exit_2_with_one_line_and_write_nothing() {
     let mut counts = Vec::new();
     for cli in commands() {
         let mut ran = 0;
+        // Lines refused by our own checks rather than by clap's parsing (clap's errors end in
+        // "(see --help)"): most bad values parse, and must be caught after parsing.
+        let mut ours = 0;
         for seed in [2020, fresh] {
             eprintln!("bad arguments: {} seed {seed}", cli.command);
             let mut rng = StdRng::seed_from_u64(seed ^ cli.command.len() as u64);
@@ -299,9 +302,68 @@ fn generated_bad_command_lines_exit_2_with_one_line_and_write_nothing() {
                 assert!(output.stdout.is_empty(), "{shown}");
                 assert!(!root.join("out").exists(), "{shown}: --out was created");
                 ran += 1;
+                ours += usize::from(!err.trim_end().ends_with("(see --help)"));
             }
         }
-        counts.push(format!("{} {ran}", cli.command));
+        assert!(
+            ours * 4 >= ran,
+            "{}: only {ours} of {ran} lines reached the command's own checks",
+            cli.command
+        );
+        counts.push(format!("{} {ran} ({ours} past clap)", cli.command));
+    }
+    // Some lines whose refusal must come from our own checks, not from clap: sizes checked
+    // before anything is allocated (the memory limit would abort the run), files checked
+    // before any work.
+    for (args, expected) in [
+        (
+            &["train", "--arch", "relu", "--depth", "1000000000"][..],
+            "number of hidden layers must be in 0..=16, got 1000000000",
+        ),
+        (
+            &[
+                "train",
+                "--arch",
+                "linear",
+                "--depth",
+                "18446744073709551615",
+            ][..],
+            "number of hidden layers must be in 0..=16",
+        ),
+        (
+            &["heatmap", "--arch", "linear", "--depths", "1,1000000000"][..],
+            "number of hidden layers must be in 0..=16",
+        ),
+        (
+            &[
+                "train",
+                "--arch",
+                "conv",
+                "--depth",
+                "5",
+                "--channels",
+                "1024",
+                "--kernel",
+                "37",
+            ][..],
+            "parameters, more than the limit",
+        ),
+        (
+            &["figure", "1", "--scale", "test", "--out", "FILE/figures"][..],
+            "cannot be written",
+        ),
+        (&["report", "--dir", "FILE"][..], "is not a folder"),
+        (&["report", "--dir", "EMPTY"][..], "no figN.json"),
+        (
+            &["bench", "--steps", "0"][..],
+            "--steps must be in 1..=10000",
+        ),
+    ] {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let output = run(&work, &args);
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
     }
     let mut left: Vec<String> = std::fs::read_dir(&work)
         .unwrap()

@@ -63,7 +63,7 @@ impl MemoryBudget {
     pub fn admit(&mut self, name: &str, bytes: u64) -> Result<Admitted, ConfigError> {
         if bytes > self.limit {
             return Err(ConfigError(format!(
-                "{name} needs about {} to train; {} takes up to {}: use fewer channels, units or layers",
+                "{name} needs about {}; {} takes up to {}: use fewer channels, units or layers",
                 mib(bytes),
                 self.place,
                 mib(self.limit)

@@ -178,7 +178,8 @@ impl Drop for Reservation {
 enum Stage {
     /// Being trained: the trainer holds the network, its initial copy and the optimiser.
     Training(Box<Trainer>),
-    /// Trained, stopped or never trained (a preview): the weights alone.
+    /// Trained, stopped or never trained (a preview): the weights alone (the optimiser and
+    /// the trainer's initial copy are freed).
     Done {
         network: Network,
         progress: Progress,
@@ -275,7 +276,8 @@ pub async fn create_session(
 }
 
 /// Creates the untrained network that [`create_session`] would start training from, without
-/// an optimiser (so it takes a fifth of the memory): what the pad answers before training.
+/// an optimiser or an initial copy (a fifth of the memory): what the pad answers before
+/// training.
 /// Takes the arguments of [`create_session`].
 #[wasm_bindgen(js_name = createPreview)]
 pub async fn create_preview(
