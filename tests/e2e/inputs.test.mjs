@@ -5,7 +5,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import zlib from 'node:zlib';
+import { serve } from './server.mjs';
 import {
   site, openPage, waitForState, train, readCanvas, drawnPicture,
 } from './browser.mjs';
@@ -234,6 +238,28 @@ describe('uploads, storage and the security policy', () => {
     await page.close();
   });
 
+  it('the server serves files inside its folder only: a link out of it, or a path with "..", is not found', { timeout: 60_000 }, async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-site-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-outside-'));
+    fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>inside</title>');
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside the site');
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'link.txt'));
+    const server = await serve(root);
+    try {
+      const get = (p) => fetch(`${server.url}${p}`);
+      assert.equal((await get('')).status, 200);
+      for (const p of ['link.txt', '../identity-outside/secret.txt', '%2e%2e/%2e%2e/etc/hostname', '..%2f..%2fetc%2fhostname']) {
+        const response = await get(p);
+        assert.equal(response.status, 404, `/${p}`);
+        assert.doesNotMatch(await response.text(), /outside the site|localhost/, `/${p}`);
+      }
+    } finally {
+      await server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('every response carries the page\'s Content-Security-Policy, and nothing violates it', { timeout: 180_000 }, async () => {
     const { page, errors } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
@@ -246,6 +272,12 @@ describe('uploads, storage and the security policy', () => {
       const response = await page.request.get(`${env.server.url}${file}`);
       assert.equal(response.headers()['content-security-policy'], meta, `/${file} carries the page's policy`);
     }
+    // Revalidation: the ETag answers 304 with no body.
+    const first = await page.request.get(`${env.server.url}js/main.js`);
+    const etag = first.headers().etag;
+    assert.ok(etag, 'the server sends an ETag');
+    const again = await page.request.get(`${env.server.url}js/main.js`, { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status(), 304, 'a known ETag gets 304 Not Modified');
     // The page's source: styles set from script (CSSOM) are allowed, attributes are not.
     const source = await (await page.request.get(env.server.url)).text();
     assert.doesNotMatch(source, /<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=|<style/i, 'no inline script or style in the page');
