@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check, cheapest first. What `.ci/run` runs.
 //!
 //! 1. `cargo fmt --check`;
-//! 2. clippy with warnings denied, natively and for the wasm32 bindings;
+//! 2. clippy with warnings denied, natively and for wasm32 (the bindings and the figures);
 //! 3. the native test suite on flex;
 //! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
 //!    (installed with apt-get when missing);
@@ -53,11 +53,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if !args.no_wasm {
         build::add_wasm_target()?;
         sh::run(
-            "clippy for the wasm32 bindings (warnings denied)",
+            "clippy for wasm32: the bindings and the figures (warnings denied)",
             cargo().args([
                 "clippy",
                 "-p",
                 "identity-wasm",
+                "-p",
+                "identity-figures",
                 "--target",
                 build::TARGET,
                 "--",

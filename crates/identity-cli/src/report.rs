@@ -6,11 +6,10 @@ use std::fmt::Write;
 use std::fs;
 use std::path::PathBuf;
 
-use serde_json::Value;
+use identity_figures::data::Recorded;
+use identity_figures::{Claim, LIKE};
 
-use crate::common::{CliError, CliResult};
-use crate::figure::claims::{Claim, LIKE};
-use crate::figure::figures;
+use crate::common::{CliError, CliResult, flag_value};
 
 /// Options of `report`.
 #[derive(Debug, clap::Args)]
@@ -24,8 +23,7 @@ pub struct Args {
 struct Found {
     number: u32,
     about: &'static str,
-    json: Value,
-    claims: Vec<Claim>,
+    recorded: Recorded,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -38,7 +36,7 @@ pub fn run(args: Args) -> CliResult {
     }
     let mut found = Vec::new();
     let mut missing = Vec::new();
-    for figure in figures::all() {
+    for figure in identity_figures::all() {
         let path = args.dir.join(format!("fig{}.json", figure.number));
         let text = match read_figure(&path) {
             Ok(Some(text)) => text,
@@ -48,19 +46,29 @@ pub fn run(args: Args) -> CliResult {
             }
             Err(e) => return Err(e),
         };
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|e| CliError::Run(format!("{} is not valid JSON: {e}", path.display())))?;
-        // Figures made before claims were recorded have none; malformed claims are an error.
-        let claims = match &json["claims"] {
-            Value::Null => Vec::new(),
-            value => serde_json::from_value(value.clone())
-                .map_err(|e| CliError::Run(format!("{}: bad claims: {e}", path.display())))?,
-        };
+        // A file of another shape (another version, a hand edit) is an error, never a figure
+        // read partly.
+        let recorded: Recorded = serde_json::from_str(&text).map_err(|e| {
+            CliError::Run(format!(
+                "{} is not a figure this version of identity-crisis wrote ({e}); make it again \
+                 with: identity-crisis figure {} --force --out {}",
+                path.display(),
+                figure.number,
+                args.dir.display()
+            ))
+        })?;
+        if recorded.data.figure != figure.number {
+            return Err(CliError::Run(format!(
+                "{} holds figure {}, not {}",
+                path.display(),
+                recorded.data.figure,
+                figure.number
+            )));
+        }
         found.push(Found {
             number: figure.number,
             about: figure.about,
-            json,
-            claims,
+            recorded,
         });
     }
     if found.is_empty() {
@@ -133,46 +141,32 @@ fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
 
 /// How many claims hold, do not hold, and are not judged.
 fn tally(found: &[Found]) -> (usize, usize, usize) {
-    let claims = found.iter().flat_map(|f| &f.claims);
+    let claims = found.iter().flat_map(|f| &f.recorded.claims);
     let count = |holds: Option<bool>| claims.clone().filter(|c| c.holds == holds).count();
     (count(Some(true)), count(Some(false)), count(None))
 }
 
-/// A JSON field as text, or "?" when absent.
-fn field(json: &Value, key: &str) -> String {
-    match &json[key] {
-        Value::String(s) => s.clone(),
-        Value::Null => "?".into(),
-        other => other.to_string(),
-    }
-}
-
-/// The networks a figure measured, from the `arch` fields of its rows or networks.
-fn configuration(json: &Value) -> String {
+/// The networks a figure measured.
+fn configuration(recorded: &Recorded) -> String {
     let mut names: Vec<String> = Vec::new();
-    for list in ["rows", "networks"] {
-        for row in json[list].as_array().into_iter().flatten() {
-            let arch: Option<identity_core::ArchConfig> =
-                serde_json::from_value(row["arch"].clone()).ok();
-            if let Some(name) = arch.map(|a| a.name())
-                && !names.contains(&name)
-            {
-                names.push(name);
-            }
+    for net in recorded.data.body.nets() {
+        let name = net.arch.name();
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
     if names.is_empty() {
-        "see the figure's JSON".into()
+        "the depth sweep of the scale (see the figure's JSON)".into()
     } else {
         names.join(", ")
     }
 }
 
-/// The distinct values of a field over the figures, joined (a folder may mix runs).
-fn values(found: &[Found], key: &str) -> String {
+/// The distinct values of a run's field over the figures, joined (a folder may mix runs).
+fn values(found: &[Found], field: impl Fn(&Recorded) -> String) -> String {
     let mut seen: Vec<String> = Vec::new();
     for f in found {
-        let value = field(&f.json, key);
+        let value = field(&f.recorded);
         if !seen.contains(&value) {
             seen.push(value);
         }
@@ -181,10 +175,7 @@ fn values(found: &[Found], key: &str) -> String {
 }
 
 fn markdown(found: &[Found], missing: &[u32]) -> String {
-    let seconds: f64 = found
-        .iter()
-        .filter_map(|f| f.json["seconds"].as_f64())
-        .sum();
+    let seconds: f64 = found.iter().map(|f| f.recorded.seconds).sum();
     let (hold, fail, unjudged) = tally(found);
     let mut md = String::new();
     writeln!(
@@ -194,9 +185,9 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          `identity-crisis figure` with `--scale {} --backend {} --seed {}`. \
          Paper: Zhang, Bengio, Hardt, Mozer, Singer, \"Identity Crisis: Memorization and \
          Generalization under Extreme Overparameterization\", ICLR 2020.\n",
-        values(found, "scale"),
-        values(found, "backend"),
-        values(found, "seed"),
+        values(found, |r| flag_value(&r.scale)),
+        values(found, |r| r.backend.clone()),
+        values(found, |r| r.seed.to_string()),
     )
     .ok();
     writeln!(
@@ -225,7 +216,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         "\n## Every claim\n\n| fig | claim | measured | verdict |\n| --- | --- | --- | --- |\n",
     );
     for f in found {
-        if f.claims.is_empty() {
+        if f.recorded.claims.is_empty() {
             writeln!(
                 md,
                 "| {} | (no claims recorded: made by an older version or too small a scale) | | |",
@@ -233,7 +224,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
             )
             .ok();
         }
-        for c in &f.claims {
+        for c in &f.recorded.claims {
             writeln!(
                 md,
                 "| [{}](#figure-{}) | {} | {} | {} |",
@@ -253,8 +244,8 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
             "\n### Figure {}\n\n{} ({:.0} s). Networks: {}.\n\n![Figure {}](fig{}.png)\n\nNumbers: [fig{}.json](fig{}.json), [fig{}.csv](fig{}.csv).",
             f.number,
             f.about,
-            f.json["seconds"].as_f64().unwrap_or(f64::NAN),
-            configuration(&f.json),
+            f.recorded.seconds,
+            configuration(&f.recorded),
             f.number,
             f.number,
             f.number,
@@ -263,7 +254,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
             f.number,
         )
         .ok();
-        for c in &f.claims {
+        for c in &f.recorded.claims {
             writeln!(md, "- {}: {} ({})", verdict(c), c.claim, c.measured).ok();
         }
     }

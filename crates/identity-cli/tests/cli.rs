@@ -289,3 +289,25 @@ fn report_reads_only_regular_files() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn report_refuses_a_figure_of_another_shape_and_names_the_remedy() {
+    let dir = std::env::temp_dir().join(format!("identity-crisis-shape-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A figure as an earlier version wrote it: numbers read back by key, no kind.
+    std::fs::write(
+        dir.join("fig7.json"),
+        r#"{"figure": 7, "rhos": [0.0], "rows": [], "claims": []}"#,
+    )
+    .unwrap();
+    let output = run(&["report", "--dir", dir.to_str().unwrap()]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("fig7.json is not a figure this version"),
+        "{err}"
+    );
+    assert!(err.contains("identity-crisis figure 7 --force"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,7 +11,9 @@ use identity_core::data::Image;
 use identity_core::{ArchConfig, TrainConfig, Trained};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Context, Planned, Scale};
+use identity_figures::{Planned, Scale};
+
+use super::Context;
 use crate::common::{CliError, flag_value};
 use crate::progress::{bar, ms_per_step, train_reporting, train_with_bar};
 
@@ -80,22 +82,24 @@ pub fn time_steps(ctx: &mut Context, plans: &[Vec<Planned>]) -> Result<(), CliEr
     let mut untimed: Vec<&Planned> = Vec::new();
     for planned in plans.iter().flatten() {
         let key = planned.key();
-        if !ctx.budget.step_ms.contains_key(&key) && !untimed.iter().any(|p| p.key() == key) {
+        if !ctx.networks.budget.step_ms.contains_key(&key)
+            && !untimed.iter().any(|p| p.key() == key)
+        {
             untimed.push(planned);
         }
     }
     let timing = bar(untimed.len() as u64, "timing the networks");
     for planned in untimed {
         timing.set_message(planned.arch.name());
-        let image = ctx.training_image(planned.side)?;
+        let image = ctx.setting.training_at(planned.side)?;
         let ms = ms_per_step(
             &planned.arch,
             &image,
-            ctx.config(&planned.arch),
+            ctx.setting.config(&planned.arch),
             TIMED_STEPS,
-            &ctx.device,
+            &ctx.setting.device,
         )?;
-        ctx.budget.step_ms.insert(planned.key(), ms);
+        ctx.networks.budget.step_ms.insert(planned.key(), ms);
         timing.inc(1);
     }
     timing.finish_and_clear();
@@ -105,7 +109,7 @@ pub fn time_steps(ctx: &mut Context, plans: &[Vec<Planned>]) -> Result<(), CliEr
 /// The expected training time of each figure in milliseconds, in run order: a network
 /// trained by an earlier figure (or already trained) costs nothing again.
 pub fn expected(ctx: &Context, plans: &[Vec<Planned>]) -> Vec<f64> {
-    let mut seen: BTreeSet<String> = ctx.trained.keys().cloned().collect();
+    let mut seen: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
     plans
         .iter()
         .map(|plan| {
@@ -120,12 +124,13 @@ pub fn expected(ctx: &Context, plans: &[Vec<Planned>]) -> Vec<f64> {
 /// A network's full step budget times its measured step time.
 fn cost_ms(ctx: &Context, planned: &Planned) -> f64 {
     let ms = ctx
+        .networks
         .budget
         .step_ms
         .get(&planned.key())
         .copied()
         .unwrap_or(0.0);
-    ms * ctx.config(&planned.arch).steps as f64
+    ms * ctx.setting.config(&planned.arch).steps as f64
 }
 
 /// The lines printed before the run: the total and each figure's share (`numbers`, `plans` and

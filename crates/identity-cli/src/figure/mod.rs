@@ -6,41 +6,23 @@
 //! time left.
 
 mod budget;
-pub mod claims;
-pub mod figures;
-mod input_sizes;
-mod intermediate_layers;
+mod draw;
 mod plot;
-mod representation_collapse;
-mod sweeps;
-mod training_sizes;
-mod upper_subnetworks;
-mod weight_change;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 
 use burn::prelude::*;
-use clap::ValueEnum;
-use identity_core::data::{Image, default_training_image};
-use identity_core::{ArchConfig, TrainConfig, Trained};
-use serde_json::{Value, json};
+use identity_core::Trained;
+use identity_core::data::default_training_image;
+use identity_figures::data::Recorded;
+use identity_figures::{Figure, Networks, Planned, Scale, Setting};
 use web_time::Instant;
 
 use self::budget::Budget;
 use crate::common::{Backend, CliError, CliResult, flag_value, open_device};
-
-/// How big the networks are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Scale {
-    /// Tiny networks for the test suite (seconds).
-    Test,
-    /// Reduced widths (32 channels), every figure in minutes on 2 CPU cores.
-    Quick,
-    /// The paper's sizes (128 channels); hours on a CPU, meant for a GPU.
-    Paper,
-}
 
 /// Options of `figure`.
 #[derive(Debug, clap::Args)]
@@ -68,141 +50,71 @@ pub struct Args {
     estimate: bool,
 }
 
-/// What one figure produced.
-pub struct Output {
-    /// The numbers, written as `figN.json` (with the figure's claims and run time added).
-    pub json: Value,
-    /// The same numbers as a table, written as `figN.csv`.
-    pub csv: String,
-}
-
-/// A network a figure trains: its architecture and the side of its training image (the
-/// default digit, resampled when the side is not 28).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Planned {
-    /// The architecture.
-    pub arch: ArchConfig,
-    /// The training image's side.
-    pub side: usize,
-}
-
-impl Planned {
-    /// A network trained on the 28 x 28 digit.
-    pub fn at_28(arch: ArchConfig) -> Self {
-        Planned { arch, side: 28 }
-    }
-
-    /// The name networks are shared under between figures.
-    fn key(&self) -> String {
-        format!("{} @ {}px", self.arch.name(), self.side)
-    }
-}
-
-/// What every figure needs: the device, the scale, the training image and the networks
-/// trained so far (figures share them).
-pub struct Context {
-    device: Device,
-    scale: Scale,
-    seed: u64,
-    training: Image,
+/// The networks trained in a run, shared between its figures, trained with bars whose time
+/// left rests on measured step times.
+#[derive(Default)]
+pub struct Shelf {
     trained: BTreeMap<String, Trained>,
     budget: Budget,
+}
+
+impl Networks for Shelf {
+    type Error = CliError;
+
+    /// Trains the planned network (blocking, with its bar), or returns the one an earlier
+    /// figure trained.
+    fn trained(
+        &mut self,
+        setting: &Setting,
+        planned: &Planned,
+    ) -> impl Future<Output = Result<Trained, CliError>> {
+        let key = planned.key();
+        let got = match self.trained.get(&key) {
+            Some(trained) => Ok(trained.clone()),
+            None => setting
+                .training_at(planned.side)
+                .map_err(CliError::from)
+                .and_then(|image| {
+                    let config = setting.config(&planned.arch);
+                    self.budget
+                        .train(&key, &planned.arch, &image, config, &setting.device)
+                })
+                .inspect(|trained| {
+                    self.trained.insert(key.clone(), trained.clone());
+                }),
+        };
+        std::future::ready(got)
+    }
+}
+
+/// What every figure needs: the run's setting and the networks trained so far.
+pub struct Context {
+    setting: Setting,
+    networks: Shelf,
 }
 
 impl Context {
     /// A context with no network trained yet, training on the paper's digit.
     fn new(device: Device, scale: Scale, seed: u64) -> Result<Self, CliError> {
         Ok(Context {
-            device,
-            scale,
-            seed,
-            training: default_training_image()?,
-            trained: BTreeMap::new(),
-            budget: Budget::default(),
+            setting: Setting {
+                scale,
+                seed,
+                device,
+                training: default_training_image()?,
+            },
+            networks: Shelf::default(),
         })
     }
 
-    /// Trains `arch` on the 28 x 28 digit, or returns the network already trained by an
-    /// earlier figure.
-    pub fn trained(&mut self, arch: &ArchConfig) -> Result<&Trained, CliError> {
-        self.trained_at(&Planned::at_28(arch.clone()))
-    }
-
-    /// Trains the planned network with its default config (shorter at test scale), or
-    /// returns the one already trained by an earlier figure.
-    pub fn trained_at(&mut self, planned: &Planned) -> Result<&Trained, CliError> {
-        let key = planned.key();
-        if !self.trained.contains_key(&key) {
-            let image = self.training_image(planned.side)?;
-            let config = self.config(&planned.arch);
-            let trained = self
-                .budget
-                .train(&key, &planned.arch, &image, config, &self.device)?;
-            self.trained.insert(key.clone(), trained);
-        }
-        Ok(&self.trained[&key])
-    }
-
-    /// The training digit at `side` pixels.
-    fn training_image(&self, side: usize) -> Result<Image, CliError> {
-        Ok(if side == self.training.side() {
-            self.training.clone()
-        } else {
-            self.training.resample(side)?
-        })
-    }
-
-    /// The default training config of `arch` with the run's seed (30 steps at test scale).
-    fn config(&self, arch: &ArchConfig) -> TrainConfig {
-        let mut config = TrainConfig {
-            seed: self.seed,
-            ..TrainConfig::for_arch(arch)
-        };
-        if self.scale == Scale::Test {
-            config.steps = config.steps.min(30);
-        }
-        config
-    }
-}
-
-/// Computes a figure's numbers and draws its PNG at the given path.
-pub type Make = Box<dyn Fn(&mut Context, &Path) -> Result<Output, CliError>>;
-
-/// The networks a figure trains at a scale.
-pub type Plan = Box<dyn Fn(Scale) -> Vec<Planned>>;
-
-/// A figure: its number, a one-line description, the networks it trains and the function
-/// that makes it.
-pub struct Figure {
-    /// The paper's figure number.
-    pub number: u32,
-    /// What it shows.
-    pub about: &'static str,
-    /// The networks it trains (timed before the run for the estimate and the progress bar).
-    pub plan: Plan,
-    /// Computes the numbers and draws the PNG at the given path.
-    pub make: Make,
-}
-
-impl Figure {
-    /// A figure from its plan and its maker.
-    pub fn new(
-        number: u32,
-        about: &'static str,
-        plan: impl Fn(Scale) -> Vec<Planned> + 'static,
-        make: impl Fn(&mut Context, &Path) -> Result<Output, CliError> + 'static,
-    ) -> Figure {
-        Figure {
-            number,
-            about,
-            plan: Box::new(plan),
-            make: Box::new(make),
-        }
+    /// Measures `figure`, training what it needs.
+    fn measure(&mut self, figure: &Figure) -> Result<identity_figures::FigureData, CliError> {
+        pollster::block_on(figure.measure(&self.setting, &mut self.networks))
     }
 }
 
 pub fn run(args: Args) -> CliResult {
-    let all = figures::all();
+    let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
     if !args.estimate {
@@ -226,7 +138,7 @@ pub fn run(args: Args) -> CliResult {
         eprintln!("figure: nothing to do; --force redoes the figures");
         return Ok(());
     }
-    let plans: Vec<Vec<Planned>> = todo.iter().map(|f| (f.plan)(args.scale)).collect();
+    let plans: Vec<Vec<Planned>> = todo.iter().map(|f| f.plan(args.scale)).collect();
     budget::time_steps(&mut ctx, &plans)?;
     let expected = budget::expected(&ctx, &plans);
     let numbers: Vec<u32> = todo.iter().map(|f| f.number).collect();
@@ -242,26 +154,29 @@ pub fn run(args: Args) -> CliResult {
         let started = Instant::now();
         let stem = args.out.join(format!("fig{}", figure.number));
         let cost = budget::expected(&ctx, std::slice::from_ref(plan))[0];
-        ctx.budget.start_figure(figure.number, cost);
-        let made = (figure.make)(&mut ctx, &stem.with_extension("png"));
-        ctx.budget.finish_figure();
-        let Output { mut json, csv } = made?;
-        let seconds = started.elapsed().as_secs_f64();
-        let verdicts = claims::judge(figure.number, &json);
-        for claim in &verdicts {
+        ctx.networks.budget.start_figure(figure.number, cost);
+        let measured = ctx.measure(figure);
+        ctx.networks.budget.finish_figure();
+        let data = measured?;
+        draw::figure(&stem.with_extension("png"), figure.title, &data)?;
+        let claims = identity_figures::claims(&data);
+        for claim in &claims {
             eprintln!("figure {}: {}", figure.number, claim.line());
         }
-        json["scale"] = json!(flag_value(&args.scale));
-        json["backend"] = json!(flag_value(&args.backend));
-        json["seed"] = json!(args.seed);
-        json["seconds"] = json!(seconds);
-        json["claims"] = json!(verdicts);
-        write(&stem.with_extension("csv"), &csv)?;
+        let seconds = started.elapsed().as_secs_f64();
+        write(&stem.with_extension("csv"), &data.body.csv())?;
+        let recorded = Recorded {
+            data,
+            scale: args.scale,
+            backend: flag_value(&args.backend),
+            seed: args.seed,
+            seconds,
+            claims,
+        };
         // The JSON is written last: its presence marks the figure as finished.
-        write(
-            &stem.with_extension("json"),
-            &serde_json::to_string_pretty(&json).expect("JSON values serialise"),
-        )?;
+        let json = serde_json::to_string_pretty(&recorded)
+            .map_err(|e| CliError::Run(format!("cannot write figure {}: {e}", figure.number)))?;
+        write(&stem.with_extension("json"), &json)?;
         eprintln!(
             "figure {}: wrote {} (.json, .csv, .png) in {seconds:.0} s",
             figure.number,
@@ -321,11 +236,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::common::Backend;
 
     #[test]
     fn figures_are_chosen_by_number_list_or_all() {
-        let all = figures::all();
+        let all = identity_figures::all();
         let numbers = |which: &str| -> Vec<u32> {
             choose(&all, which)
                 .unwrap()
@@ -345,21 +259,21 @@ mod tests {
     }
 
     #[test]
-    fn every_figure_trains_just_the_networks_it_plans() {
+    fn every_figure_trains_just_the_networks_it_plans_and_draws() {
         let dir = std::env::temp_dir().join(format!("identity-plan-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        for figure in figures::all() {
+        for figure in identity_figures::all() {
             let device = open_device(Backend::Flex).unwrap();
             let mut ctx = Context::new(device, Scale::Test, 0).unwrap();
+            let data = match ctx.measure(&figure) {
+                Ok(data) => data,
+                Err(e) => panic!("figure {}: {e}", figure.number),
+            };
             let png = dir.join(format!("fig{}.png", figure.number));
-            if let Err(e) = (figure.make)(&mut ctx, &png) {
-                panic!("figure {}: {e}", figure.number);
-            }
-            let trained: BTreeSet<String> = ctx.trained.keys().cloned().collect();
-            let planned: BTreeSet<String> = (figure.plan)(Scale::Test)
-                .iter()
-                .map(Planned::key)
-                .collect();
+            draw::figure(&png, figure.title, &data).unwrap();
+            let trained: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
+            let planned: BTreeSet<String> =
+                figure.plan(Scale::Test).iter().map(Planned::key).collect();
             assert_eq!(trained, planned, "figure {}", figure.number);
         }
         let _ = fs::remove_dir_all(&dir);

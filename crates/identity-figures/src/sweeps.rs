@@ -4,7 +4,8 @@
 
 use identity_core::ArchConfig;
 
-use super::{Planned, Scale};
+use crate::plan::Planned;
+use crate::scale::Scale;
 
 /// Labelled architectures, one per row of a figure.
 pub type Rows = fn(Scale) -> Vec<(String, ArchConfig)>;
@@ -225,6 +226,26 @@ pub fn narrow_and_wide(scale: Scale) -> Vec<(String, ArchConfig)> {
     [narrow, width]
         .into_iter()
         .map(|c| (format!("{c} channels"), sweep_conv(scale, Some(c), 5)))
+        .collect()
+}
+
+/// The ConvNets of Fig. 16: 5, 10 and 20 layers (2 at test scale).
+pub fn weight_change_conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
+    let depths = match scale {
+        Scale::Test => vec![2],
+        Scale::Quick | Scale::Paper => vec![5, 10, 20],
+    };
+    depths
+        .into_iter()
+        .map(|d| (format!("{d} layers"), conv(scale, d)))
+        .collect()
+}
+
+/// The architectures of `rows` at `scale`, trained on the 28 x 28 digit, as a plan.
+pub fn planned(rows: Rows, scale: Scale) -> Vec<Planned> {
+    rows(scale)
+        .into_iter()
+        .map(|(_, arch)| Planned::at_28(arch))
         .collect()
 }
 

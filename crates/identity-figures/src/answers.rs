@@ -1,0 +1,98 @@
+//! The paper's test row (the training digit, a mix of two digits, MNIST and Fashion-MNIST
+//! test images, generated patterns) as a figure keeps it, and a network's answers to it.
+
+use identity_core::data::Image;
+use identity_core::gallery::test_row;
+use identity_core::measure::Answer;
+use serde::{Deserialize, Serialize};
+
+use crate::claim::mean;
+use crate::net::Net;
+use crate::picture::Picture;
+use crate::plan::Setting;
+
+/// The inputs of a figure: their names (identity-core's ids: `training`, `mix`, `mnist:3`,
+/// `fashion:0`, `rings`, ...) and pictures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// One id per input.
+    pub names: Vec<String>,
+    /// One picture per input.
+    pub pictures: Vec<Picture>,
+}
+
+impl Inputs {
+    /// The test row of the run at 28 x 28, and its images.
+    pub fn test_row(setting: &Setting) -> Result<(Self, Vec<Image>), identity_core::Error> {
+        let (digits, fashion) = setting.scale.test_row();
+        let row = test_row(&setting.training, digits, fashion, setting.seed)?;
+        let images: Vec<Image> = row.iter().map(|t| t.image.clone()).collect();
+        let inputs = Inputs {
+            names: row.into_iter().map(|t| t.name).collect(),
+            pictures: images.iter().map(Picture::of).collect(),
+        };
+        Ok((inputs, images))
+    }
+
+    /// Whether input `i` is one the network has seen: the training digit itself or its mix,
+    /// which test-row means leave out.
+    pub fn seen(&self, i: usize) -> bool {
+        matches!(
+            self.names.get(i).map(String::as_str),
+            Some("training" | "mix")
+        )
+    }
+}
+
+/// A network's answers to inputs: per input, its output and the output's correlations to the
+/// input (identity) and to the training image (constant).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answers {
+    /// `corr(f(x), x)` per input.
+    pub identity: Vec<f32>,
+    /// `corr(f(x), x̂)` per input.
+    pub constant: Vec<f32>,
+    /// `f(x)` per input.
+    pub outputs: Vec<Picture>,
+}
+
+impl Answers {
+    /// The core's answers, kept.
+    pub fn of(answers: &[Answer]) -> Self {
+        Answers {
+            identity: answers.iter().map(|a| a.identity).collect(),
+            constant: answers.iter().map(|a| a.constant).collect(),
+            outputs: answers
+                .iter()
+                .filter_map(|a| a.output.as_ref())
+                .map(Picture::of)
+                .collect(),
+        }
+    }
+
+    /// The mean correlations (identity, constant) over the inputs the network has not seen.
+    pub fn unseen_means(&self, inputs: &Inputs) -> (f64, f64) {
+        let unseen = |values: &[f32]| -> f64 {
+            let kept: Vec<f64> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !inputs.seen(*i))
+                .map(|(_, &v)| f64::from(v))
+                .collect();
+            mean(&kept)
+        };
+        (unseen(&self.identity), unseen(&self.constant))
+    }
+}
+
+/// A figure whose rows are networks answering its inputs (prediction grids, upper
+/// sub-networks).
+pub trait AnsweredRows {
+    /// Each row's network with its answers, in row order.
+    fn answered(&self) -> Vec<(&Net, &Answers)>;
+
+    /// The networks measured.
+    fn nets(&self) -> Vec<&Net> {
+        self.answered().into_iter().map(|(net, _)| net).collect()
+    }
+}

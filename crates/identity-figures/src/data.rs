@@ -1,0 +1,102 @@
+//! A figure's numbers as typed data: what the CLI writes as JSON (and, through [`Body::csv`],
+//! CSV), what the report reads back, and what the page will show. One variant per kind of
+//! figure; a file that does not have this shape fails to read with the reason.
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::AnsweredRows;
+use crate::collapse::Collapse;
+use crate::eq1::Eq1;
+use crate::grid::Grid;
+use crate::heatmap::Heatmap;
+use crate::input_sizes::InputSizes;
+use crate::layers::Layers;
+use crate::net::Net;
+use crate::training_sizes::TrainingSizes;
+use crate::upper_subnetworks::UpperSubnetworks;
+use crate::weight_change::WeightChange;
+
+/// One figure of the paper, measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureData {
+    /// The paper's figure number.
+    pub figure: u32,
+    /// Its numbers.
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// The numbers of a figure, by kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    /// Fig. 1: the linear net and eq. (1).
+    Eq1(Eq1),
+    /// Prediction grids on the test row.
+    Grid(Grid),
+    /// Heatmaps against rho.
+    Heatmap(Heatmap),
+    /// Intermediate layers.
+    Layers(Layers),
+    /// Representation collapse (Fig. 9).
+    Collapse(Collapse),
+    /// Inputs of other sizes.
+    InputSizes(InputSizes),
+    /// Upper sub-networks.
+    UpperSubnetworks(UpperSubnetworks),
+    /// Training images of other sizes (Fig. 13).
+    TrainingSizes(TrainingSizes),
+    /// Weight change per layer.
+    WeightChange(WeightChange),
+}
+
+impl Body {
+    /// The numbers as a table (CSV with a header line).
+    pub fn csv(&self) -> String {
+        match self {
+            Body::Eq1(d) => d.csv(),
+            Body::Grid(d) => d.csv(),
+            Body::Heatmap(d) => d.csv(),
+            Body::Layers(d) => d.csv(),
+            Body::Collapse(d) => d.csv(),
+            Body::InputSizes(d) => d.csv(),
+            Body::UpperSubnetworks(d) => d.csv(),
+            Body::TrainingSizes(d) => d.csv(),
+            Body::WeightChange(d) => d.csv(),
+        }
+    }
+
+    /// The trained networks the figure shows (none listed for the curves of Fig. 9 and 13,
+    /// whose networks are the depth sweep).
+    pub fn nets(&self) -> Vec<&Net> {
+        match self {
+            Body::Eq1(d) => d.nets(),
+            Body::Grid(d) => d.nets(),
+            Body::Heatmap(d) => d.nets(),
+            Body::Layers(d) => d.nets(),
+            Body::InputSizes(d) => d.nets(),
+            Body::UpperSubnetworks(d) => d.nets(),
+            Body::WeightChange(d) => d.nets(),
+            Body::Collapse(_) | Body::TrainingSizes(_) => vec![],
+        }
+    }
+}
+
+/// A figure as a run records it: its data, the run it came from and its claims (the CLI's
+/// `figN.json`; the report reads it back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recorded {
+    /// The figure's numbers.
+    #[serde(flatten)]
+    pub data: FigureData,
+    /// The networks' sizes.
+    pub scale: crate::scale::Scale,
+    /// The backend it ran on (`flex`, `wgpu`).
+    pub backend: String,
+    /// The run's seed.
+    pub seed: u64,
+    /// Seconds it took, training included.
+    pub seconds: f64,
+    /// Its claims, judged.
+    pub claims: Vec<crate::claim::Claim>,
+}

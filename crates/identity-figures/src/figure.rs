@@ -1,0 +1,585 @@
+//! Every figure of the paper, defined once: its number, what it shows, its title, and its
+//! kind with the sweep it measures. From that: the networks it trains at a scale
+//! ([`Figure::plan`]), its numbers ([`Figure::measure`]) and its claims ([`claims`]).
+
+use crate::claim::Claim;
+use crate::data::{Body, FigureData};
+use crate::grid::Source;
+use crate::heatmap::Measure;
+use crate::input_sizes::{ALL_SIDES, Sizes};
+use crate::layers::{LayerNet, State};
+use crate::plan::{Networks, Planned, Setting};
+use crate::scale::Scale;
+use crate::sweeps::{self, Rows, named_depth};
+use crate::{
+    collapse, eq1, grid, heatmap, input_sizes, layers, training_sizes, upper_subnetworks,
+    weight_change,
+};
+
+/// Which networks a layers figure shows.
+#[derive(Debug, Clone, Copy)]
+pub enum LayerNets {
+    /// Fig. 8: a random 20-layer ConvNet, then trained ones of 7, 14 and 20 layers.
+    RandomAndTrained,
+    /// Fig. 19-21: the trained ConvNet of this depth.
+    Trained(usize),
+    /// Fig. 29, 30: 5-layer ConvNets of 3 and many channels, in this state.
+    NarrowAndWide(State),
+}
+
+impl LayerNets {
+    fn nets(self, scale: Scale) -> Vec<LayerNet> {
+        match self {
+            LayerNets::RandomAndTrained => {
+                let mut nets = vec![LayerNet::new(scale, 20, State::Initial)];
+                nets.extend([7, 14, 20].map(|d| LayerNet::new(scale, d, State::Trained)));
+                nets
+            }
+            LayerNets::Trained(depth) => vec![LayerNet::new(scale, depth, State::Trained)],
+            LayerNets::NarrowAndWide(state) => {
+                LayerNet::rows(sweeps::narrow_and_wide(scale), state)
+            }
+        }
+    }
+}
+
+/// A kind of figure, with what it measures.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Fig. 1.
+    Eq1,
+    /// The test row answered by the networks of a sweep.
+    Grid(Rows),
+    /// Heatmaps against rho of the networks of a sweep.
+    Heatmap(Rows, Measure),
+    /// Intermediate layers; `true`: all three views of each layer.
+    Layers(LayerNets, bool),
+    /// Fig. 9.
+    Collapse,
+    /// Inputs of other sizes.
+    InputSizes(fn(Scale) -> Sizes),
+    /// Upper sub-networks, as `(depth, top layers)` cuts.
+    UpperSubnetworks(fn(Scale) -> Vec<(usize, usize)>),
+    /// Fig. 13.
+    TrainingSizes,
+    /// Weight change per layer of the networks of a sweep.
+    WeightChange(Rows),
+}
+
+/// A figure of the paper.
+#[derive(Debug, Clone, Copy)]
+pub struct Figure {
+    /// The paper's figure number.
+    pub number: u32,
+    /// What it shows, in a line.
+    pub about: &'static str,
+    /// Its title when drawn.
+    pub title: &'static str,
+    /// Its kind and sweep.
+    pub kind: Kind,
+}
+
+impl Figure {
+    const fn new(number: u32, about: &'static str, title: &'static str, kind: Kind) -> Self {
+        Figure {
+            number,
+            about,
+            title,
+            kind,
+        }
+    }
+
+    /// The networks the figure trains at `scale`.
+    pub fn plan(&self, scale: Scale) -> Vec<Planned> {
+        match self.kind {
+            Kind::Eq1 => eq1::plan(scale),
+            Kind::Grid(rows) | Kind::Heatmap(rows, _) | Kind::WeightChange(rows) => {
+                sweeps::planned(rows, scale)
+            }
+            Kind::Layers(nets, _) => layers::plan(nets.nets(scale)),
+            Kind::Collapse => collapse::plan(scale),
+            Kind::InputSizes(sizes) => input_sizes::plan(scale, &sizes(scale)),
+            Kind::UpperSubnetworks(cuts) => upper_subnetworks::plan(scale, &cuts(scale)),
+            Kind::TrainingSizes => training_sizes::plan(scale),
+        }
+    }
+
+    /// Measures the figure, taking its trained networks from `networks`.
+    pub async fn measure<N: Networks>(
+        &self,
+        setting: &Setting,
+        networks: &mut N,
+    ) -> Result<FigureData, N::Error> {
+        let scale = setting.scale;
+        let body = match self.kind {
+            Kind::Eq1 => Body::Eq1(eq1::measure(setting, networks).await?),
+            Kind::Grid(rows) => Body::Grid(grid::measure(setting, networks, rows).await?),
+            Kind::Heatmap(rows, measure) => {
+                Body::Heatmap(heatmap::measure(setting, networks, rows, measure).await?)
+            }
+            Kind::Layers(nets, all_views) => {
+                Body::Layers(layers::measure(setting, networks, nets.nets(scale), all_views).await?)
+            }
+            Kind::Collapse => Body::Collapse(collapse::measure(setting, networks).await?),
+            Kind::InputSizes(sizes) => {
+                Body::InputSizes(input_sizes::measure(setting, networks, sizes(scale)).await?)
+            }
+            Kind::UpperSubnetworks(cuts) => Body::UpperSubnetworks(
+                upper_subnetworks::measure(setting, networks, cuts(scale)).await?,
+            ),
+            Kind::TrainingSizes => {
+                Body::TrainingSizes(training_sizes::measure(setting, networks).await?)
+            }
+            Kind::WeightChange(rows) => {
+                Body::WeightChange(weight_change::measure(setting, networks, rows).await?)
+            }
+        };
+        Ok(FigureData {
+            figure: self.number,
+            body,
+        })
+    }
+}
+
+/// The claims of a measured figure, judged from its numbers. A claim whose numbers are
+/// missing at a scale (test scale drops rows) is left out; a figure that only shows pictures
+/// gets a claim with no verdict that says so. A figure whose data is not of its kind (a file
+/// from another version) has no claims.
+pub fn claims(data: &FigureData) -> Vec<Claim> {
+    let pictures = |claim: &str| vec![Claim::pictures_only(claim)];
+    match (data.figure, &data.body) {
+        (1, Body::Eq1(d)) => d.claims(),
+        (2, Body::Grid(d)) => grid::linear_depth(&d.summaries()),
+        (3, Body::Grid(d)) => grid::two_layer(&d.summaries()),
+        (4, Body::Grid(d)) => grid::relu_depth(&d.summaries(), Source::TestRow),
+        (5, Body::Heatmap(d)) => {
+            let rows = d.summaries();
+            [
+                heatmap::linear_trend(&rows),
+                grid::relu_depth(&rows, Source::RhoZero),
+            ]
+            .concat()
+        }
+        (6, Body::Grid(d)) => grid::conv_depth(&d.summaries(), Source::TestRow),
+        (7, Body::Heatmap(d)) => grid::conv_depth(&d.summaries(), Source::RhoZero),
+        (8, Body::Layers(d)) => d.random_and_trained(),
+        (9, Body::Collapse(d)) => d.claims(),
+        (10, Body::InputSizes(d)) => d.small_and_large(),
+        (11, Body::InputSizes(d)) => d.constant_range(),
+        (12, Body::UpperSubnetworks(d)) => d.change_near_15(),
+        (13, Body::TrainingSizes(d)) => d.claims(),
+        (14 | 26, Body::Grid(d)) => grid::kernels(&d.summaries(), Source::TestRow),
+        (25, Body::Heatmap(d)) => grid::kernels(&d.summaries(), Source::RhoZero),
+        (15, Body::Grid(d)) => grid::channels(&d.summaries(), Source::TestRow),
+        (27, Body::Heatmap(d)) => grid::channels(&d.summaries(), Source::RhoZero),
+        (16..=18, Body::WeightChange(d)) => d.claims(),
+        (19, Body::Layers(d)) => d.output_layer(7, "outputs its input", true, true),
+        (20, Body::Layers(d)) => d.output_layer(14, "does not learn the identity", true, false),
+        (21, Body::Layers(d)) => d.output_layer(20, "outputs the training digit", false, true),
+        (22, Body::InputSizes(d)) => d.larger_inputs(),
+        (23, Body::UpperSubnetworks(_)) => {
+            pictures("the top two layers show how each network finishes its answer")
+        }
+        (24, Body::UpperSubnetworks(d)) => d.upper_half_constructs(),
+        (28, Body::Grid(d)) => grid::three_channels(&d.summaries()),
+        (29, Body::Layers(_)) => {
+            pictures("at initialisation, many channels smooth the input more evenly than 3")
+        }
+        (30, Body::Layers(d)) => d.narrow_and_wide(),
+        (31..=33, Body::Heatmap(d)) => heatmap::mse_pattern(&d.summaries()),
+        _ => vec![],
+    }
+}
+
+/// The upper-sub-network cuts of Fig. 24: the top 3, 6 and 10 layers of the 20-layer net.
+fn top_of_twenty(scale: Scale) -> Vec<(usize, usize)> {
+    let depth = named_depth(scale, 20);
+    [3, 6, 10].map(|top| (depth, top.min(depth))).to_vec()
+}
+
+/// Every figure, in the paper's order.
+pub fn all() -> Vec<Figure> {
+    vec![
+        Figure::new(
+            1,
+            "the 1-layer linear net beside the closed form of eq. (1)",
+            "Fig. 1: f(x) = Wx trained on one digit, and eq. (1) from its own W0",
+            Kind::Eq1,
+        ),
+        Figure::new(
+            2,
+            "linear FCN predictions on the test row, by depth (and one width)",
+            "Fig. 2: multi-layer linear nets trained on one digit",
+            Kind::Grid(sweeps::linear_rows),
+        ),
+        Figure::new(
+            3,
+            "2-layer ReLU predictions: bottom layer only vs both layers trained",
+            "Fig. 3: 2-layer ReLU nets trained on one digit",
+            Kind::Grid(sweeps::two_layer_rows),
+        ),
+        Figure::new(
+            4,
+            "ReLU FCN predictions on the test row, by depth",
+            "Fig. 4: ReLU FCNs trained on one digit",
+            Kind::Grid(sweeps::relu_rows),
+        ),
+        Figure::new(
+            5,
+            "FCN heatmaps: correlation to identity and constant vs rho",
+            "Fig. 5: FCNs (rows: hidden layers)",
+            Kind::Heatmap(sweeps::fcn_rows, Measure::Correlation),
+        ),
+        Figure::new(
+            6,
+            "ConvNet predictions on the test row, by depth",
+            "Fig. 6: ConvNets trained on one digit",
+            Kind::Grid(sweeps::conv_rows),
+        ),
+        Figure::new(
+            7,
+            "ConvNet heatmaps: correlation to identity and constant vs rho",
+            "Fig. 7: ConvNets, 5x5 kernels (rows: depth)",
+            Kind::Heatmap(sweeps::conv_rows, Measure::Correlation),
+        ),
+        Figure::new(
+            8,
+            "the layers of a random 20-layer ConvNet and of trained 7-, 14- and 20-layer ones (top singular vector)",
+            "Fig. 8: ConvNet layers (top singular vector across channels)",
+            Kind::Layers(LayerNets::RandomAndTrained, false),
+        ),
+        Figure::new(
+            9,
+            "representation collapse: layerwise error of the averaging classifier",
+            "Fig. 9: error of the correlation-weighted averaging classifier",
+            Kind::Collapse,
+        ),
+        Figure::new(
+            10,
+            "a 5-layer ConvNet on 7 x 7 and 112 x 112 inputs",
+            "Fig. 10: ConvNets trained at 28 x 28, on inputs of other sizes",
+            Kind::InputSizes(|scale| Sizes {
+                depths: vec![named_depth(scale, 5)],
+                sides: vec![7, 112],
+                inputs_shown: true,
+            }),
+        ),
+        Figure::new(
+            11,
+            "a 20-layer ConvNet on inputs of 7 x 7 to 112 x 112 (the 5-layer one measured beside it)",
+            "Fig. 11: ConvNets trained at 28 x 28, on inputs of other sizes",
+            Kind::InputSizes(|scale| Sizes {
+                depths: vec![named_depth(scale, 20), named_depth(scale, 5)],
+                sides: ALL_SIDES.to_vec(),
+                inputs_shown: false,
+            }),
+        ),
+        Figure::new(
+            12,
+            "the top layer of trained ConvNets of every depth, fed the input directly",
+            "Fig. 12: upper layers of trained ConvNets, fed the input directly",
+            Kind::UpperSubnetworks(|scale| upper_subnetworks::every_depth(scale, 1)),
+        ),
+        Figure::new(
+            13,
+            "mean correlation to constant and identity by depth, for training images of several sizes",
+            "Fig. 13: mean correlation by depth, trained at several image sizes",
+            Kind::TrainingSizes,
+        ),
+        Figure::new(
+            14,
+            "ConvNet predictions on the test row, for a few kernel sizes",
+            "Fig. 14: 5-layer ConvNets, by kernel size",
+            Kind::Grid(sweeps::few_kernel_rows),
+        ),
+        Figure::new(
+            15,
+            "ConvNet predictions on the test row, by channel count",
+            "Fig. 15: 5-layer ConvNets, by channels",
+            Kind::Grid(sweeps::channel_rows),
+        ),
+        Figure::new(
+            16,
+            "relative l2 change of each layer's weights, ConvNets",
+            "Fig. 16: ConvNets, relative l2 change per layer",
+            Kind::WeightChange(sweeps::weight_change_conv_rows),
+        ),
+        Figure::new(
+            17,
+            "relative l2 change of each layer's weights, linear FCNs",
+            "Fig. 17: linear FCNs, relative l2 change per layer",
+            Kind::WeightChange(sweeps::linear_fcn_rows),
+        ),
+        Figure::new(
+            18,
+            "relative l2 change of each layer's weights, ReLU FCNs",
+            "Fig. 18: ReLU FCNs, relative l2 change per layer",
+            Kind::WeightChange(sweeps::relu_rows),
+        ),
+        Figure::new(
+            19,
+            "the layers of the trained 7-layer ConvNet, three views each",
+            "Fig. 19: ConvNet layers (top singular vector, best channel, channel 0)",
+            Kind::Layers(LayerNets::Trained(7), true),
+        ),
+        Figure::new(
+            20,
+            "the layers of the trained 14-layer ConvNet, three views each",
+            "Fig. 20: ConvNet layers (top singular vector, best channel, channel 0)",
+            Kind::Layers(LayerNets::Trained(14), true),
+        ),
+        Figure::new(
+            21,
+            "the layers of the trained 20-layer ConvNet, three views each",
+            "Fig. 21: ConvNet layers (top singular vector, best channel, channel 0)",
+            Kind::Layers(LayerNets::Trained(20), true),
+        ),
+        Figure::new(
+            22,
+            "a 5-layer ConvNet on inputs of 7 x 7 to 112 x 112",
+            "Fig. 22: ConvNets trained at 28 x 28, on inputs of other sizes",
+            Kind::InputSizes(|scale| Sizes {
+                depths: vec![named_depth(scale, 5)],
+                sides: ALL_SIDES.to_vec(),
+                inputs_shown: true,
+            }),
+        ),
+        Figure::new(
+            23,
+            "the top two layers of trained ConvNets of every depth, fed the input directly",
+            "Fig. 23: upper layers of trained ConvNets, fed the input directly",
+            Kind::UpperSubnetworks(|scale| upper_subnetworks::every_depth(scale, 2)),
+        ),
+        Figure::new(
+            24,
+            "the top 3, 6 and 10 layers of the trained 20-layer ConvNet, fed the input directly",
+            "Fig. 24: upper layers of trained ConvNets, fed the input directly",
+            Kind::UpperSubnetworks(top_of_twenty),
+        ),
+        Figure::new(
+            25,
+            "ConvNet heatmaps by kernel size",
+            "Fig. 25: 5-layer ConvNets (rows: kernel size)",
+            Kind::Heatmap(sweeps::kernel_rows, Measure::Correlation),
+        ),
+        Figure::new(
+            26,
+            "ConvNet predictions on the test row, every kernel size",
+            "Fig. 26: 5-layer ConvNets, by kernel size",
+            Kind::Grid(sweeps::kernel_rows),
+        ),
+        Figure::new(
+            27,
+            "ConvNet heatmaps by channel count",
+            "Fig. 27: 5-layer ConvNets (rows: channels)",
+            Kind::Heatmap(sweeps::channel_rows, Measure::Correlation),
+        ),
+        Figure::new(
+            28,
+            "3-channel ConvNet predictions on the test row, by depth",
+            "Fig. 28: ConvNets with 3 channels",
+            Kind::Grid(sweeps::three_channel_rows),
+        ),
+        Figure::new(
+            29,
+            "the layers of 5-layer ConvNets of 3 and many channels at random initialisation",
+            "Fig. 29: ConvNet layers (top singular vector across channels)",
+            Kind::Layers(LayerNets::NarrowAndWide(State::Initial), false),
+        ),
+        Figure::new(
+            30,
+            "the layers of 5-layer ConvNets of 3 and many channels, trained",
+            "Fig. 30: ConvNet layers (top singular vector across channels)",
+            Kind::Layers(LayerNets::NarrowAndWide(State::Trained), false),
+        ),
+        Figure::new(
+            31,
+            "linear FCN heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 31: linear FCNs, MSE (rows: hidden layers)",
+            Kind::Heatmap(sweeps::linear_fcn_rows, Measure::Mse),
+        ),
+        Figure::new(
+            32,
+            "ReLU FCN heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 32: ReLU FCNs, MSE (rows: hidden layers)",
+            Kind::Heatmap(sweeps::relu_rows, Measure::Mse),
+        ),
+        Figure::new(
+            33,
+            "ConvNet heatmaps in MSE instead of correlation (App. I)",
+            "Fig. 33: ConvNets, MSE (rows: depth)",
+            Kind::Heatmap(sweeps::conv_rows, Measure::Mse),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use identity_core::ArchConfig;
+
+    use super::*;
+    use crate::answers::{Answers, Inputs};
+    use crate::collapse::{Collapse, Curve};
+    use crate::grid::{Grid, GridRow};
+    use crate::heatmap::{Heatmap, HeatmapRow};
+    use crate::net::Net;
+
+    fn net(depth: usize) -> Net {
+        Net {
+            label: format!("{depth} layers"),
+            arch: ArchConfig::Conv {
+                depth,
+                channels: 8,
+                kernel: 5,
+            },
+            final_loss: 1e-5,
+            steps: 100,
+        }
+    }
+
+    fn heat(rows: &[(usize, f32, f32)]) -> FigureData {
+        FigureData {
+            figure: 7,
+            body: Body::Heatmap(Heatmap {
+                measure: Measure::Correlation,
+                rhos: vec![0.0, 1.0],
+                probes_per_rho: 2,
+                rows: rows
+                    .iter()
+                    .map(|&(depth, identity, constant)| HeatmapRow {
+                        network: net(depth),
+                        identity: vec![identity, 0.0],
+                        constant: vec![constant, 0.0],
+                        mse_identity: vec![0.0, 0.0],
+                        mse_constant: vec![0.0, 0.0],
+                    })
+                    .collect(),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_conv_depth_claims_read_the_rho_zero_column_and_can_fail() {
+        let verdicts = |data: &FigureData| -> Vec<Option<bool>> {
+            claims(data).iter().map(|c| c.holds).collect()
+        };
+        let holds = heat(&[(1, 0.95, 0.1), (5, 0.85, 0.2), (20, 0.1, 0.9)]);
+        assert_eq!(verdicts(&holds), [Some(true), Some(true)]);
+        let fails = heat(&[(1, 0.95, 0.1), (5, 0.6, 0.2), (20, 0.3, 0.5)]);
+        assert_eq!(verdicts(&fails), [Some(false), Some(false)]);
+    }
+
+    #[test]
+    fn test_row_means_leave_out_the_training_digit_and_the_mix() {
+        let inputs = Inputs {
+            names: ["training", "mix", "mnist:0", "noise"]
+                .map(String::from)
+                .to_vec(),
+            pictures: vec![],
+        };
+        let answers = Answers {
+            identity: vec![1.0, 1.0, 0.2, 0.4],
+            constant: vec![0.0; 4],
+            outputs: vec![],
+        };
+        let (identity, constant) = answers.unseen_means(&inputs);
+        assert!((identity - 0.3).abs() < 1e-6, "{identity}");
+        assert_eq!(constant, 0.0);
+    }
+
+    #[test]
+    fn missing_rows_give_no_claim_rather_than_a_verdict() {
+        assert!(claims(&heat(&[])).is_empty());
+        let empty_grid = |figure| FigureData {
+            figure,
+            body: Body::Grid(Grid {
+                inputs: Inputs {
+                    names: vec![],
+                    pictures: vec![],
+                },
+                rows: vec![],
+            }),
+        };
+        for figure in [2, 3, 4, 6, 14, 15, 28] {
+            assert!(claims(&empty_grid(figure)).is_empty(), "figure {figure}");
+        }
+        // Data of another kind than the figure's: no claim, never a wrong one.
+        assert!(
+            claims(&FigureData {
+                figure: 2,
+                ..heat(&[(1, 1.0, 0.0)])
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_grid_claim_holds_and_fails_with_its_numbers() {
+        let grid = |deep_constant: f32| FigureData {
+            figure: 6,
+            body: Body::Grid(Grid {
+                inputs: Inputs {
+                    names: ["training", "mnist:0"].map(String::from).to_vec(),
+                    pictures: vec![],
+                },
+                rows: [(1, 0.9, 0.1), (20, 0.1, deep_constant)]
+                    .iter()
+                    .map(|&(depth, identity, constant)| GridRow {
+                        network: net(depth),
+                        answers: Answers {
+                            identity: vec![1.0, identity],
+                            constant: vec![1.0, constant],
+                            outputs: vec![],
+                        },
+                    })
+                    .collect(),
+            }),
+        };
+        let verdict = |c: f32| claims(&grid(c)).iter().map(|c| c.holds).collect::<Vec<_>>();
+        assert_eq!(verdict(0.95), [Some(true), Some(true)]);
+        assert_eq!(verdict(0.5), [Some(true), Some(false)]);
+    }
+
+    #[test]
+    fn the_collapse_claim_compares_against_halfway_to_chance() {
+        let curve = |label: &str, state, error_rate: Vec<f32>| Curve {
+            label: label.into(),
+            depth: error_rate.len() - 1,
+            state,
+            error_rate,
+        };
+        let data = |random_tail: f32| {
+            let mut random = vec![0.3; 3];
+            random.extend([random_tail; 8]);
+            FigureData {
+                figure: 9,
+                body: Body::Collapse(Collapse {
+                    images: 40,
+                    curves: vec![
+                        curve("random", State::Initial, random),
+                        curve(
+                            "5 layers",
+                            State::Trained,
+                            vec![0.3, 0.5, 0.7, 0.5, 0.4, 0.3],
+                        ),
+                    ],
+                }),
+            }
+        };
+        let holds = claims(&data(0.7));
+        assert_eq!(holds[0].holds, Some(true), "{}", holds[0].measured);
+        assert_eq!(holds[1].holds, Some(true), "{}", holds[1].measured);
+        // Layers beyond 6 that still classify well: the claim fails.
+        assert_eq!(claims(&data(0.35))[0].holds, Some(false));
+    }
+
+    #[test]
+    fn figure_data_round_trips_through_json_and_a_wrong_shape_is_refused() {
+        let data = heat(&[(1, 0.9, 0.1)]);
+        let json = serde_json::to_string(&data).unwrap();
+        assert!(json.contains(r#""kind":"heatmap""#), "{json}");
+        assert_eq!(serde_json::from_str::<FigureData>(&json).unwrap(), data);
+        let drifted = json.replace(r#""rhos""#, r#""rho""#);
+        assert!(serde_json::from_str::<FigureData>(&drifted).is_err());
+    }
+}

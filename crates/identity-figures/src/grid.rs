@@ -1,0 +1,373 @@
+//! Prediction grids (Fig. 2-4, 6, 14, 15, 26, 28): the test row answered by the networks of a
+//! sweep, one row each, and the claims read from the rows' means over the inputs the networks
+//! have not seen.
+
+use std::fmt::Write;
+
+use identity_core::ArchConfig;
+use identity_core::measure::answers;
+use identity_core::train::FIT_LOSS;
+use serde::{Deserialize, Serialize};
+
+use crate::answers::{AnsweredRows, Answers, Inputs};
+use crate::claim::{Claim, LIKE, ends};
+use crate::net::Net;
+use crate::plan::{Networks, Setting};
+use crate::sweeps::Rows;
+
+/// A prediction grid's numbers and pictures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    /// The test row.
+    pub inputs: Inputs,
+    /// One row per network.
+    pub rows: Vec<GridRow>,
+}
+
+/// One network's answers to the test row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridRow {
+    /// The network.
+    pub network: Net,
+    /// Its answers.
+    pub answers: Answers,
+}
+
+/// Measures a grid of the networks of `rows`.
+pub async fn measure<N: Networks>(
+    setting: &Setting,
+    networks: &mut N,
+    rows: Rows,
+) -> Result<Grid, N::Error> {
+    let (inputs, images) = Inputs::test_row(setting)?;
+    let mut measured = Vec::new();
+    for (label, arch) in rows(setting.scale) {
+        let trained = setting.trained(networks, &arch).await?;
+        let answered = answers(
+            &trained.network,
+            &images,
+            &setting.training,
+            &setting.device,
+        )
+        .await?;
+        measured.push(GridRow {
+            network: Net::new(label, &arch, &trained),
+            answers: Answers::of(&answered),
+        });
+    }
+    Ok(Grid {
+        inputs,
+        rows: measured,
+    })
+}
+
+/// A row reduced to what the claims read: the network and its two means over unseen inputs
+/// (or at rho = 0, for heatmaps).
+#[derive(Debug, Clone, Copy)]
+pub struct Summary<'a> {
+    /// The network.
+    pub network: &'a Net,
+    /// Mean correlation to the identity.
+    pub identity: f64,
+    /// Mean correlation to the constant.
+    pub constant: f64,
+}
+
+/// Where the numbers of a sweep's claims come from, in words for the claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Prediction grids: the mean over the test row, without the training digit and the mix.
+    TestRow,
+    /// Heatmaps: the rho = 0 column (inputs uncorrelated with the training digit).
+    RhoZero,
+}
+
+impl Source {
+    fn words(self) -> &'static str {
+        match self {
+            Source::TestRow => "mean over the test row",
+            Source::RhoZero => "at rho = 0",
+        }
+    }
+}
+
+impl Grid {
+    /// `network,input,identity,constant`, one line per network and input.
+    pub fn csv(&self) -> String {
+        let mut csv = String::from("network,input,identity,constant\n");
+        for row in &self.rows {
+            for (i, name) in self.inputs.names.iter().enumerate() {
+                writeln!(
+                    csv,
+                    "{},{name},{},{}",
+                    row.network.label, row.answers.identity[i], row.answers.constant[i]
+                )
+                .ok();
+            }
+        }
+        csv
+    }
+
+    /// Each row's means over the inputs its network has not seen.
+    pub fn summaries(&self) -> Vec<Summary<'_>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let (identity, constant) = row.answers.unseen_means(&self.inputs);
+                Summary {
+                    network: &row.network,
+                    identity,
+                    constant,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The rows of one family, shallowest first.
+pub fn family<'a>(rows: &[Summary<'a>], keep: impl Fn(&ArchConfig) -> bool) -> Vec<Summary<'a>> {
+    let mut kept: Vec<Summary> = rows
+        .iter()
+        .filter(|r| keep(&r.network.arch))
+        .copied()
+        .collect();
+    kept.sort_by_key(|r| r.network.depth());
+    kept
+}
+
+/// Fig. 2: deeper linear FCNs are more constant; depth matters more than width.
+pub fn linear_depth(rows: &[Summary]) -> Vec<Claim> {
+    let base_width = rows.first().map(|r| r.network.width());
+    let same: Vec<Summary> = family(rows, |_| true)
+        .into_iter()
+        .filter(|r| Some(r.network.width()) == base_width)
+        .collect();
+    let deeper = ends(&same).map(|(a, b)| {
+        Claim::judged(
+            "deeper linear FCNs answer more like the constant",
+            format!(
+                "mean constant correlation {} {:.2}, {} {:.2}",
+                a.network.label, a.constant, b.network.label, b.constant
+            ),
+            b.constant > a.constant,
+        )
+    });
+    let find = |depth: usize, width: usize| {
+        rows.iter()
+            .find(|r| r.network.depth() == depth && r.network.width() == width)
+    };
+    let width_vs_depth = find(3, 784).zip(find(1, 2048)).map(|(deep, wide)| {
+        Claim::judged(
+            "depth matters more than width: 3 x 784 is more constant than 1 x 2048",
+            format!(
+                "mean constant correlation 3 x 784 {:.2}, 1 x 2048 {:.2}",
+                deep.constant, wide.constant
+            ),
+            deep.constant > wide.constant,
+        )
+    });
+    deeper.into_iter().chain(width_vs_depth).collect()
+}
+
+/// Whether a 2-layer ReLU net trains its bottom layer only.
+fn bottom_only(net: &Net) -> bool {
+    matches!(
+        net.arch,
+        ArchConfig::Relu {
+            train_bottom_only: true,
+            ..
+        }
+    )
+}
+
+/// Fig. 3: both layers trained answer more like the '7' than the bottom one alone; the widest
+/// sees the '7' everywhere with both, noise off the digit with the bottom only.
+pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
+    let find = |bottom: bool, width: usize| {
+        rows.iter()
+            .find(|r| bottom_only(r.network) == bottom && r.network.width() == width)
+    };
+    let mut widths: Vec<usize> = rows.iter().map(|r| r.network.width()).collect();
+    widths.sort_unstable();
+    widths.dedup();
+    let mut claims = Vec::new();
+    for &w in &widths {
+        claims.extend(find(true, w).zip(find(false, w)).map(|(bottom, both)| {
+            Claim::judged(
+                &format!("width {w}: training both layers answers more like the '7' than training the bottom layer only"),
+                format!("mean constant correlation: both {:.2}, bottom only {:.2}", both.constant, bottom.constant),
+                both.constant > bottom.constant,
+            )
+        }));
+    }
+    if let Some(&w) = widths.last() {
+        claims.extend(find(false, w).map(|r| {
+            Claim::judged(
+                &format!("width {w}, both layers trained: the '7' everywhere (constant >= {LIKE})"),
+                format!("mean constant correlation {:.2}", r.constant),
+                r.constant >= LIKE,
+            )
+        }));
+        claims.extend(find(true, w).map(|r| {
+            Claim::judged(
+                &format!("width {w}, bottom layer only: noise off the digit, not the constant (constant < {LIKE})"),
+                format!("mean constant correlation {:.2}, identity {:.2}", r.constant, r.identity),
+                r.constant < LIKE,
+            )
+        }));
+    }
+    claims
+}
+
+/// Fig. 4, 5: the deepest ReLU FCN learns the constant; the shallowest learns neither.
+pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
+    let relu = family(rows, |a| matches!(a, ArchConfig::Relu { .. }));
+    let Some((shallow, deep)) = ends(&relu) else {
+        return vec![];
+    };
+    let at = source.words();
+    vec![
+        Claim::judged(
+            &format!(
+                "the deepest ReLU FCN learns the constant (constant >= {LIKE}) and is more constant than the shallowest"
+            ),
+            format!(
+                "{at}: {} constant {:.2}, {} constant {:.2}",
+                deep.network.label, deep.constant, shallow.network.label, shallow.constant
+            ),
+            deep.constant >= LIKE && deep.constant > shallow.constant,
+        ),
+        Claim::judged(
+            &format!("the shallowest ReLU FCN learns neither map (both < {LIKE})"),
+            format!(
+                "{at}: {} identity {:.2}, constant {:.2}",
+                shallow.network.label, shallow.identity, shallow.constant
+            ),
+            shallow.identity < LIKE && shallow.constant < LIKE,
+        ),
+    ]
+}
+
+/// Fig. 6, 7: ConvNets of up to 5 layers learn the identity, the deepest the constant.
+pub fn conv_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
+    let convs = family(rows, |a| matches!(a, ArchConfig::Conv { .. }));
+    let at = source.words();
+    let shallow: Vec<&Summary> = convs.iter().filter(|r| r.network.depth() <= 5).collect();
+    let least = shallow
+        .iter()
+        .map(|r| (r.identity, r.network.label.as_str()))
+        .fold((f64::INFINITY, ""), |m, v| if v.0 < m.0 { v } else { m });
+    let identity = (!shallow.is_empty()).then(|| {
+        Claim::judged(
+            &format!("ConvNets of up to 5 layers learn the identity (identity >= {LIKE})"),
+            format!("{at}: lowest identity {:.2} ({})", least.0, least.1),
+            least.0 >= LIKE,
+        )
+    });
+    let deepest = convs
+        .last()
+        .filter(|r| r.network.depth() >= 15)
+        .map(|deep| {
+            Claim::judged(
+                &format!("the deepest ConvNet learns the constant (constant >= {LIKE})"),
+                format!(
+                    "{at}: {} constant {:.2}, identity {:.2}",
+                    deep.network.label, deep.constant, deep.identity
+                ),
+                deep.constant >= LIKE,
+            )
+        });
+    identity.into_iter().chain(deepest).collect()
+}
+
+/// The rows with the smallest and the largest `key`, when they differ.
+fn sweep_ends<'a>(
+    rows: &[Summary<'a>],
+    key: fn(&Net) -> usize,
+) -> Option<(Summary<'a>, Summary<'a>)> {
+    let least = rows.iter().min_by_key(|r| key(r.network))?;
+    let most = rows.iter().max_by_key(|r| key(r.network))?;
+    (key(least.network) != key(most.network)).then_some((*least, *most))
+}
+
+/// Fig. 14, 25, 26: larger kernels answer less like the identity; the largest not at all.
+pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
+    let Some((small, large)) = sweep_ends(rows, Net::kernel) else {
+        return vec![];
+    };
+    let at = source.words();
+    vec![
+        Claim::judged(
+            "larger kernels answer less like the identity (blurrier)",
+            format!(
+                "{at}: identity {} {:.2}, {} {:.2}",
+                small.network.label, small.identity, large.network.label, large.identity
+            ),
+            large.identity < small.identity,
+        ),
+        Claim::judged(
+            &format!(
+                "the largest kernel no longer learns the identity, like an FCN (identity < {LIKE})"
+            ),
+            format!(
+                "{at}: {} identity {:.2}, constant {:.2}",
+                large.network.label, large.identity, large.constant
+            ),
+            large.identity < LIKE,
+        ),
+    ]
+}
+
+/// Fig. 15, 27: 3 channels fail to learn the identity; the most channels learn it.
+pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
+    let Some((narrow, wide)) = sweep_ends(rows, Net::channels) else {
+        return vec![];
+    };
+    if narrow.network.channels() != 3 {
+        return vec![];
+    }
+    let at = source.words();
+    vec![
+        Claim::judged(
+            &format!("3 channels fail to learn the identity (identity < {LIKE})"),
+            format!(
+                "{at}: identity {:.2}; final loss {:.1e}",
+                narrow.identity, narrow.network.final_loss
+            ),
+            narrow.identity < LIKE,
+        ),
+        Claim::judged(
+            &format!(
+                "the most channels do not overfit: they learn the identity (identity >= {LIKE})"
+            ),
+            format!("{at}: {} identity {:.2}", wide.network.label, wide.identity),
+            wide.identity >= LIKE,
+        ),
+    ]
+}
+
+/// Fig. 28: 3-channel ConvNets beyond 8 layers fail to fit the digit.
+pub fn three_channels(rows: &[Summary]) -> Vec<Claim> {
+    let deep: Vec<&Summary> = rows.iter().filter(|r| r.network.depth() > 8).collect();
+    if deep.is_empty() {
+        return vec![];
+    }
+    let listing = rows
+        .iter()
+        .map(|r| format!("{}: {:.1e}", r.network.depth(), r.network.final_loss))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![Claim::judged(
+        &format!(
+            "3-channel ConvNets beyond 8 layers fail to fit the digit (final loss > {FIT_LOSS:.0e})"
+        ),
+        format!("final loss by depth {listing}"),
+        deep.iter().all(|r| r.network.final_loss > FIT_LOSS),
+    )]
+}
+
+impl AnsweredRows for Grid {
+    fn answered(&self) -> Vec<(&Net, &Answers)> {
+        self.rows.iter().map(|r| (&r.network, &r.answers)).collect()
+    }
+}

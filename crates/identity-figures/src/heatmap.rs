@@ -1,0 +1,177 @@
+//! Heatmaps against rho (Fig. 5, 7, 25, 27 in correlation; Fig. 31-33 in MSE, App. I): for
+//! each network of a sweep, the mean answer to random inputs whose correlation to the
+//! training digit is rho, to the identity and to the constant.
+
+use std::fmt::Write;
+
+use identity_core::ArchConfig;
+use identity_core::heatmap::heatmap;
+use serde::{Deserialize, Serialize};
+
+use crate::claim::{Claim, ends};
+use crate::grid::{Summary, family};
+use crate::net::Net;
+use crate::plan::{Networks, Setting};
+use crate::sweeps::Rows;
+
+/// Which numbers a heatmap shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    /// Pearson correlation.
+    Correlation,
+    /// Mean squared error (App. I).
+    Mse,
+}
+
+/// A heatmap figure's numbers: both measures are kept, `measure` says which one it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heatmap {
+    /// The measure shown and judged.
+    pub measure: Measure,
+    /// The rho columns.
+    pub rhos: Vec<f32>,
+    /// Random inputs averaged per rho.
+    pub probes_per_rho: usize,
+    /// One row per network.
+    pub rows: Vec<HeatmapRow>,
+}
+
+/// One network's row: its mean answers per rho.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatmapRow {
+    /// The network.
+    pub network: Net,
+    /// Mean correlation to the identity, per rho.
+    pub identity: Vec<f32>,
+    /// Mean correlation to the constant, per rho.
+    pub constant: Vec<f32>,
+    /// Mean MSE to the identity, per rho.
+    pub mse_identity: Vec<f32>,
+    /// Mean MSE to the constant, per rho.
+    pub mse_constant: Vec<f32>,
+}
+
+impl HeatmapRow {
+    /// The row in `measure`: (to the identity, to the constant).
+    pub fn shown(&self, measure: Measure) -> (&[f32], &[f32]) {
+        match measure {
+            Measure::Correlation => (&self.identity, &self.constant),
+            Measure::Mse => (&self.mse_identity, &self.mse_constant),
+        }
+    }
+}
+
+/// Measures the heatmap rows of the networks of `rows`.
+pub async fn measure<N: Networks>(
+    setting: &Setting,
+    networks: &mut N,
+    rows: Rows,
+    measure: Measure,
+) -> Result<Heatmap, N::Error> {
+    let rhos = setting.scale.rhos();
+    let probes_per_rho = setting.scale.probes_per_rho();
+    let mut measured = Vec::new();
+    for (label, arch) in rows(setting.scale) {
+        let trained = setting.trained(networks, &arch).await?;
+        let row = heatmap(
+            &trained.network,
+            &setting.training,
+            &rhos,
+            probes_per_rho,
+            setting.seed,
+            &setting.device,
+        )
+        .await?;
+        measured.push(HeatmapRow {
+            network: Net::new(label, &arch, &trained),
+            identity: row.identity,
+            constant: row.constant,
+            mse_identity: row.mse_identity,
+            mse_constant: row.mse_constant,
+        });
+    }
+    Ok(Heatmap {
+        measure,
+        rhos,
+        probes_per_rho,
+        rows: measured,
+    })
+}
+
+impl Heatmap {
+    /// `network,rho,identity,constant` in the figure's measure, one line per network and rho.
+    pub fn csv(&self) -> String {
+        let mut csv = String::from("network,rho,identity,constant\n");
+        for row in &self.rows {
+            let (identity, constant) = row.shown(self.measure);
+            for (i, rho) in self.rhos.iter().enumerate() {
+                writeln!(
+                    csv,
+                    "{},{rho},{},{}",
+                    row.network.label, identity[i], constant[i]
+                )
+                .ok();
+            }
+        }
+        csv
+    }
+
+    /// The networks measured.
+    pub fn nets(&self) -> Vec<&Net> {
+        self.rows.iter().map(|r| &r.network).collect()
+    }
+
+    /// Each row's rho = 0 column in the figure's measure (the inputs uncorrelated with the
+    /// training digit).
+    pub fn summaries(&self) -> Vec<Summary<'_>> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let (identity, constant) = row.shown(self.measure);
+                let first = |v: &[f32]| v.first().map_or(f64::NAN, |&x| f64::from(x));
+                Summary {
+                    network: &row.network,
+                    identity: first(identity),
+                    constant: first(constant),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Fig. 5: deeper linear FCNs are more constant.
+pub fn linear_trend(rows: &[Summary]) -> Vec<Claim> {
+    let linear = family(rows, |a| matches!(a, ArchConfig::Linear { .. }));
+    ends(&linear)
+        .map(|(shallow, deep)| {
+            Claim::judged(
+                "deeper linear FCNs are more constant",
+                format!(
+                    "at rho = 0: {} constant {:.2}, {} constant {:.2}",
+                    shallow.network.label, shallow.constant, deep.network.label, deep.constant
+                ),
+                deep.constant > shallow.constant,
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Fig. 31-33: in MSE too, deeper nets are nearer the constant.
+pub fn mse_pattern(rows: &[Summary]) -> Vec<Claim> {
+    let sorted = family(rows, |_| true);
+    ends(&sorted)
+        .map(|(shallow, deep)| {
+            Claim::judged(
+                "in MSE too, deeper nets are nearer the constant than shallower ones",
+                format!(
+                    "at rho = 0, MSE to the constant: {} {:.4}, {} {:.4}",
+                    shallow.network.label, shallow.constant, deep.network.label, deep.constant
+                ),
+                deep.constant < shallow.constant,
+            )
+        })
+        .into_iter()
+        .collect()
+}

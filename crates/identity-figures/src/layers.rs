@@ -1,0 +1,349 @@
+//! The intermediate layers of ConvNets (Fig. 8, 19-21, 29, 30), randomly initialised or
+//! trained, for one MNIST test digit: per layer the top singular vector across channels, the
+//! channel most correlated with the input, and channel 0, each with its correlation to the
+//! input and to the training digit.
+
+use std::fmt::Write;
+
+use identity_core::data::Subset;
+use identity_core::layer_views::{LayerViews, layer_views};
+use identity_core::layers::activations;
+use identity_core::measure::pearson;
+use identity_core::{ArchConfig, Network};
+use serde::{Deserialize, Serialize};
+
+use crate::claim::{Claim, LIKE};
+use crate::net::Net;
+use crate::picture::Picture;
+use crate::plan::{Networks, Planned, Setting};
+use crate::scale::Scale;
+use crate::sweeps::{conv, named_depth};
+
+/// The MNIST test digit shown: index 1 of the bundled test subset, not the training digit.
+pub const INPUT_DIGIT: usize = 1;
+
+/// Whether a network is shown as drawn at initialisation or after training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// The random initialisation (of the network that is then trained).
+    Initial,
+    /// After training on the digit.
+    Trained,
+}
+
+/// A network whose layers a figure shows.
+#[derive(Debug, Clone)]
+pub struct LayerNet {
+    /// The row label's part.
+    pub label: String,
+    /// The architecture (trained; the initial state is that network before its first step).
+    pub arch: ArchConfig,
+    /// Which state is shown.
+    pub state: State,
+}
+
+impl LayerNet {
+    /// The scale's ConvNet of `depth` layers (at most 2 at test scale) in `state`.
+    pub fn new(scale: Scale, depth: usize, state: State) -> Self {
+        let depth = named_depth(scale, depth);
+        let what = match state {
+            State::Initial => "random",
+            State::Trained => "trained",
+        };
+        LayerNet {
+            label: format!("{what} {depth}"),
+            arch: conv(scale, depth),
+            state,
+        }
+    }
+
+    /// Labelled architectures in one state.
+    pub fn rows(rows: Vec<(String, ArchConfig)>, state: State) -> Vec<Self> {
+        rows.into_iter()
+            .map(|(label, arch)| LayerNet { label, arch, state })
+            .collect()
+    }
+}
+
+/// A layers figure's numbers and pictures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layers {
+    /// The input's id (`mnist:1`).
+    pub input: String,
+    /// Its label (the digit it is).
+    pub input_label: u8,
+    /// Its picture.
+    pub input_picture: Picture,
+    /// Whether the figure draws the three views of each layer, or the top singular vector.
+    pub all_views: bool,
+    /// The networks, each with its layers.
+    pub networks: Vec<LayerNetwork>,
+}
+
+/// One network's layers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerNetwork {
+    /// The network.
+    pub network: Net,
+    /// Shown as initialised or as trained.
+    pub state: State,
+    /// Its layers, bottom first; the last is the output.
+    pub layers: Vec<Layer>,
+}
+
+/// One layer's three views.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    /// The top singular vector across channels.
+    pub top_singular: View,
+    /// The channel most correlated with the input.
+    pub max_correlated: View,
+    /// Channel 0.
+    pub channel0: View,
+}
+
+/// A view of a layer: a map, where it comes from and how it correlates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// The channel shown (none for the singular vector, which mixes them).
+    pub channel: Option<usize>,
+    /// Correlation to the input.
+    pub corr_input: f32,
+    /// Correlation to the training digit.
+    pub corr_training: f32,
+    /// The map, stretched to [0, 1].
+    pub picture: Picture,
+}
+
+impl Layer {
+    /// The views with their CSV names and short labels, in order.
+    pub fn views(&self) -> [(&'static str, &'static str, &View); 3] {
+        [
+            ("top_singular", "top SV", &self.top_singular),
+            ("max_correlated", "best ch", &self.max_correlated),
+            ("channel0", "ch 0", &self.channel0),
+        ]
+    }
+}
+
+/// The networks of `nets` as a plan.
+pub fn plan(nets: Vec<LayerNet>) -> Vec<Planned> {
+    nets.into_iter().map(|n| Planned::at_28(n.arch)).collect()
+}
+
+/// Measures the layers of `nets`.
+pub async fn measure<N: Networks>(
+    setting: &Setting,
+    networks: &mut N,
+    nets: Vec<LayerNet>,
+    all_views: bool,
+) -> Result<Layers, N::Error> {
+    let mnist = Subset::MnistTest
+        .load()
+        .map_err(identity_core::Error::from)?;
+    let input = mnist
+        .image(INPUT_DIGIT)
+        .map_err(identity_core::Error::from)?;
+    let mut measured = Vec::new();
+    for net in nets {
+        let trained = setting.trained(networks, &net.arch).await?;
+        let network: &Network = match net.state {
+            State::Initial => &trained.initial,
+            State::Trained => &trained.network,
+        };
+        let maps = activations(network, &input, &setting.device).await?;
+        let view = |map: &[f32], channel: Option<usize>| -> Result<View, identity_core::Error> {
+            Ok(View {
+                channel,
+                corr_input: pearson(map, input.pixels()),
+                corr_training: pearson(map, setting.training.pixels()),
+                picture: Picture::stretched(map)?,
+            })
+        };
+        let layers = maps
+            .iter()
+            .map(|a| {
+                let v: LayerViews = layer_views(a, &input);
+                Ok(Layer {
+                    top_singular: view(&v.top_singular, None)?,
+                    max_correlated: view(&v.max_correlated, Some(v.max_correlated_channel))?,
+                    channel0: view(&v.channel0, Some(0))?,
+                })
+            })
+            .collect::<Result<Vec<_>, identity_core::Error>>()?;
+        measured.push(LayerNetwork {
+            network: Net::new(net.label, &net.arch, &trained),
+            state: net.state,
+            layers,
+        });
+    }
+    Ok(Layers {
+        input: format!("mnist:{INPUT_DIGIT}"),
+        input_label: mnist.labels()[INPUT_DIGIT],
+        input_picture: Picture::of(&input),
+        all_views,
+        networks: measured,
+    })
+}
+
+impl Layers {
+    /// `network,layer,view,channel,corr_input,corr_training`, one line per view of a layer.
+    pub fn csv(&self) -> String {
+        let mut csv = String::from("network,layer,view,channel,corr_input,corr_training\n");
+        for net in &self.networks {
+            for (i, layer) in net.layers.iter().enumerate() {
+                for (key, _, view) in layer.views() {
+                    writeln!(
+                        csv,
+                        "{},{},{key},{},{},{}",
+                        net.network.label,
+                        i + 1,
+                        view.channel.map_or(String::new(), |c| c.to_string()),
+                        view.corr_input,
+                        view.corr_training
+                    )
+                    .ok();
+                }
+            }
+        }
+        csv
+    }
+
+    /// The networks measured.
+    pub fn nets(&self) -> Vec<&Net> {
+        self.networks.iter().map(|n| &n.network).collect()
+    }
+
+    /// Network `index`'s layers as (corr_input, corr_training) of the top singular vector.
+    fn curve(&self, index: usize) -> Vec<(f64, f64)> {
+        self.networks.get(index).map_or_else(Vec::new, |n| {
+            n.layers
+                .iter()
+                .map(|l| {
+                    (
+                        f64::from(l.top_singular.corr_input),
+                        f64::from(l.top_singular.corr_training),
+                    )
+                })
+                .collect()
+        })
+    }
+
+    /// Fig. 8: a random deep net wipes the input out by about layer 8; the trained 7-layer net
+    /// outputs its input, the 14-layer one recovers what its initialisation lost, the 20-layer
+    /// one constructs the digit.
+    pub fn random_and_trained(&self) -> Vec<Claim> {
+        let random = self.curve(0);
+        let wiped = random
+            .iter()
+            .position(|(i, _)| i.abs() < 0.3)
+            .map(|l| l + 1);
+        let mut claims: Vec<Claim> = (random.len() >= 12)
+            .then(|| {
+                Claim::judged(
+                    "a random deep ConvNet wipes the input out after about 8 layers (top singular vector's |correlation to the input| < 0.3 by layer 10)",
+                    match wiped {
+                        Some(l) => format!("first below 0.3 at layer {l}"),
+                        None => "never below 0.3".into(),
+                    },
+                    wiped.is_some_and(|l| l <= 10),
+                )
+            })
+            .into_iter()
+            .collect();
+        for index in 1..self.networks.len() {
+            let curve = self.curve(index);
+            let Some(&(to_input, to_training)) = curve.last() else {
+                continue;
+            };
+            let claim = match curve.len() {
+                7 => Claim::judged(
+                    "the trained 7-layer ConvNet outputs its input",
+                    format!("output's correlation to the input {to_input:.2}"),
+                    to_input >= LIKE,
+                ),
+                14 => {
+                    let upper = |c: &[(f64, f64)]| {
+                        c.iter()
+                            .skip(7)
+                            .take(7)
+                            .map(|v| v.0)
+                            .fold(f64::NEG_INFINITY, f64::max)
+                    };
+                    let (trained, initial) =
+                        (upper(&curve), upper(&random[..random.len().min(14)]));
+                    Claim::judged(
+                        "the trained 14-layer ConvNet recovers in layers 8-14 the input its random initialisation lost",
+                        format!(
+                            "best correlation to the input in layers 8-14: trained {trained:.2}, random 20-layer net {initial:.2}"
+                        ),
+                        trained > initial,
+                    )
+                }
+                20 => Claim::judged(
+                    "the trained 20-layer ConvNet constructs the training digit from nothing",
+                    format!(
+                        "output's correlation to the training digit {to_training:.2}, to the input {to_input:.2}"
+                    ),
+                    to_training >= LIKE,
+                ),
+                _ => continue,
+            };
+            claims.push(claim);
+        }
+        claims
+    }
+
+    /// Fig. 19-21: the output layer of the one network, when it has the paper's `depth`: its
+    /// correlation to the input (`to_input`) or to the training digit at least [`LIKE`]
+    /// (`like`) or below.
+    pub fn output_layer(
+        &self,
+        depth: usize,
+        claim: &str,
+        to_input: bool,
+        like: bool,
+    ) -> Vec<Claim> {
+        let curve = self.curve(0);
+        if curve.len() != depth {
+            return vec![];
+        }
+        let Some(&(input, training)) = curve.last() else {
+            return vec![];
+        };
+        let (v, what) = if to_input {
+            (input, "input")
+        } else {
+            (training, "training digit")
+        };
+        vec![Claim::judged(
+            &format!(
+                "the trained {depth}-layer ConvNet {claim} (output's correlation to the {what} {} {LIKE})",
+                if like { ">=" } else { "<" }
+            ),
+            format!("output's correlation to the {what} {v:.2}"),
+            (v >= LIKE) == like,
+        )]
+    }
+
+    /// Fig. 30: trained, the 3-channel net misses the identity and the wide one learns it.
+    pub fn narrow_and_wide(&self) -> Vec<Claim> {
+        if self.networks.first().map(|n| n.network.channels()) != Some(3) {
+            return vec![];
+        }
+        let output = |i: usize| self.curve(i).last().map(|v| v.0);
+        let name = |i: usize| self.networks[i].network.label.clone();
+        output(0)
+            .zip(output(1))
+            .map(|(narrow, wide)| {
+                Claim::judged(
+                    &format!("trained, the 3-channel net misses the identity and the wide one learns it (< and >= {LIKE})"),
+                    format!("output's correlation to the input: {} {narrow:.2}, {} {wide:.2}", name(0), name(1)),
+                    narrow < LIKE && wide >= LIKE,
+                )
+            })
+            .into_iter()
+            .collect()
+    }
+}

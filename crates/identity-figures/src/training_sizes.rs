@@ -1,0 +1,161 @@
+//! Fig. 13: ConvNets trained on the digit resized to several sides. For each side and depth,
+//! the mean over rho of the heatmap row (as in Fig. 7, with rho inputs at that side): the
+//! paper finds smaller training images biased more towards the constant and less towards the
+//! identity.
+
+use std::fmt::Write;
+
+use identity_core::heatmap::heatmap;
+use serde::{Deserialize, Serialize};
+
+use crate::claim::{Claim, mean};
+use crate::plan::{Networks, Planned, Setting};
+use crate::scale::Scale;
+use crate::sweeps::{conv, conv_depths};
+
+/// Fig. 13's numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSizes {
+    /// The ConvNet depths (the curves' x axis).
+    pub depths: Vec<usize>,
+    /// The rho columns averaged.
+    pub rhos: Vec<f32>,
+    /// One curve per training side.
+    pub curves: Vec<SideCurve>,
+}
+
+/// The ConvNets trained at one side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideCurve {
+    /// The training image's side.
+    pub side: usize,
+    /// Mean over rho of the correlation to the identity, per depth.
+    pub mean_identity: Vec<f32>,
+    /// Mean over rho of the correlation to the constant, per depth.
+    pub mean_constant: Vec<f32>,
+    /// The final training loss, per depth.
+    pub final_loss: Vec<f32>,
+}
+
+/// The training sides: the paper's 28 and smaller (and, at paper scale, larger) ones.
+fn sides(scale: Scale) -> Vec<usize> {
+    match scale {
+        Scale::Test => vec![14, 28],
+        Scale::Quick => vec![14, 21, 28],
+        Scale::Paper => vec![14, 21, 28, 42, 56],
+    }
+}
+
+/// Every depth of the ConvNet sweep at every side.
+pub fn plan(scale: Scale) -> Vec<Planned> {
+    sides(scale)
+        .into_iter()
+        .flat_map(|side| {
+            conv_depths(scale).into_iter().map(move |d| Planned {
+                arch: conv(scale, d),
+                side,
+            })
+        })
+        .collect()
+}
+
+fn mean_f32(values: &[f32]) -> f32 {
+    values.iter().sum::<f32>() / values.len().max(1) as f32
+}
+
+/// Measures Fig. 13.
+pub async fn measure<N: Networks>(
+    setting: &Setting,
+    networks: &mut N,
+) -> Result<TrainingSizes, N::Error> {
+    let depths = conv_depths(setting.scale);
+    let rhos = setting.scale.rhos();
+    let mut curves = Vec::new();
+    for side in sides(setting.scale) {
+        let training = setting.training_at(side)?;
+        let mut curve = SideCurve {
+            side,
+            mean_identity: vec![],
+            mean_constant: vec![],
+            final_loss: vec![],
+        };
+        for &depth in &depths {
+            let planned = Planned {
+                arch: conv(setting.scale, depth),
+                side,
+            };
+            let trained = networks.trained(setting, &planned).await?;
+            let row = heatmap(
+                &trained.network,
+                &training,
+                &rhos,
+                setting.scale.probes_per_rho(),
+                setting.seed,
+                &setting.device,
+            )
+            .await?;
+            curve.mean_identity.push(mean_f32(&row.identity));
+            curve.mean_constant.push(mean_f32(&row.constant));
+            curve.final_loss.push(trained.progress.loss);
+        }
+        curves.push(curve);
+    }
+    Ok(TrainingSizes {
+        depths,
+        rhos,
+        curves,
+    })
+}
+
+impl TrainingSizes {
+    /// `side,depth,mean_identity,mean_constant`, one line per side and depth.
+    pub fn csv(&self) -> String {
+        let mut csv = String::from("side,depth,mean_identity,mean_constant\n");
+        for curve in &self.curves {
+            for (i, depth) in self.depths.iter().enumerate() {
+                writeln!(
+                    csv,
+                    "{},{depth},{},{}",
+                    curve.side, curve.mean_identity[i], curve.mean_constant[i]
+                )
+                .ok();
+            }
+        }
+        csv
+    }
+
+    /// Fig. 13: ConvNets trained on smaller images are more constant, and less identity.
+    pub fn claims(&self) -> Vec<Claim> {
+        let by_side: Vec<(usize, f64, f64)> = self
+            .curves
+            .iter()
+            .map(|c| {
+                let avg = |v: &[f32]| mean(&v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>());
+                (c.side, avg(&c.mean_identity), avg(&c.mean_constant))
+            })
+            .collect();
+        let small = by_side.iter().min_by_key(|c| c.0);
+        let at_28 = by_side.iter().find(|c| c.0 == 28);
+        let Some((small, base)) = small.zip(at_28).filter(|(s, b)| s.0 < b.0) else {
+            return vec![];
+        };
+        vec![
+            Claim::judged(
+                "ConvNets trained on smaller images are more constant (mean over depths and rho)",
+                format!(
+                    "constant {} px {:.2}, 28 px {:.2}",
+                    small.0, small.2, base.2
+                ),
+                small.2 > base.2,
+            ),
+            Claim::judged(
+                "and less identity",
+                format!(
+                    "identity {} px {:.2}, 28 px {:.2}",
+                    small.0, small.1, base.1
+                ),
+                small.1 < base.1,
+            ),
+        ]
+    }
+}
