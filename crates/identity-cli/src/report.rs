@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::PathBuf;
 
+use identity_figures::claim::Verdict;
 use identity_figures::data::Recorded;
 use identity_figures::{Claim, LIKE};
 
@@ -82,11 +83,15 @@ pub fn run(args: Args) -> CliResult {
     let path = args.dir.join("paper-report.md");
     fs::write(&path, text)
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))?;
-    let (hold, fail, unjudged) = tally(&found);
+    let t = tally(&found);
     eprintln!(
-        "report: wrote {} ({} figures; claims: {hold} hold, {fail} do not, {unjudged} not judged)",
+        "report: wrote {} ({} figures; claims: {} hold, {} do not, {} did not train, {} not judged)",
         path.display(),
         found.len(),
+        t.hold,
+        t.fail,
+        t.untrained,
+        t.unjudged,
     );
     Ok(())
 }
@@ -139,11 +144,23 @@ fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
     Ok(Some(text))
 }
 
-/// How many claims hold, do not hold, and are not judged.
-fn tally(found: &[Found]) -> (usize, usize, usize) {
+/// How many claims came out each way.
+struct Tally {
+    hold: usize,
+    fail: usize,
+    untrained: usize,
+    unjudged: usize,
+}
+
+fn tally(found: &[Found]) -> Tally {
     let claims = found.iter().flat_map(|f| &f.recorded.claims);
-    let count = |holds: Option<bool>| claims.clone().filter(|c| c.holds == holds).count();
-    (count(Some(true)), count(Some(false)), count(None))
+    let count = |verdict: Verdict| claims.clone().filter(|c| c.verdict == verdict).count();
+    Tally {
+        hold: count(Verdict::Holds),
+        fail: count(Verdict::DoesNotHold),
+        untrained: count(Verdict::DidNotTrain),
+        unjudged: count(Verdict::NotJudged),
+    }
 }
 
 /// The networks a figure measured.
@@ -176,7 +193,7 @@ fn values(found: &[Found], field: impl Fn(&Recorded) -> String) -> String {
 
 fn markdown(found: &[Found], missing: &[u32]) -> String {
     let seconds: f64 = found.iter().map(|f| f.recorded.seconds).sum();
-    let (hold, fail, unjudged) = tally(found);
+    let t = tally(found);
     let mut md = String::new();
     writeln!(
         md,
@@ -194,7 +211,8 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         md,
         "- Figures: {} of {}; making them took {:.0} min in all (training included; each \
          figure's time is under its heading).\n\
-         - Claims: **{} hold, {} do not hold**; pictures only, not judged: {}.\n\
+         - Claims: **{} hold, {} do not hold**, {} rest on a network that did not fit its \
+         training image (\"did not train\": no verdict either way); pictures only, not judged: {}.\n\
          - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
          learning the identity or the constant. \"Test row\" means the mean over the paper's \
          test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \
@@ -203,9 +221,10 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         found.len(),
         found.len() + missing.len(),
         seconds / 60.0,
-        hold,
-        fail,
-        unjudged,
+        t.hold,
+        t.fail,
+        t.untrained,
+        t.unjudged,
     )
     .ok();
     if !missing.is_empty() {
@@ -261,10 +280,10 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
     md
 }
 
-/// The verdict, in bold when judged.
+/// The verdict, in bold when judged by a number.
 fn verdict(claim: &Claim) -> String {
-    match claim.holds {
-        Some(_) => format!("**{}**", claim.verdict()),
-        None => claim.verdict().into(),
+    match claim.verdict {
+        Verdict::Holds | Verdict::DoesNotHold => format!("**{}**", claim.verdict()),
+        Verdict::DidNotTrain | Verdict::NotJudged => claim.verdict().into(),
     }
 }

@@ -35,6 +35,8 @@ pub struct Curve {
     pub depth: usize,
     /// Untrained or trained.
     pub state: State,
+    /// The final training loss (none for the untrained reference).
+    pub final_loss: Option<f32>,
     /// Error rate per layer.
     pub error_rate: Vec<f32>,
 }
@@ -83,6 +85,7 @@ pub async fn measure<N: Networks>(
         label: format!("random {deepest} layers"),
         depth: deepest,
         state: State::Initial,
+        final_loss: None,
         error_rate: collapse_curve(&random, &images, labels, &setting.device).await?,
     }];
     for d in depths {
@@ -91,6 +94,7 @@ pub async fn measure<N: Networks>(
             label: format!("{d} layers"),
             depth: d,
             state: State::Trained,
+            final_loss: Some(trained.progress.loss),
             error_rate: collapse_curve(&trained.network, &images, labels, &setting.device).await?,
         });
     }
@@ -147,6 +151,7 @@ impl Collapse {
                 .copied()
                 .fold(f64::NEG_INFINITY, f64::max);
             concave.push((
+                c,
                 layers,
                 peak > first + 0.05 && peak > last + 0.05,
                 first,
@@ -155,14 +160,17 @@ impl Collapse {
             ));
         }
         let shape = (!concave.is_empty()).then(|| {
-            Claim::judged(
+            Claim::on_losses(
+                concave
+                    .iter()
+                    .map(|(c, ..)| (c.label.as_str(), c.final_loss.unwrap_or(f32::NAN))),
                 "trained ConvNets of 5 to 14 layers have concave error curves (a middle layer worse than both ends by 0.05)",
                 concave
                     .iter()
-                    .map(|(l, _, a, p, b)| format!("{l} layers: {a:.2} / peak {p:.2} / {b:.2}"))
+                    .map(|(_, l, _, a, p, b)| format!("{l} layers: {a:.2} / peak {p:.2} / {b:.2}"))
                     .collect::<Vec<_>>()
                     .join("; "),
-                concave.iter().all(|c| c.1),
+                concave.iter().all(|c| c.2),
             )
         });
         useless.into_iter().chain(shape).collect()

@@ -109,7 +109,8 @@ impl Eq1 {
             return vec![];
         }
         let least = agreement.iter().copied().fold(f64::INFINITY, f64::min);
-        vec![Claim::judged(
+        vec![Claim::on(
+            &[&self.network],
             "the trained 1-layer linear net equals eq. (1) on every test input but the blank one (correlation >= 0.99)",
             format!("lowest correlation to eq. (1): {least:.4}"),
             least >= 0.99,

@@ -419,6 +419,7 @@ mod tests {
 
     use super::*;
     use crate::answers::{Answers, Inputs};
+    use crate::claim::Verdict;
     use crate::collapse::{Collapse, Curve};
     use crate::grid::{Grid, GridRow};
     use crate::heatmap::{Heatmap, HeatmapRow};
@@ -460,13 +461,16 @@ mod tests {
 
     #[test]
     fn the_conv_depth_claims_read_the_rho_zero_column_and_can_fail() {
-        let verdicts = |data: &FigureData| -> Vec<Option<bool>> {
-            claims(data).iter().map(|c| c.holds).collect()
+        let verdicts = |data: &FigureData| -> Vec<Verdict> {
+            claims(data).iter().map(|c| c.verdict).collect()
         };
         let holds = heat(&[(1, 0.95, 0.1), (5, 0.85, 0.2), (20, 0.1, 0.9)]);
-        assert_eq!(verdicts(&holds), [Some(true), Some(true)]);
+        assert_eq!(verdicts(&holds), [Verdict::Holds, Verdict::Holds]);
         let fails = heat(&[(1, 0.95, 0.1), (5, 0.6, 0.2), (20, 0.3, 0.5)]);
-        assert_eq!(verdicts(&fails), [Some(false), Some(false)]);
+        assert_eq!(
+            verdicts(&fails),
+            [Verdict::DoesNotHold, Verdict::DoesNotHold]
+        );
     }
 
     #[test]
@@ -535,9 +539,14 @@ mod tests {
                     .collect(),
             }),
         };
-        let verdict = |c: f32| claims(&grid(c)).iter().map(|c| c.holds).collect::<Vec<_>>();
-        assert_eq!(verdict(0.95), [Some(true), Some(true)]);
-        assert_eq!(verdict(0.5), [Some(true), Some(false)]);
+        let verdict = |c: f32| {
+            claims(&grid(c))
+                .iter()
+                .map(|c| c.verdict)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(verdict(0.95), [Verdict::Holds, Verdict::Holds]);
+        assert_eq!(verdict(0.5), [Verdict::Holds, Verdict::DoesNotHold]);
     }
 
     #[test]
@@ -546,6 +555,7 @@ mod tests {
             label: label.into(),
             depth: error_rate.len() - 1,
             state,
+            final_loss: (state == State::Trained).then_some(1e-5),
             error_rate,
         };
         let data = |random_tail: f32| {
@@ -567,10 +577,76 @@ mod tests {
             }
         };
         let holds = claims(&data(0.7));
-        assert_eq!(holds[0].holds, Some(true), "{}", holds[0].measured);
-        assert_eq!(holds[1].holds, Some(true), "{}", holds[1].measured);
+        assert_eq!(holds[0].verdict, Verdict::Holds, "{}", holds[0].measured);
+        assert_eq!(holds[1].verdict, Verdict::Holds, "{}", holds[1].measured);
         // Layers beyond 6 that still classify well: the claim fails.
-        assert_eq!(claims(&data(0.35))[0].holds, Some(false));
+        assert_eq!(claims(&data(0.35))[0].verdict, Verdict::DoesNotHold);
+    }
+
+    #[test]
+    fn a_network_that_did_not_fit_supports_no_claim() {
+        // The 20-layer net answers with the '7' everywhere, but never fit its training image
+        // (a dead network's flat output can look like anything): "did not train", not "holds".
+        let mut data = heat(&[(1, 0.95, 0.1), (5, 0.85, 0.2), (20, 0.1, 0.9)]);
+        if let Body::Heatmap(h) = &mut data.body {
+            h.rows[2].network.final_loss = 0.06;
+        }
+        let got = claims(&data);
+        assert_eq!(got[0].verdict, Verdict::Holds);
+        assert_eq!(got[1].verdict, Verdict::DidNotTrain, "{}", got[1].measured);
+        assert!(
+            got[1].measured.contains("20 layers final loss 6.0e-2"),
+            "{}",
+            got[1].measured
+        );
+        // A NaN loss is no fit either.
+        if let Body::Heatmap(h) = &mut data.body {
+            h.rows[2].network.final_loss = f32::NAN;
+        }
+        assert_eq!(claims(&data)[1].verdict, Verdict::DidNotTrain);
+    }
+
+    #[test]
+    fn fig_28_is_judged_on_both_sides_of_8_layers() {
+        let grid = |losses: &[(usize, f32)]| FigureData {
+            figure: 28,
+            body: Body::Grid(Grid {
+                inputs: Inputs {
+                    names: vec![],
+                    pictures: vec![],
+                },
+                rows: losses
+                    .iter()
+                    .map(|&(depth, loss)| GridRow {
+                        network: Net {
+                            final_loss: loss,
+                            ..net(depth)
+                        },
+                        answers: Answers {
+                            identity: vec![],
+                            constant: vec![],
+                            outputs: vec![],
+                        },
+                    })
+                    .collect(),
+            }),
+        };
+        let verdicts = |losses: &[(usize, f32)]| {
+            claims(&grid(losses))
+                .iter()
+                .map(|c| c.verdict)
+                .collect::<Vec<_>>()
+        };
+        // The paper: 5-8 layers converge, deeper ones do not.
+        assert_eq!(
+            verdicts(&[(5, 1e-4), (8, 2e-4), (10, 0.05), (20, 0.08)]),
+            [Verdict::Holds, Verdict::Holds]
+        );
+        // Everything from 5 layers on dead: the first side fails.
+        assert_eq!(
+            verdicts(&[(5, 0.09), (8, 0.07), (10, 0.05), (20, 0.08)]),
+            [Verdict::DoesNotHold, Verdict::Holds]
+        );
     }
 
     #[test]

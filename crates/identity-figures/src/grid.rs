@@ -143,7 +143,8 @@ pub fn linear_depth(rows: &[Summary]) -> Vec<Claim> {
         .filter(|r| Some(r.network.width()) == base_width)
         .collect();
     let deeper = ends(&same).map(|(a, b)| {
-        Claim::judged(
+        Claim::on(
+            &[a.network, b.network],
             "deeper linear FCNs answer more like the constant",
             format!(
                 "mean constant correlation {} {:.2}, {} {:.2}",
@@ -157,7 +158,8 @@ pub fn linear_depth(rows: &[Summary]) -> Vec<Claim> {
             .find(|r| r.network.depth() == depth && r.network.width() == width)
     };
     let width_vs_depth = find(3, 784).zip(find(1, 2048)).map(|(deep, wide)| {
-        Claim::judged(
+        Claim::on(
+            &[deep.network, wide.network],
             "depth matters more than width: 3 x 784 is more constant than 1 x 2048",
             format!(
                 "mean constant correlation 3 x 784 {:.2}, 1 x 2048 {:.2}",
@@ -193,7 +195,8 @@ pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
     let mut claims = Vec::new();
     for &w in &widths {
         claims.extend(find(true, w).zip(find(false, w)).map(|(bottom, both)| {
-            Claim::judged(
+            Claim::on(
+                &[bottom.network, both.network],
                 &format!("width {w}: training both layers answers more like the '7' than training the bottom layer only"),
                 format!("mean constant correlation: both {:.2}, bottom only {:.2}", both.constant, bottom.constant),
                 both.constant > bottom.constant,
@@ -202,14 +205,16 @@ pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
     }
     if let Some(&w) = widths.last() {
         claims.extend(find(false, w).map(|r| {
-            Claim::judged(
+            Claim::on(
+                &[r.network],
                 &format!("width {w}, both layers trained: the '7' everywhere (constant >= {LIKE})"),
                 format!("mean constant correlation {:.2}", r.constant),
                 r.constant >= LIKE,
             )
         }));
         claims.extend(find(true, w).map(|r| {
-            Claim::judged(
+            Claim::on(
+                &[r.network],
                 &format!("width {w}, bottom layer only: noise off the digit, not the constant (constant < {LIKE})"),
                 format!("mean constant correlation {:.2}, identity {:.2}", r.constant, r.identity),
                 r.constant < LIKE,
@@ -227,7 +232,8 @@ pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
     };
     let at = source.words();
     vec![
-        Claim::judged(
+        Claim::on(
+            &[deep.network, shallow.network],
             &format!(
                 "the deepest ReLU FCN learns the constant (constant >= {LIKE}) and is more constant than the shallowest"
             ),
@@ -237,7 +243,8 @@ pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
             ),
             deep.constant >= LIKE && deep.constant > shallow.constant,
         ),
-        Claim::judged(
+        Claim::on(
+            &[shallow.network],
             &format!("the shallowest ReLU FCN learns neither map (both < {LIKE})"),
             format!(
                 "{at}: {} identity {:.2}, constant {:.2}",
@@ -258,7 +265,9 @@ pub fn conv_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
         .map(|r| (r.identity, r.network.label.as_str()))
         .fold((f64::INFINITY, ""), |m, v| if v.0 < m.0 { v } else { m });
     let identity = (!shallow.is_empty()).then(|| {
-        Claim::judged(
+        let nets: Vec<&Net> = shallow.iter().map(|r| r.network).collect();
+        Claim::on(
+            &nets,
             &format!("ConvNets of up to 5 layers learn the identity (identity >= {LIKE})"),
             format!("{at}: lowest identity {:.2} ({})", least.0, least.1),
             least.0 >= LIKE,
@@ -268,7 +277,8 @@ pub fn conv_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
         .last()
         .filter(|r| r.network.depth() >= 15)
         .map(|deep| {
-            Claim::judged(
+            Claim::on(
+                &[deep.network],
                 &format!("the deepest ConvNet learns the constant (constant >= {LIKE})"),
                 format!(
                     "{at}: {} constant {:.2}, identity {:.2}",
@@ -297,7 +307,8 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
     };
     let at = source.words();
     vec![
-        Claim::judged(
+        Claim::on(
+            &[small.network, large.network],
             "larger kernels answer less like the identity (blurrier)",
             format!(
                 "{at}: identity {} {:.2}, {} {:.2}",
@@ -305,7 +316,8 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
             ),
             large.identity < small.identity,
         ),
-        Claim::judged(
+        Claim::on(
+            &[large.network],
             &format!(
                 "the largest kernel no longer learns the identity, like an FCN (identity < {LIKE})"
             ),
@@ -328,7 +340,8 @@ pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
     }
     let at = source.words();
     vec![
-        Claim::judged(
+        Claim::on(
+            &[narrow.network],
             &format!("3 channels fail to learn the identity (identity < {LIKE})"),
             format!(
                 "{at}: identity {:.2}; final loss {:.1e}",
@@ -336,7 +349,8 @@ pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
             ),
             narrow.identity < LIKE,
         ),
-        Claim::judged(
+        Claim::on(
+            &[wide.network],
             &format!(
                 "the most channels do not overfit: they learn the identity (identity >= {LIKE})"
             ),
@@ -357,13 +371,27 @@ pub fn three_channels(rows: &[Summary]) -> Vec<Claim> {
         .map(|r| format!("{}: {:.1e}", r.network.depth(), r.network.final_loss))
         .collect::<Vec<_>>()
         .join(", ");
-    vec![Claim::judged(
+    let shallower: Vec<&Summary> = rows
+        .iter()
+        .filter(|r| (5..=8).contains(&r.network.depth()))
+        .collect();
+    let fits = (!shallower.is_empty()).then(|| {
+        Claim::judged(
+            &format!(
+                "3-channel ConvNets of 5 to 8 layers do fit the digit (final loss <= {FIT_LOSS:.0e})"
+            ),
+            format!("final loss by depth {listing}"),
+            shallower.iter().all(|r| r.network.final_loss <= FIT_LOSS),
+        )
+    });
+    let fails = Claim::judged(
         &format!(
             "3-channel ConvNets beyond 8 layers fail to fit the digit (final loss > {FIT_LOSS:.0e})"
         ),
         format!("final loss by depth {listing}"),
         deep.iter().all(|r| r.network.final_loss > FIT_LOSS),
-    )]
+    );
+    fits.into_iter().chain([fails]).collect()
 }
 
 impl AnsweredRows for Grid {

@@ -145,7 +145,8 @@ pub fn linear_trend(rows: &[Summary]) -> Vec<Claim> {
     let linear = family(rows, |a| matches!(a, ArchConfig::Linear { .. }));
     ends(&linear)
         .map(|(shallow, deep)| {
-            Claim::judged(
+            Claim::on(
+                &[shallow.network, deep.network],
                 "deeper linear FCNs are more constant",
                 format!(
                     "at rho = 0: {} constant {:.2}, {} constant {:.2}",
@@ -163,7 +164,8 @@ pub fn mse_pattern(rows: &[Summary]) -> Vec<Claim> {
     let sorted = family(rows, |_| true);
     ends(&sorted)
         .map(|(shallow, deep)| {
-            Claim::judged(
+            Claim::on(
+                &[shallow.network, deep.network],
                 "in MSE too, deeper nets are nearer the constant than shallower ones",
                 format!(
                     "at rho = 0, MSE to the constant: {} {:.4}, {} {:.4}",

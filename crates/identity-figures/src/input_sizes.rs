@@ -157,7 +157,8 @@ impl InputSizes {
         };
         let identity = &row.mean_identity_unseen;
         let large = self.at(identity, 112).map(|v| {
-            Claim::judged(
+            Claim::on(
+                &[&row.network],
                 &format!(
                     "the 5-layer ConvNet's identity holds on 112 x 112 inputs (identity >= {LIKE})"
                 ),
@@ -166,7 +167,8 @@ impl InputSizes {
             )
         });
         let small = self.at(identity, 7).map(|v| {
-            Claim::judged(
+            Claim::on(
+                &[&row.network],
                 &format!("but not on 7 x 7 inputs (identity < {LIKE})"),
                 format!("identity {v:.2}"),
                 v < LIKE,
@@ -188,7 +190,8 @@ impl InputSizes {
             .map(|(&s, &v)| (s, v))
             .collect();
         let listing: Vec<String> = large.iter().map(|(s, v)| format!("{s}: {v:.2}")).collect();
-        vec![Claim::judged(
+        vec![Claim::on(
+            &[&row.network],
             &format!(
                 "the 5-layer ConvNet's identity holds on every input of 28 px and larger (identity >= {LIKE})"
             ),
@@ -207,7 +210,8 @@ impl InputSizes {
                 count(&deep.mean_constant_unseen),
                 count(&shallow.mean_identity_unseen),
             );
-            Claim::judged(
+            Claim::on(
+                &[&deep.network, &shallow.network],
                 "the 20-layer net's constant map holds on fewer input sizes than the 5-layer net's identity",
                 format!(
                     "of {} sides: constant >= {LIKE} on {c}, identity >= {LIKE} on {i}",
@@ -217,9 +221,10 @@ impl InputSizes {
             )
         });
         let at_28 = deep
-            .and_then(|deep| self.at(&deep.mean_constant_unseen, 28))
-            .map(|v| {
-                Claim::judged(
+            .and_then(|deep| Some((deep, self.at(&deep.mean_constant_unseen, 28)?)))
+            .map(|(deep, v)| {
+                Claim::on(
+                    &[&deep.network],
                     &format!(
                         "the 20-layer net answers the training digit at 28 x 28 (constant >= {LIKE})"
                     ),

@@ -257,8 +257,10 @@ impl Layers {
             let Some(&(to_input, to_training)) = curve.last() else {
                 continue;
             };
+            let net = &self.networks[index].network;
             let claim = match curve.len() {
-                7 => Claim::judged(
+                7 => Claim::on(
+                    &[net],
                     "the trained 7-layer ConvNet outputs its input",
                     format!("output's correlation to the input {to_input:.2}"),
                     to_input >= LIKE,
@@ -273,7 +275,8 @@ impl Layers {
                     };
                     let (trained, initial) =
                         (upper(&curve), upper(&random[..random.len().min(14)]));
-                    Claim::judged(
+                    Claim::on(
+                        &[net],
                         "the trained 14-layer ConvNet recovers in layers 8-14 the input its random initialisation lost",
                         format!(
                             "best correlation to the input in layers 8-14: trained {trained:.2}, random 20-layer net {initial:.2}"
@@ -281,7 +284,8 @@ impl Layers {
                         trained > initial,
                     )
                 }
-                20 => Claim::judged(
+                20 => Claim::on(
+                    &[net],
                     "the trained 20-layer ConvNet constructs the training digit from nothing",
                     format!(
                         "output's correlation to the training digit {to_training:.2}, to the input {to_input:.2}"
@@ -317,7 +321,8 @@ impl Layers {
         } else {
             (training, "training digit")
         };
-        vec![Claim::judged(
+        vec![Claim::on(
+            &[&self.networks[0].network],
             &format!(
                 "the trained {depth}-layer ConvNet {claim} (output's correlation to the {what} {} {LIKE})",
                 if like { ">=" } else { "<" }
@@ -337,7 +342,8 @@ impl Layers {
         output(0)
             .zip(output(1))
             .map(|(narrow, wide)| {
-                Claim::judged(
+                Claim::on(
+                    &[&self.networks[0].network, &self.networks[1].network],
                     &format!("trained, the 3-channel net misses the identity and the wide one learns it (< and >= {LIKE})"),
                     format!("output's correlation to the input: {} {narrow:.2}, {} {wide:.2}", name(0), name(1)),
                     narrow < LIKE && wide >= LIKE,

@@ -139,8 +139,25 @@ impl TrainingSizes {
         let Some((small, base)) = small.zip(at_28).filter(|(s, b)| s.0 < b.0) else {
             return vec![];
         };
+        let labels: Vec<String> = self
+            .curves
+            .iter()
+            .flat_map(|c| {
+                self.depths
+                    .iter()
+                    .map(move |d| format!("{d} layers at {} px", c.side))
+            })
+            .collect();
+        let losses = || {
+            labels.iter().map(String::as_str).zip(
+                self.curves
+                    .iter()
+                    .flat_map(|c| c.final_loss.iter().copied()),
+            )
+        };
         vec![
-            Claim::judged(
+            Claim::on_losses(
+                losses(),
                 "ConvNets trained on smaller images are more constant (mean over depths and rho)",
                 format!(
                     "constant {} px {:.2}, 28 px {:.2}",
@@ -148,7 +165,8 @@ impl TrainingSizes {
                 ),
                 small.2 > base.2,
             ),
-            Claim::judged(
+            Claim::on_losses(
+                losses(),
                 "and less identity",
                 format!(
                     "identity {} px {:.2}, 28 px {:.2}",

@@ -131,7 +131,9 @@ impl UpperSubnetworks {
             .iter()
             .map(|(d, v)| format!("{d}: {v:.2}"))
             .collect();
-        vec![Claim::judged(
+        let nets: Vec<&Net> = self.rows.iter().map(|r| &r.network).collect();
+        vec![Claim::on(
+            &nets,
             "the top layer alone changes most around depth 15 (the biggest step in its identity correlation lies between depths 10 and 20)",
             format!(
                 "identity of the top layer by depth {}; biggest step {:.2} between {} and {}",
@@ -152,7 +154,8 @@ impl UpperSubnetworks {
         used(3)
             .zip(used(10))
             .map(|(three, ten)| {
-                Claim::judged(
+                Claim::on(
+                    &[&three.0.network, &ten.0.network],
                     "the upper 10 layers of the 20-layer net already construct the '7' more than the upper 3",
                     format!(
                         "mean constant correlation: top 10 {:.2}, top 3 {:.2}",

@@ -83,7 +83,8 @@ impl WeightChange {
         let half = changes.len() / 2;
         let (lower, upper) = (mean(&changes[..half]), mean(&changes[half..]));
         let least = changes.iter().copied().fold(f64::INFINITY, f64::min);
-        vec![Claim::judged(
+        vec![Claim::on(
+            &[&row.network],
             "in the deepest net the lower layers change less than the upper ones, but not zero",
             format!(
                 "{}: mean relative change lower half {lower:.3}, upper half {upper:.3}, smallest {least:.2e}",
