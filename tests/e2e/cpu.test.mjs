@@ -22,6 +22,9 @@ describe('the page on the CPU', () => {
     assert.match(status, /100 steps/, `the status should report the finished training: ${status}`);
 
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
+    // An empty pad is a flat image: its correlation to the output is undefined, not 0.
+    await answerToPad(page);
+    assert.equal((await page.locator('#corr-identity').textContent()).trim(), 'n/a', 'an empty pad has no correlation to the identity');
     await drawStroke(page, [[0.3, 0.25], [0.7, 0.25], [0.45, 0.8]]);
     const { input, output } = await answerToPad(page);
     assert.ok(input.some((v) => v > 0.5), 'the stroke should show on the pad');

@@ -72,11 +72,11 @@ pub fn run(args: Args) -> CliResult {
             trained.progress.loss,
             row.identity
                 .iter()
-                .map(|v| (v * 100.0).round() / 100.0)
+                .map(|v| v.map(|v| (v * 100.0).round() / 100.0))
                 .collect::<Vec<_>>(),
             row.constant
                 .iter()
-                .map(|v| (v * 100.0).round() / 100.0)
+                .map(|v| v.map(|v| (v * 100.0).round() / 100.0))
                 .collect::<Vec<_>>()
         );
         rows.push(json!({

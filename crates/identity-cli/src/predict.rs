@@ -43,8 +43,10 @@ pub fn run(args: Args) -> CliResult {
     eprintln!("{:<14} {:>9} {:>9}", "input", "identity", "constant");
     for (input, answer) in row.iter().zip(&measured) {
         eprintln!(
-            "{:<14} {:>9.3} {:>9.3}",
-            input.name, answer.identity, answer.constant
+            "{:<14} {:>9} {:>9}",
+            input.name,
+            shown(answer.identity),
+            shown(answer.constant)
         );
     }
     if args.common.json {
@@ -56,4 +58,9 @@ pub fn run(args: Args) -> CliResult {
         print_json(&json!({ "arch": arch, "final_loss": trained.progress.loss, "answers": rows }));
     }
     Ok(())
+}
+
+/// A correlation to three decimals, or "n/a" where it is undefined (a flat image).
+fn shown(correlation: Option<f32>) -> String {
+    correlation.map_or_else(|| "n/a".into(), |v| format!("{v:.3}"))
 }

@@ -13,10 +13,11 @@ use crate::rho::rho_probes;
 /// One network's row of the heatmap: a value per rho.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeatmapRow {
-    /// Mean correlation to the identity, per rho.
-    pub identity: Vec<f32>,
-    /// Mean correlation to the constant map, per rho.
-    pub constant: Vec<f32>,
+    /// Mean correlation to the identity, per rho (`None` where undefined for every probe: a
+    /// dead network's flat output).
+    pub identity: Vec<Option<f32>>,
+    /// Mean correlation to the constant map, per rho (`None` likewise).
+    pub constant: Vec<Option<f32>>,
     /// Mean MSE to the identity, per rho (App. I).
     pub mse_identity: Vec<f32>,
     /// Mean MSE to the constant map, per rho (App. I).

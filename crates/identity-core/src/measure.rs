@@ -9,12 +9,11 @@ use crate::error::{Error, read_floats};
 use crate::nets::Network;
 use crate::train::image_batch;
 
-/// Pearson correlation of two equally long images, accumulated in f64.
-///
-/// Returns 0 when either image is constant, where the correlation is undefined (a dead
-/// network's flat output correlates with nothing).
-pub fn pearson(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len(), "pearson needs equal lengths");
+/// Pearson correlation of two equally long images, accumulated in f64; `None` when either
+/// image is flat (a constant image: the blank test pattern, an empty drawing, a dead
+/// network's output), where the correlation is undefined.
+pub fn correlation(a: &[f32], b: &[f32]) -> Option<f32> {
+    assert_eq!(a.len(), b.len(), "correlation needs equal lengths");
     let n = a.len() as f64;
     let mean = |v: &[f32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
     let (ma, mb) = (mean(a), mean(b));
@@ -26,9 +25,15 @@ pub fn pearson(a: &[f32], b: &[f32]) -> f32 {
         bb += dy * dy;
     }
     if aa <= f64::EPSILON * n || bb <= f64::EPSILON * n {
-        return 0.0;
+        return None;
     }
-    (ab / (aa * bb).sqrt()) as f32
+    Some((ab / (aa * bb).sqrt()) as f32)
+}
+
+/// [`correlation`], with 0 for a flat image: for maps compared with each other where a flat
+/// one simply matches nothing (layer views, eq. (1) against the net).
+pub fn pearson(a: &[f32], b: &[f32]) -> f32 {
+    correlation(a, b).unwrap_or(0.0)
 }
 
 /// Mean squared error of two equally long images.
@@ -48,10 +53,11 @@ pub struct Answer {
     /// The network's output.
     #[serde(skip)]
     pub output: Option<Image>,
-    /// Correlation to the identity: `corr(f(x), x)`.
-    pub identity: f32,
-    /// Correlation to the constant map: `corr(f(x), x̂)`.
-    pub constant: f32,
+    /// Correlation to the identity: `corr(f(x), x)`; `None` when the input or the output is
+    /// flat (undefined).
+    pub identity: Option<f32>,
+    /// Correlation to the constant map: `corr(f(x), x̂)`; `None` when the output is flat.
+    pub constant: Option<f32>,
     /// MSE to the identity: `mse(f(x), x)`.
     pub mse_identity: f32,
     /// MSE to the constant map: `mse(f(x), x̂)`.
@@ -119,8 +125,8 @@ fn measured(outputs: Vec<Image>, inputs: &[Image], training: &Image) -> Result<V
         .into_iter()
         .zip(inputs)
         .map(|(output, input)| Answer {
-            identity: pearson(output.pixels(), input.pixels()),
-            constant: pearson(output.pixels(), reference.pixels()),
+            identity: correlation(output.pixels(), input.pixels()),
+            constant: correlation(output.pixels(), reference.pixels()),
             mse_identity: mse(output.pixels(), input.pixels()),
             mse_constant: mse(output.pixels(), reference.pixels()),
             output: Some(output),
@@ -128,17 +134,24 @@ fn measured(outputs: Vec<Image>, inputs: &[Image], training: &Image) -> Result<V
         .collect())
 }
 
-/// Means of the four numbers over several answers.
+/// Means of the four numbers over several answers; a correlation's mean leaves out the
+/// answers where it is undefined (`None` when it is undefined in all).
 pub fn mean_answer(answers: &[Answer]) -> Answer {
     let n = answers.len().max(1) as f32;
     let mean = |f: fn(&Answer) -> f32| answers.iter().map(f).sum::<f32>() / n;
     Answer {
         output: None,
-        identity: mean(|a| a.identity),
-        constant: mean(|a| a.constant),
+        identity: mean_defined(answers.iter().map(|a| a.identity)),
+        constant: mean_defined(answers.iter().map(|a| a.constant)),
         mse_identity: mean(|a| a.mse_identity),
         mse_constant: mean(|a| a.mse_constant),
     }
+}
+
+/// The mean of the defined values, `None` when there is none.
+pub fn mean_defined(values: impl IntoIterator<Item = Option<f32>>) -> Option<f32> {
+    let defined: Vec<f32> = values.into_iter().flatten().collect();
+    (!defined.is_empty()).then(|| defined.iter().sum::<f32>() / defined.len() as f32)
 }
 
 #[cfg(test)]
@@ -154,6 +167,25 @@ mod tests {
         assert!((pearson(&a, &[0.5, 0.7, 0.9, 1.1]) - 1.0).abs() < 1e-6);
         assert!(pearson(&a, &[1.0, -1.0, -1.0, 1.0]).abs() < 1e-6);
         assert_eq!(pearson(&a, &[3.0; 4]), 0.0);
+        assert_eq!(correlation(&a, &[3.0; 4]), None);
+    }
+
+    #[test]
+    fn undefined_correlations_are_left_out_of_means() {
+        let answer = |identity, constant| Answer {
+            output: None,
+            identity,
+            constant,
+            mse_identity: 1.0,
+            mse_constant: 2.0,
+        };
+        // A blank input: its identity is undefined, not 0 (which would cap a perfect identity
+        // below 1).
+        let mean = mean_answer(&[answer(Some(1.0), Some(0.2)), answer(None, Some(0.4))]);
+        assert_eq!(mean.identity, Some(1.0));
+        assert!((mean.constant.unwrap() - 0.3).abs() < 1e-6);
+        assert_eq!(mean.mse_constant, 2.0);
+        assert_eq!(mean_answer(&[answer(None, None)]).identity, None);
     }
 
     #[test]

@@ -145,11 +145,14 @@ fn shallow_convnet_learns_the_identity() {
         &pollster::block_on(answers(&trained.network, &fashion, &image, &device)).unwrap(),
     );
     assert!(
-        on_digits.identity >= 0.9,
+        on_digits.identity.is_some_and(|v| v >= 0.9),
         "MNIST: {on_digits:?}, loss {}",
         trained.progress.loss
     );
-    assert!(on_fashion.identity >= 0.85, "Fashion-MNIST: {on_fashion:?}");
+    assert!(
+        on_fashion.identity.is_some_and(|v| v >= 0.85),
+        "Fashion-MNIST: {on_fashion:?}"
+    );
 }
 
 /// A deep ReLU FCN (5 hidden layers of 784, default training) memorizes: on 50 MNIST test
@@ -173,7 +176,7 @@ fn deep_relu_fcn_memorizes() {
         .unwrap(),
     );
     assert!(
-        mean.constant >= 0.9 && mean.identity <= 0.5,
+        mean.constant.is_some_and(|v| v >= 0.9) && mean.identity.is_some_and(|v| v <= 0.5),
         "{mean:?}, loss {}",
         trained.progress.loss
     );
@@ -213,7 +216,9 @@ fn depth_sweep_deepest_row_is_nearer_the_constant() {
             &Device::flex(),
         ))
         .unwrap();
-        let mean = row.constant.iter().sum::<f32>() / row.constant.len() as f32;
+        // A dead network's flat output has no correlation: it counts as 0 here (no constant).
+        let mean =
+            row.constant.iter().map(|v| v.unwrap_or(0.0)).sum::<f32>() / row.constant.len() as f32;
         eprintln!(
             "depth {depth}, seed {seed}: loss {:.2e} after {} steps, constant {:?}, identity {:?}",
             trained.progress.loss, trained.progress.step, row.constant, row.identity

@@ -44,14 +44,20 @@ impl Inputs {
     }
 }
 
-/// A network's answers to inputs: per input, its output and the output's correlations to the
-/// input (identity) and to the training image (constant).
+/// A network's answers to inputs: per input, its output, the output's correlations to the
+/// input (identity) and to the training image (constant), and the same as MSEs. A correlation
+/// with a flat image (the blank pattern, a dead network's output) is undefined: `null` in
+/// JSON, an empty CSV cell, left out of every mean; its MSE is always there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answers {
     /// `corr(f(x), x)` per input.
-    pub identity: Vec<f32>,
+    pub identity: Vec<Option<f32>>,
     /// `corr(f(x), x̂)` per input.
-    pub constant: Vec<f32>,
+    pub constant: Vec<Option<f32>>,
+    /// `mse(f(x), x)` per input.
+    pub mse_identity: Vec<f32>,
+    /// `mse(f(x), x̂)` per input.
+    pub mse_constant: Vec<f32>,
     /// `f(x)` per input.
     pub outputs: Vec<Picture>,
 }
@@ -62,6 +68,8 @@ impl Answers {
         Answers {
             identity: answers.iter().map(|a| a.identity).collect(),
             constant: answers.iter().map(|a| a.constant).collect(),
+            mse_identity: answers.iter().map(|a| a.mse_identity).collect(),
+            mse_constant: answers.iter().map(|a| a.mse_constant).collect(),
             outputs: answers
                 .iter()
                 .filter_map(|a| a.output.as_ref())
@@ -70,19 +78,37 @@ impl Answers {
         }
     }
 
-    /// The mean correlations (identity, constant) over the inputs the network has not seen.
-    pub fn unseen_means(&self, inputs: &Inputs) -> (f64, f64) {
-        let unseen = |values: &[f32]| -> f64 {
+    /// The mean correlations (identity, constant) over the inputs the network has not seen
+    /// and where they are defined (`None` where none is).
+    pub fn unseen_means(&self, inputs: &Inputs) -> (Option<f64>, Option<f64>) {
+        let unseen = |values: &[Option<f32>]| -> Option<f64> {
             let kept: Vec<f64> = values
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !inputs.seen(*i))
-                .map(|(_, &v)| f64::from(v))
+                .filter_map(|(_, v)| v.map(f64::from))
                 .collect();
-            mean(&kept)
+            (!kept.is_empty()).then(|| mean(&kept))
         };
         (unseen(&self.identity), unseen(&self.constant))
     }
+
+    /// Input `i` as CSV cells: `identity,constant,mse_identity,mse_constant` (an undefined
+    /// correlation is an empty cell).
+    pub fn cells(&self, i: usize) -> String {
+        format!(
+            "{},{},{},{}",
+            cell(self.identity[i]),
+            cell(self.constant[i]),
+            self.mse_identity[i],
+            self.mse_constant[i]
+        )
+    }
+}
+
+/// A value that may be undefined, as a CSV cell.
+pub fn cell<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
 }
 
 /// A figure whose rows are networks answering its inputs (prediction grids, upper

@@ -75,14 +75,16 @@ pub async fn measure<N: Networks>(setting: &Setting, networks: &mut N) -> Result
 }
 
 impl Eq1 {
-    /// `input,identity,constant,corr_to_eq1`, one line per input.
+    /// `input,identity,constant,mse_identity,mse_constant,corr_to_eq1`, one line per input.
     pub fn csv(&self) -> String {
-        let mut csv = String::from("input,identity,constant,corr_to_eq1\n");
+        let mut csv =
+            String::from("input,identity,constant,mse_identity,mse_constant,corr_to_eq1\n");
         for (i, name) in self.inputs.names.iter().enumerate() {
             writeln!(
                 csv,
-                "{name},{},{},{}",
-                self.answers.identity[i], self.answers.constant[i], self.corr_to_eq1[i]
+                "{name},{},{}",
+                self.answers.cells(i),
+                self.corr_to_eq1[i]
             )
             .ok();
         }

@@ -449,8 +449,8 @@ mod tests {
                     .iter()
                     .map(|&(depth, identity, constant)| HeatmapRow {
                         network: net(depth),
-                        identity: vec![identity, 0.0],
-                        constant: vec![constant, 0.0],
+                        identity: vec![Some(identity), Some(0.0)],
+                        constant: vec![Some(constant), Some(0.0)],
                         mse_identity: vec![0.0, 0.0],
                         mse_constant: vec![0.0, 0.0],
                     })
@@ -482,13 +482,22 @@ mod tests {
             pictures: vec![],
         };
         let answers = Answers {
-            identity: vec![1.0, 1.0, 0.2, 0.4],
-            constant: vec![0.0; 4],
+            identity: vec![Some(1.0), Some(1.0), Some(0.2), Some(0.4), None],
+            constant: vec![Some(0.0); 5],
+            mse_identity: vec![0.0; 5],
+            mse_constant: vec![0.0; 5],
             outputs: vec![],
         };
+        // The blank input's undefined identity is left out, not counted as 0.
+        let inputs = Inputs {
+            names: ["training", "mix", "mnist:0", "noise", "blank"]
+                .map(String::from)
+                .to_vec(),
+            ..inputs
+        };
         let (identity, constant) = answers.unseen_means(&inputs);
-        assert!((identity - 0.3).abs() < 1e-6, "{identity}");
-        assert_eq!(constant, 0.0);
+        assert!((identity.unwrap() - 0.3).abs() < 1e-6, "{identity:?}");
+        assert_eq!(constant, Some(0.0));
     }
 
     #[test]
@@ -531,8 +540,10 @@ mod tests {
                     .map(|&(depth, identity, constant)| GridRow {
                         network: net(depth),
                         answers: Answers {
-                            identity: vec![1.0, identity],
-                            constant: vec![1.0, constant],
+                            identity: vec![Some(1.0), Some(identity)],
+                            constant: vec![Some(1.0), Some(constant)],
+                            mse_identity: vec![0.0; 2],
+                            mse_constant: vec![0.0; 2],
                             outputs: vec![],
                         },
                     })
@@ -625,6 +636,8 @@ mod tests {
                         answers: Answers {
                             identity: vec![],
                             constant: vec![],
+                            mse_identity: vec![],
+                            mse_constant: vec![],
                             outputs: vec![],
                         },
                     })

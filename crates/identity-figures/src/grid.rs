@@ -62,7 +62,8 @@ pub async fn measure<N: Networks>(
 }
 
 /// A row reduced to what the claims read: the network and its two means over unseen inputs
-/// (or at rho = 0, for heatmaps).
+/// (or at rho = 0, for heatmaps); NaN where undefined (a dead network's flat output), which
+/// no threshold admits.
 #[derive(Debug, Clone, Copy)]
 pub struct Summary<'a> {
     /// The network.
@@ -94,15 +95,10 @@ impl Source {
 impl Grid {
     /// `network,input,identity,constant`, one line per network and input.
     pub fn csv(&self) -> String {
-        let mut csv = String::from("network,input,identity,constant\n");
+        let mut csv = String::from("network,input,identity,constant,mse_identity,mse_constant\n");
         for row in &self.rows {
             for (i, name) in self.inputs.names.iter().enumerate() {
-                writeln!(
-                    csv,
-                    "{},{name},{},{}",
-                    row.network.label, row.answers.identity[i], row.answers.constant[i]
-                )
-                .ok();
+                writeln!(csv, "{},{name},{}", row.network.label, row.answers.cells(i)).ok();
             }
         }
         csv
@@ -116,8 +112,8 @@ impl Grid {
                 let (identity, constant) = row.answers.unseen_means(&self.inputs);
                 Summary {
                     network: &row.network,
-                    identity,
-                    constant,
+                    identity: identity.unwrap_or(f64::NAN),
+                    constant: constant.unwrap_or(f64::NAN),
                 }
             })
             .collect()

@@ -8,6 +8,7 @@ use identity_core::ArchConfig;
 use identity_core::heatmap::heatmap;
 use serde::{Deserialize, Serialize};
 
+use crate::answers::cell;
 use crate::claim::{Claim, ends};
 use crate::grid::{Summary, family};
 use crate::net::Net;
@@ -42,10 +43,10 @@ pub struct Heatmap {
 pub struct HeatmapRow {
     /// The network.
     pub network: Net,
-    /// Mean correlation to the identity, per rho.
-    pub identity: Vec<f32>,
-    /// Mean correlation to the constant, per rho.
-    pub constant: Vec<f32>,
+    /// Mean correlation to the identity, per rho (`None` where undefined for every probe).
+    pub identity: Vec<Option<f32>>,
+    /// Mean correlation to the constant, per rho (`None` likewise).
+    pub constant: Vec<Option<f32>>,
     /// Mean MSE to the identity, per rho.
     pub mse_identity: Vec<f32>,
     /// Mean MSE to the constant, per rho.
@@ -53,11 +54,12 @@ pub struct HeatmapRow {
 }
 
 impl HeatmapRow {
-    /// The row in `measure`: (to the identity, to the constant).
-    pub fn shown(&self, measure: Measure) -> (&[f32], &[f32]) {
+    /// The row in `measure`: (to the identity, to the constant), `None` where undefined.
+    pub fn shown(&self, measure: Measure) -> (Vec<Option<f32>>, Vec<Option<f32>>) {
+        let defined = |v: &[f32]| v.iter().copied().map(Some).collect();
         match measure {
-            Measure::Correlation => (&self.identity, &self.constant),
-            Measure::Mse => (&self.mse_identity, &self.mse_constant),
+            Measure::Correlation => (self.identity.clone(), self.constant.clone()),
+            Measure::Mse => (defined(&self.mse_identity), defined(&self.mse_constant)),
         }
     }
 }
@@ -109,7 +111,9 @@ impl Heatmap {
                 writeln!(
                     csv,
                     "{},{rho},{},{}",
-                    row.network.label, identity[i], constant[i]
+                    row.network.label,
+                    cell(identity[i]),
+                    cell(constant[i])
                 )
                 .ok();
             }
@@ -129,11 +133,12 @@ impl Heatmap {
             .iter()
             .map(|row| {
                 let (identity, constant) = row.shown(self.measure);
-                let first = |v: &[f32]| v.first().map_or(f64::NAN, |&x| f64::from(x));
+                let first =
+                    |v: &[Option<f32>]| v.first().copied().flatten().map_or(f64::NAN, f64::from);
                 Summary {
                     network: &row.network,
-                    identity: first(identity),
-                    constant: first(constant),
+                    identity: first(&identity),
+                    constant: first(&constant),
                 }
             })
             .collect()

@@ -51,10 +51,11 @@ pub struct SizesRow {
     pub network: Net,
     /// Its answers, one entry per side.
     pub per_side: Vec<Answers>,
-    /// Mean correlation to the identity over the unseen inputs, per side.
-    pub mean_identity_unseen: Vec<f64>,
+    /// Mean correlation to the identity over the unseen inputs, per side (`None` where
+    /// undefined).
+    pub mean_identity_unseen: Vec<Option<f64>>,
     /// Mean correlation to the constant over the unseen inputs, per side.
-    pub mean_constant_unseen: Vec<f64>,
+    pub mean_constant_unseen: Vec<Option<f64>>,
 }
 
 /// The networks of `sizes`, as a plan.
@@ -95,7 +96,8 @@ pub async fn measure<N: Networks>(
             .await?;
             per_side.push(Answers::of(&answered));
         }
-        let means: Vec<(f64, f64)> = per_side.iter().map(|a| a.unseen_means(&inputs)).collect();
+        let means: Vec<(Option<f64>, Option<f64>)> =
+            per_side.iter().map(|a| a.unseen_means(&inputs)).collect();
         rows.push(SizesRow {
             network: Net::new(format!("{depth} layers"), &arch, &trained),
             mean_identity_unseen: means.iter().map(|m| m.0).collect(),
@@ -116,16 +118,19 @@ pub async fn measure<N: Networks>(
 }
 
 impl InputSizes {
-    /// `network,side,input,identity,constant`, one line per network, side and input.
+    /// `network,side,input,identity,constant,mse_identity,mse_constant`, one line per network,
+    /// side and input.
     pub fn csv(&self) -> String {
-        let mut csv = String::from("network,side,input,identity,constant\n");
+        let mut csv =
+            String::from("network,side,input,identity,constant,mse_identity,mse_constant\n");
         for row in &self.rows {
             for (side, answers) in self.sides.iter().zip(&row.per_side) {
                 for (i, name) in self.inputs.iter().enumerate() {
                     writeln!(
                         csv,
-                        "{},{side},{name},{},{}",
-                        row.network.label, answers.identity[i], answers.constant[i]
+                        "{},{side},{name},{}",
+                        row.network.label,
+                        answers.cells(i)
                     )
                     .ok();
                 }
@@ -143,11 +148,14 @@ impl InputSizes {
         self.rows.iter().find(|r| r.network.depth() == depth)
     }
 
-    fn at(&self, values: &[f64], side: usize) -> Option<f64> {
+    /// The value at `side`: NaN where undefined (no threshold admits it), `None` where the
+    /// side was not measured.
+    fn at(&self, values: &[Option<f64>], side: usize) -> Option<f64> {
         self.sides
             .iter()
             .position(|&s| s == side)
             .and_then(|i| values.get(i).copied())
+            .map(|v| v.unwrap_or(f64::NAN))
     }
 
     /// Fig. 10: the 5-layer net's identity holds on 112 x 112 inputs but not on 7 x 7.
@@ -187,7 +195,7 @@ impl InputSizes {
             .iter()
             .zip(&row.mean_identity_unseen)
             .filter(|(s, _)| **s >= 28)
-            .map(|(&s, &v)| (s, v))
+            .map(|(&s, &v)| (s, v.unwrap_or(f64::NAN)))
             .collect();
         let listing: Vec<String> = large.iter().map(|(s, v)| format!("{s}: {v:.2}")).collect();
         vec![Claim::on(
@@ -204,7 +212,12 @@ impl InputSizes {
     /// identity, and holds at 28 x 28.
     pub fn constant_range(&self) -> Vec<Claim> {
         let (deep, shallow) = (self.row(20), self.row(5));
-        let count = |values: &[f64]| values.iter().filter(|&&v| v >= LIKE).count();
+        let count = |values: &[Option<f64>]| {
+            values
+                .iter()
+                .filter(|v| v.is_some_and(|v| v >= LIKE))
+                .count()
+        };
         let fewer = deep.zip(shallow).map(|(deep, shallow)| {
             let (c, i) = (
                 count(&deep.mean_constant_unseen),

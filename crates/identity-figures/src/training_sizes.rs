@@ -6,8 +6,10 @@
 use std::fmt::Write;
 
 use identity_core::heatmap::heatmap;
+use identity_core::measure::mean_defined;
 use serde::{Deserialize, Serialize};
 
+use crate::answers::cell;
 use crate::claim::{Claim, mean};
 use crate::plan::{Networks, Planned, Setting};
 use crate::scale::Scale;
@@ -29,10 +31,10 @@ pub struct TrainingSizes {
 pub struct SideCurve {
     /// The training image's side.
     pub side: usize,
-    /// Mean over rho of the correlation to the identity, per depth.
-    pub mean_identity: Vec<f32>,
+    /// Mean over rho of the correlation to the identity, per depth (`None` where undefined).
+    pub mean_identity: Vec<Option<f32>>,
     /// Mean over rho of the correlation to the constant, per depth.
-    pub mean_constant: Vec<f32>,
+    pub mean_constant: Vec<Option<f32>>,
     /// The final training loss, per depth.
     pub final_loss: Vec<f32>,
 }
@@ -57,10 +59,6 @@ pub fn plan(scale: Scale) -> Vec<Planned> {
             })
         })
         .collect()
-}
-
-fn mean_f32(values: &[f32]) -> f32 {
-    values.iter().sum::<f32>() / values.len().max(1) as f32
 }
 
 /// Measures Fig. 13.
@@ -94,8 +92,8 @@ pub async fn measure<N: Networks>(
                 &setting.device,
             )
             .await?;
-            curve.mean_identity.push(mean_f32(&row.identity));
-            curve.mean_constant.push(mean_f32(&row.constant));
+            curve.mean_identity.push(mean_defined(row.identity));
+            curve.mean_constant.push(mean_defined(row.constant));
             curve.final_loss.push(trained.progress.loss);
         }
         curves.push(curve);
@@ -116,7 +114,9 @@ impl TrainingSizes {
                 writeln!(
                     csv,
                     "{},{depth},{},{}",
-                    curve.side, curve.mean_identity[i], curve.mean_constant[i]
+                    curve.side,
+                    cell(curve.mean_identity[i]),
+                    cell(curve.mean_constant[i])
                 )
                 .ok();
             }
@@ -130,7 +130,14 @@ impl TrainingSizes {
             .curves
             .iter()
             .map(|c| {
-                let avg = |v: &[f32]| mean(&v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>());
+                let avg = |v: &[Option<f32>]| {
+                    mean(
+                        &v.iter()
+                            .flatten()
+                            .map(|&x| f64::from(x))
+                            .collect::<Vec<_>>(),
+                    )
+                };
                 (c.side, avg(&c.mean_identity), avg(&c.mean_constant))
             })
             .collect();

@@ -82,18 +82,19 @@ pub async fn measure<N: Networks>(
 }
 
 impl UpperSubnetworks {
-    /// `depth,first_layer,input,identity,constant`, one line per cut and input.
+    /// `depth,first_layer,input,identity,constant,mse_identity,mse_constant`, one line per cut
+    /// and input.
     pub fn csv(&self) -> String {
-        let mut csv = String::from("depth,first_layer,input,identity,constant\n");
+        let mut csv =
+            String::from("depth,first_layer,input,identity,constant,mse_identity,mse_constant\n");
         for row in &self.rows {
             for (i, name) in self.inputs.names.iter().enumerate() {
                 writeln!(
                     csv,
-                    "{},{},{name},{},{}",
+                    "{},{},{name},{}",
                     row.network.depth(),
                     row.first_layer,
-                    row.answers.identity[i],
-                    row.answers.constant[i]
+                    row.answers.cells(i)
                 )
                 .ok();
             }
@@ -101,13 +102,18 @@ impl UpperSubnetworks {
         csv
     }
 
-    /// Each cut's means over the inputs its network has not seen: (cut, identity, constant).
+    /// Each cut's means over the inputs its network has not seen: (cut, identity, constant),
+    /// NaN where undefined.
     fn means(&self) -> Vec<(&Cut, f64, f64)> {
         self.rows
             .iter()
             .map(|r| {
                 let (identity, constant) = r.answers.unseen_means(&self.inputs);
-                (r, identity, constant)
+                (
+                    r,
+                    identity.unwrap_or(f64::NAN),
+                    constant.unwrap_or(f64::NAN),
+                )
             })
             .collect()
     }

@@ -214,11 +214,12 @@ struct Report {
     ms_per_step: f64,
 }
 
-/// Answers to a batch of inputs.
+/// Answers to a batch of inputs; an undefined correlation (a flat image: an empty pad) is
+/// `null`.
 #[derive(Serialize)]
 struct Answers {
-    identity: Vec<f32>,
-    constant: Vec<f32>,
+    identity: Vec<Option<f32>>,
+    constant: Vec<Option<f32>>,
 }
 
 /// What a new session needs, checked before a device is chosen.

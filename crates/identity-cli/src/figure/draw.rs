@@ -71,11 +71,12 @@ pub fn figure(png: &Path, title: &str, data: &FigureData) -> Result<(), CliError
             image_grid(png, title, &grid, &d.inputs)
         }
         Body::TrainingSizes(d) => {
-            let points = |values: &[f32]| -> Vec<(f32, f32)> {
+            // Undefined means are left out of the curve.
+            let points = |values: &[Option<f32>]| -> Vec<(f32, f32)> {
                 d.depths
                     .iter()
-                    .map(|&depth| depth as f32)
-                    .zip(values.iter().copied())
+                    .zip(values)
+                    .filter_map(|(&depth, v)| v.map(|v| (depth as f32, v)))
                     .collect()
             };
             let series: Vec<Series> = d
@@ -146,12 +147,14 @@ fn answer_grid(
 
 /// Two panels against rho: to the identity and to the constant, in the figure's measure.
 fn heatmap(png: &Path, title: &str, d: &Heatmap) -> Result<(), CliError> {
+    // An undefined cell (a dead network's flat output) is NaN, drawn grey.
+    let nan = |v: Vec<Option<f32>>| v.into_iter().map(|x| x.unwrap_or(f32::NAN)).collect();
     let (identity, constant): (Vec<Vec<f32>>, Vec<Vec<f32>>) = d
         .rows
         .iter()
         .map(|r| {
             let (i, c) = r.shown(d.measure);
-            (i.to_vec(), c.to_vec())
+            (nan(i), nan(c))
         })
         .unzip();
     let (what, colour_scale) = match d.measure {
@@ -162,6 +165,7 @@ fn heatmap(png: &Path, title: &str, d: &Heatmap) -> Result<(), CliError> {
                 .iter()
                 .chain(&constant)
                 .flatten()
+                .filter(|v| v.is_finite())
                 .fold(1e-6f32, |m, &v| m.max(v)),
         ),
     };

@@ -25,8 +25,12 @@ fn draw_err(e: impl std::fmt::Display) -> CliError {
     CliError::Run(format!("drawing failed: {e}"))
 }
 
-/// The diverging palette of the heatmaps: -1 blue, 0 white, 1 red.
+/// The diverging palette of the heatmaps: -1 blue, 0 white, 1 red; an undefined value (NaN)
+/// grey.
 pub fn diverging(value: f32) -> RGBColor {
+    if value.is_nan() {
+        return RGBColor(190, 190, 190);
+    }
     let v = value.clamp(-1.0, 1.0);
     let (r, g, b) = if v >= 0.0 {
         (1.0, 1.0 - 0.8 * v, 1.0 - 0.85 * v)
@@ -166,8 +170,13 @@ pub fn heatmaps(
                 ))
                 .map_err(draw_err)?;
                 let ink = if shade.abs() > 0.6 { WHITE } else { BLACK };
+                let shown = if v.is_nan() {
+                    "n/a".to_string()
+                } else {
+                    format!("{v:.2}")
+                };
                 root.draw(&Text::new(
-                    format!("{v:.2}"),
+                    shown,
                     (x + 3, y + cell / 2 - 5),
                     font(10).color(&ink),
                 ))
