@@ -157,11 +157,19 @@ pub fn claims(data: &FigureData) -> Vec<Claim> {
             [
                 heatmap::linear_trend(&rows),
                 grid::relu_depth(&rows, Source::RhoZero),
+                grid::relu_faster_than_linear(&rows),
             ]
             .concat()
         }
         (6, Body::Grid(d)) => grid::conv_depth(&d.summaries(), Source::TestRow),
-        (7, Body::Heatmap(d)) => grid::conv_depth(&d.summaries(), Source::RhoZero),
+        (7, Body::Heatmap(d)) => {
+            let rows = d.summaries();
+            [
+                grid::conv_depth(&rows, Source::RhoZero),
+                grid::middle_depths_neither(&rows),
+            ]
+            .concat()
+        }
         (8, Body::Layers(d)) => d.random_and_trained(),
         (9, Body::Collapse(d)) => d.claims(),
         (10, Body::InputSizes(d)) => d.small_and_large(),
@@ -278,7 +286,7 @@ pub fn all() -> Vec<Figure> {
             12,
             "the top layer of trained ConvNets of every depth, fed the input directly",
             "Fig. 12: upper layers of trained ConvNets, fed the input directly",
-            Kind::UpperSubnetworks(|scale| upper_subnetworks::every_depth(scale, 1)),
+            Kind::UpperSubnetworks(upper_subnetworks::around_15),
         ),
         Figure::new(
             13,
@@ -660,6 +668,68 @@ mod tests {
             verdicts(&[(5, 0.09), (8, 0.07), (10, 0.05), (20, 0.08)]),
             [Verdict::DoesNotHold, Verdict::Holds]
         );
+    }
+
+    #[test]
+    fn the_middle_depths_and_the_relu_linear_claims_can_fail() {
+        let verdicts = |data: &FigureData| -> Vec<Verdict> {
+            claims(data).iter().map(|c| c.verdict).collect()
+        };
+        // Fig. 7: the 10-layer net learning the identity breaks "middle depths learn neither".
+        let mut neither = heat(&[(1, 0.95, 0.1), (10, 0.3, 0.3), (20, 0.1, 0.9)]);
+        assert_eq!(verdicts(&neither)[2], Verdict::Holds);
+        if let Body::Heatmap(h) = &mut neither.body {
+            h.rows[1].identity[0] = Some(0.9);
+        }
+        assert_eq!(verdicts(&neither)[2], Verdict::DoesNotHold);
+        // Fig. 5: ReLU reaches the constant at 3 hidden layers, linear only at 5 (holds), or
+        // the other way round (does not hold).
+        let fcns = |relu_first: usize, linear_first: usize| {
+            let row = |arch: ArchConfig, depth: usize, first: usize| HeatmapRow {
+                network: Net {
+                    label: format!("{depth}"),
+                    arch,
+                    final_loss: 1e-5,
+                    steps: 100,
+                },
+                identity: vec![Some(0.1)],
+                constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],
+                mse_identity: vec![0.0],
+                mse_constant: vec![0.0],
+            };
+            let mut rows = Vec::new();
+            for depth in [1, 3, 5] {
+                rows.push(row(
+                    ArchConfig::Linear {
+                        hidden: vec![8; depth],
+                    },
+                    depth,
+                    linear_first,
+                ));
+            }
+            for depth in [1, 3, 5] {
+                rows.push(row(
+                    ArchConfig::Relu {
+                        hidden: vec![8; depth],
+                        train_bottom_only: false,
+                    },
+                    depth,
+                    relu_first,
+                ));
+            }
+            FigureData {
+                figure: 5,
+                body: Body::Heatmap(Heatmap {
+                    measure: Measure::Correlation,
+                    rhos: vec![0.0],
+                    probes_per_rho: 2,
+                    rows,
+                }),
+            }
+        };
+        let faster = |data: &FigureData| claims(data).last().unwrap().verdict;
+        assert_eq!(faster(&fcns(3, 5)), Verdict::Holds);
+        assert_eq!(faster(&fcns(5, 3)), Verdict::DoesNotHold);
     }
 
     #[test]

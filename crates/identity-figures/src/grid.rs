@@ -220,25 +220,27 @@ pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
     claims
 }
 
-/// Fig. 4, 5: the deepest ReLU FCN learns the constant; the shallowest learns neither.
+/// Fig. 4, 5: the deepest ReLU FCN learns the constant; and, on inputs unrelated to the
+/// training digit (rho = 0, Fig. 5: the paper's claim is about those), the shallowest learns
+/// neither.
 pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
     let relu = family(rows, |a| matches!(a, ArchConfig::Relu { .. }));
     let Some((shallow, deep)) = ends(&relu) else {
         return vec![];
     };
     let at = source.words();
-    vec![
-        Claim::on(
-            &[deep.network, shallow.network],
-            &format!(
-                "the deepest ReLU FCN learns the constant (constant >= {LIKE}) and is more constant than the shallowest"
-            ),
-            format!(
-                "{at}: {} constant {:.2}, {} constant {:.2}",
-                deep.network.label, deep.constant, shallow.network.label, shallow.constant
-            ),
-            deep.constant >= LIKE && deep.constant > shallow.constant,
+    let deepest = Claim::on(
+        &[deep.network, shallow.network],
+        &format!(
+            "the deepest ReLU FCN learns the constant (constant >= {LIKE}) and is more constant than the shallowest"
         ),
+        format!(
+            "{at}: {} constant {:.2}, {} constant {:.2}",
+            deep.network.label, deep.constant, shallow.network.label, shallow.constant
+        ),
+        deep.constant >= LIKE && deep.constant > shallow.constant,
+    );
+    let neither = (source == Source::RhoZero).then(|| {
         Claim::on(
             &[shallow.network],
             &format!("the shallowest ReLU FCN learns neither map (both < {LIKE})"),
@@ -247,8 +249,75 @@ pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
                 shallow.network.label, shallow.identity, shallow.constant
             ),
             shallow.identity < LIKE && shallow.constant < LIKE,
+        )
+    });
+    [deepest].into_iter().chain(neither).collect()
+}
+
+/// The shallowest depth of a family whose constant is at least [`LIKE`].
+fn constant_from(family: &[Summary]) -> Option<usize> {
+    family
+        .iter()
+        .find(|r| r.constant >= LIKE)
+        .map(|r| r.network.depth())
+}
+
+/// Fig. 5: ReLU FCNs overfit faster than linear ones: they reach the constant map (at
+/// rho = 0) at a smaller depth.
+pub fn relu_faster_than_linear(rows: &[Summary]) -> Vec<Claim> {
+    let relu = family(rows, |a| matches!(a, ArchConfig::Relu { .. }));
+    let linear = family(rows, |a| matches!(a, ArchConfig::Linear { .. }));
+    if relu.is_empty() || linear.is_empty() {
+        return vec![];
+    }
+    let (r, l) = (constant_from(&relu), constant_from(&linear));
+    let words = |d: Option<usize>| d.map_or("no depth".into(), |d| format!("{d} hidden layers"));
+    let nets: Vec<&Net> = relu.iter().chain(&linear).map(|s| s.network).collect();
+    vec![Claim::on(
+        &nets,
+        &format!(
+            "ReLU FCNs overfit faster than linear ones: they reach the constant (constant >= {LIKE}, rho = 0) at a smaller depth"
         ),
-    ]
+        format!("first at: ReLU {}, linear {}", words(r), words(l)),
+        match (r, l) {
+            (Some(r), Some(l)) => r < l,
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+    )]
+}
+
+/// Fig. 7: ConvNets of middle depth (6 to 14 layers) learn neither map at rho = 0: the paper
+/// shows them as edge detectors.
+pub fn middle_depths_neither(rows: &[Summary]) -> Vec<Claim> {
+    let middle: Vec<&Summary> = rows
+        .iter()
+        .filter(|r| matches!(r.network.arch, ArchConfig::Conv { .. }))
+        .filter(|r| (6..=14).contains(&r.network.depth()))
+        .collect();
+    if middle.is_empty() {
+        return vec![];
+    }
+    let nets: Vec<&Net> = middle.iter().map(|r| r.network).collect();
+    let listing: Vec<String> = middle
+        .iter()
+        .map(|r| {
+            format!(
+                "{} identity {:.2}, constant {:.2}",
+                r.network.label, r.identity, r.constant
+            )
+        })
+        .collect();
+    vec![Claim::on(
+        &nets,
+        &format!(
+            "ConvNets of middle depth (6 to 14 layers) learn neither map (both < {LIKE} at rho = 0)"
+        ),
+        listing.join("; "),
+        middle
+            .iter()
+            .all(|r| r.identity < LIKE && r.constant < LIKE),
+    )]
 }
 
 /// Fig. 6, 7: ConvNets of up to 5 layers learn the identity, the deepest the constant.
@@ -296,7 +365,8 @@ fn sweep_ends<'a>(
     (key(least.network) != key(most.network)).then_some((*least, *most))
 }
 
-/// Fig. 14, 25, 26: larger kernels answer less like the identity; the largest not at all.
+/// Fig. 14, 25, 26: larger kernels answer less like the identity; the largest not at all,
+/// and it moves toward the constant map, as an FCN does.
 pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
     let Some((small, large)) = sweep_ends(rows, Net::kernel) else {
         return vec![];
@@ -322,6 +392,15 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
                 large.network.label, large.identity, large.constant
             ),
             large.identity < LIKE,
+        ),
+        Claim::on(
+            &[small.network, large.network],
+            "very large kernels move toward the constant map, like FCNs: the largest kernel answers more like the training digit than the smallest",
+            format!(
+                "{at}: constant {} {:.2}, {} {:.2}",
+                small.network.label, small.constant, large.network.label, large.constant
+            ),
+            large.constant > small.constant,
         ),
     ]
 }

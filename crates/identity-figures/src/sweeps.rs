@@ -160,7 +160,7 @@ pub fn two_layer_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
 }
 
 /// Depth and channels of the kernel-size and channel sweeps (Fig. 14, 15, 25-30): the
-/// paper's 5-layer ConvNet, narrower at quick scale so that 15 x 15 kernels and 64 channels
+/// paper's 5-layer ConvNet, narrower at quick scale so that 29 x 29 kernels and 64 channels
 /// stay affordable.
 fn sweep_net(scale: Scale) -> (usize, usize) {
     match scale {
@@ -183,7 +183,7 @@ fn sweep_conv(scale: Scale, channels: Option<usize>, kernel: usize) -> ArchConfi
 pub fn kernel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
     let kernels = match scale {
         Scale::Test => vec![3, 5],
-        Scale::Quick => vec![5, 7, 9, 11, 15],
+        Scale::Quick => vec![5, 7, 9, 11, 15, 29],
         Scale::Paper => vec![5, 9, 13, 17, 25, 37, 57],
     };
     kernels
