@@ -6,9 +6,9 @@ use std::fmt::Write;
 use std::fs;
 use std::path::PathBuf;
 
-use identity_figures::claim::Verdict;
+use identity_figures::LIKE;
+use identity_figures::claim::{OverSeeds, Overall};
 use identity_figures::data::Recorded;
-use identity_figures::{Claim, LIKE};
 
 use crate::common::{CliError, CliResult, flag_value};
 
@@ -58,11 +58,13 @@ pub fn run(args: Args) -> CliResult {
                 args.dir.display()
             ))
         })?;
-        if recorded.data.figure != figure.number {
+        if let Some(other) = std::iter::once(recorded.figure)
+            .chain(recorded.runs.iter().map(|r| r.data.figure))
+            .find(|&n| n != figure.number)
+        {
             return Err(CliError::Run(format!(
-                "{} holds figure {}, not {}",
+                "{} holds figure {other}, not {}",
                 path.display(),
-                recorded.data.figure,
                 figure.number
             )));
         }
@@ -85,11 +87,12 @@ pub fn run(args: Args) -> CliResult {
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))?;
     let t = tally(&found);
     eprintln!(
-        "report: wrote {} ({} figures; claims: {} hold, {} do not, {} did not train, {} not judged)",
+        "report: wrote {} ({} figures; claims: {} hold, {} do not, {} mixed, {} did not train, {} not judged)",
         path.display(),
         found.len(),
         t.hold,
         t.fail,
+        t.mixed,
         t.untrained,
         t.unjudged,
     );
@@ -144,29 +147,34 @@ fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
     Ok(Some(text))
 }
 
-/// How many claims came out each way.
+/// How many claims came out each way over their seeds.
 struct Tally {
     hold: usize,
     fail: usize,
+    mixed: usize,
     untrained: usize,
     unjudged: usize,
 }
 
 fn tally(found: &[Found]) -> Tally {
     let claims = found.iter().flat_map(|f| &f.recorded.claims);
-    let count = |verdict: Verdict| claims.clone().filter(|c| c.verdict == verdict).count();
+    let count = |overall: Overall| claims.clone().filter(|c| c.overall() == overall).count();
     Tally {
-        hold: count(Verdict::Holds),
-        fail: count(Verdict::DoesNotHold),
-        untrained: count(Verdict::DidNotTrain),
-        unjudged: count(Verdict::NotJudged),
+        hold: count(Overall::Holds),
+        fail: count(Overall::DoesNotHold),
+        mixed: count(Overall::Mixed),
+        untrained: count(Overall::DidNotTrain),
+        unjudged: count(Overall::NotJudged),
     }
 }
 
 /// The networks a figure measured.
 fn configuration(recorded: &Recorded) -> String {
     let mut names: Vec<String> = Vec::new();
-    for net in recorded.data.body.nets() {
+    let Some(first) = recorded.runs.first() else {
+        return "no run".into();
+    };
+    for net in first.data.body.nets() {
         let name = net.arch.name();
         if !names.contains(&name) {
             names.push(name);
@@ -199,20 +207,27 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         md,
         "# Identity Crisis: the paper's claims, measured\n\n\
          Written by `identity-crisis report` from the figures in this folder, made by \
-         `identity-crisis figure` with `--scale {} --backend {} --seed {}`. \
+         `identity-crisis figure` with `--scale {} --backend {} --seeds {}`. \
          Paper: Zhang, Bengio, Hardt, Mozer, Singer, \"Identity Crisis: Memorization and \
          Generalization under Extreme Overparameterization\", ICLR 2020.\n",
         values(found, |r| flag_value(&r.scale)),
         values(found, |r| r.backend.clone()),
-        values(found, |r| r.seed.to_string()),
+        values(found, |r| {
+            r.runs
+                .iter()
+                .map(|run| run.seed.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
     )
     .ok();
     writeln!(
         md,
         "- Figures: {} of {}; making them took {:.0} min in all (training included; each \
          figure's time is under its heading).\n\
-         - Claims: **{} hold, {} do not hold**, {} rest on a network that did not fit its \
-         training image (\"did not train\": no verdict either way); pictures only, not judged: {}.\n\
+         - Claims, each judged on every seed: **{} hold on every seed, {} on none**, {} on \
+         some; {} rest on networks that did not fit their training image on every seed \
+         (\"did not train\": no verdict either way); pictures only, not judged: {}.\n\
          - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
          learning the identity or the constant. \"Test row\" means the mean over the paper's \
          test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \
@@ -223,6 +238,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         seconds / 60.0,
         t.hold,
         t.fail,
+        t.mixed,
         t.untrained,
         t.unjudged,
     )
@@ -250,7 +266,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
                 f.number,
                 f.number,
                 c.claim,
-                c.measured,
+                measured(c),
                 verdict(c)
             )
             .ok();
@@ -274,16 +290,32 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         )
         .ok();
         for c in &f.recorded.claims {
-            writeln!(md, "- {}: {} ({})", verdict(c), c.claim, c.measured).ok();
+            writeln!(md, "- {}: {} ({})", verdict(c), c.claim, measured(c)).ok();
         }
     }
     md
 }
 
-/// The verdict, in bold when judged by a number.
-fn verdict(claim: &Claim) -> String {
-    match claim.verdict {
-        Verdict::Holds | Verdict::DoesNotHold => format!("**{}**", claim.verdict()),
-        Verdict::DidNotTrain | Verdict::NotJudged => claim.verdict().into(),
+/// The verdict over the seeds, in bold when judged by numbers.
+fn verdict(claim: &OverSeeds) -> String {
+    match claim.overall() {
+        Overall::DidNotTrain | Overall::NotJudged => claim.summary(),
+        Overall::Holds | Overall::DoesNotHold | Overall::Mixed => {
+            format!("**{}**", claim.summary())
+        }
+    }
+}
+
+/// What was measured on each seed ("seed 0: ...; seed 1: ..."), or the one measurement.
+fn measured(claim: &OverSeeds) -> String {
+    match claim.measured.as_slice() {
+        [one] => one.clone(),
+        all => claim
+            .seeds
+            .iter()
+            .zip(all)
+            .map(|(seed, m)| format!("seed {seed}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }

@@ -119,13 +119,31 @@ fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
     let out = std::env::temp_dir().join(format!("identity-crisis-fig-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let out_arg = out.to_str().unwrap();
-    let output = run(&["figure", "7", "--scale", "test", "--out", out_arg]);
+    // Two seeds: a run each, claims judged on both, the numbers' spread beside them.
+    let output = run(&[
+        "figure", "7", "--scale", "test", "--seeds", "0,1", "--out", out_arg,
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("fig7.json")).unwrap()).unwrap();
-    assert_eq!(json["rows"].as_array().unwrap().len(), 2);
+    let runs = json["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["seed"], 1);
+    assert_eq!(runs[0]["kind"], "heatmap");
+    assert_eq!(runs[0]["rows"].as_array().unwrap().len(), 2);
+    for claim in json["claims"].as_array().unwrap() {
+        assert_eq!(claim["seeds"], serde_json::json!([0, 1]), "{claim}");
+        assert_eq!(claim["verdicts"].as_array().unwrap().len(), 2, "{claim}");
+    }
     let csv = std::fs::read_to_string(out.join("fig7.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 2 * 3, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 2 * 2 * 3, "{csv}");
+    assert!(csv.starts_with("seed,network,rho,"), "{csv}");
+    let spread = std::fs::read_to_string(out.join("fig7-spread.csv")).unwrap();
+    assert!(
+        spread.starts_with("network,rho,identity_mean,identity_sd,constant_mean,constant_sd,seeds"),
+        "{spread}"
+    );
+    assert_eq!(spread.lines().count(), 1 + 2 * 3, "{spread}");
     let decoder = png::Decoder::new(std::fs::File::open(out.join("fig7.png")).unwrap());
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
@@ -165,9 +183,11 @@ fn figure_all_at_test_scale_writes_every_figure() {
             assert!(path.exists(), "{} is missing", path.display());
         }
     }
-    let read = |n: u32| -> serde_json::Value {
+    let recorded = |n: u32| -> serde_json::Value {
         serde_json::from_slice(&std::fs::read(out.join(format!("fig{n}.json"))).unwrap()).unwrap()
     };
+    // The data of the run's one seed.
+    let read = |n: u32| -> serde_json::Value { recorded(n)["runs"][0].clone() };
     // Fig. 24 at test scale: the 2-layer net's top layer, then the whole net (twice capped).
     let cuts: Vec<u64> = read(24)["rows"]
         .as_array()
@@ -187,9 +207,10 @@ fn figure_all_at_test_scale_writes_every_figure() {
     assert_eq!(nets[1]["layers"].as_array().unwrap().len(), 2);
     // Every figure records its claims (possibly none at this scale) and its time.
     for n in 1..=33 {
-        let json = read(n);
+        let json = recorded(n);
         assert!(json["claims"].is_array(), "figure {n}");
         assert!(json["seconds"].as_f64().is_some(), "figure {n}");
+        assert_eq!(json["runs"][0]["figure"], n, "figure {n}");
     }
 
     let report = run(&["report", "--dir", out.to_str().unwrap()]);

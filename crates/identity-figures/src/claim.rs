@@ -119,6 +119,128 @@ impl Claim {
     }
 }
 
+/// A claim judged on each seed of a run: "holds on k of n seeds".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverSeeds {
+    /// The paper's claim, as tested.
+    pub claim: String,
+    /// The seeds it was judged on (a seed whose numbers lack it is left out).
+    pub seeds: Vec<u64>,
+    /// The verdict on each of those seeds.
+    pub verdicts: Vec<Verdict>,
+    /// What was measured on each of those seeds.
+    pub measured: Vec<String>,
+}
+
+/// How a claim came out over the seeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    /// It holds on every seed.
+    Holds,
+    /// It does not hold on any seed, and every seed's networks trained.
+    DoesNotHold,
+    /// It holds on some seeds and not on others (or some did not train).
+    Mixed,
+    /// No seed's networks trained.
+    DidNotTrain,
+    /// Only pictures show it.
+    NotJudged,
+}
+
+impl Overall {
+    /// The outcome in words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Overall::Holds => "holds",
+            Overall::DoesNotHold => "does not hold",
+            Overall::Mixed => "mixed",
+            Overall::DidNotTrain => "did not train",
+            Overall::NotJudged => "not judged",
+        }
+    }
+}
+
+impl OverSeeds {
+    /// Groups the claims judged on each seed by their text, in the order they first appear.
+    pub fn group(per_seed: &[(u64, Vec<Claim>)]) -> Vec<OverSeeds> {
+        let mut grouped: Vec<OverSeeds> = Vec::new();
+        for (seed, claims) in per_seed {
+            for claim in claims {
+                let at = match grouped.iter().position(|g| g.claim == claim.claim) {
+                    Some(at) => at,
+                    None => {
+                        grouped.push(OverSeeds {
+                            claim: claim.claim.clone(),
+                            seeds: vec![],
+                            verdicts: vec![],
+                            measured: vec![],
+                        });
+                        grouped.len() - 1
+                    }
+                };
+                let g = &mut grouped[at];
+                g.seeds.push(*seed);
+                g.verdicts.push(claim.verdict);
+                g.measured.push(claim.measured.clone());
+            }
+        }
+        grouped
+    }
+
+    /// Seeds on which the verdict was `verdict`.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.verdicts.iter().filter(|&&v| v == verdict).count()
+    }
+
+    /// How it came out over the seeds.
+    pub fn overall(&self) -> Overall {
+        let n = self.verdicts.len();
+        if self.count(Verdict::NotJudged) == n {
+            Overall::NotJudged
+        } else if self.count(Verdict::Holds) == n {
+            Overall::Holds
+        } else if self.count(Verdict::DoesNotHold) == n {
+            Overall::DoesNotHold
+        } else if self.count(Verdict::DidNotTrain) == n {
+            Overall::DidNotTrain
+        } else {
+            Overall::Mixed
+        }
+    }
+
+    /// "holds on 2 of 3 seeds (1 did not train)", or the verdict alone for one seed.
+    pub fn summary(&self) -> String {
+        let n = self.verdicts.len();
+        if n == 1 {
+            return self.verdicts[0].words().into();
+        }
+        if self.overall() == Overall::NotJudged {
+            return Overall::NotJudged.words().into();
+        }
+        let untrained = self.count(Verdict::DidNotTrain);
+        format!(
+            "holds on {} of {n} seeds{}",
+            self.count(Verdict::Holds),
+            if untrained > 0 {
+                format!(" ({untrained} did not train)")
+            } else {
+                String::new()
+            }
+        )
+    }
+
+    /// One line for the terminal.
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {} ({})",
+            self.summary(),
+            self.claim,
+            self.measured.join("; ")
+        )
+    }
+}
+
 /// The mean of `values` (NaN for none).
 pub fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
@@ -132,5 +254,54 @@ pub fn ends<T>(items: &[T]) -> Option<(&T, &T)> {
     match items {
         [first, .., last] => Some((first, last)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(text: &str, verdict: Verdict) -> Claim {
+        Claim {
+            claim: text.into(),
+            measured: format!("{verdict:?}"),
+            verdict,
+        }
+    }
+
+    #[test]
+    fn claims_are_grouped_over_seeds_and_summarised() {
+        let per_seed = vec![
+            (
+                0,
+                vec![claim("a", Verdict::Holds), claim("b", Verdict::Holds)],
+            ),
+            (
+                1,
+                vec![claim("a", Verdict::Holds), claim("b", Verdict::DoesNotHold)],
+            ),
+            (
+                2,
+                vec![claim("a", Verdict::Holds), claim("b", Verdict::DidNotTrain)],
+            ),
+        ];
+        let grouped = OverSeeds::group(&per_seed);
+        assert_eq!(grouped.len(), 2);
+        assert_eq!(grouped[0].overall(), Overall::Holds);
+        assert_eq!(grouped[0].summary(), "holds on 3 of 3 seeds");
+        assert_eq!(grouped[1].overall(), Overall::Mixed);
+        assert_eq!(
+            grouped[1].summary(),
+            "holds on 1 of 3 seeds (1 did not train)"
+        );
+        assert_eq!(grouped[1].seeds, [0, 1, 2]);
+        let none = OverSeeds::group(&[
+            (0, vec![claim("c", Verdict::DoesNotHold)]),
+            (1, vec![claim("c", Verdict::DoesNotHold)]),
+        ]);
+        assert_eq!(none[0].overall(), Overall::DoesNotHold);
+        let dead = OverSeeds::group(&[(4, vec![claim("d", Verdict::DidNotTrain)])]);
+        assert_eq!(dead[0].overall(), Overall::DidNotTrain);
+        assert_eq!(dead[0].summary(), "did not train");
     }
 }

@@ -66,6 +66,21 @@ impl Body {
         }
     }
 
+    /// How many leading columns of [`Body::csv`] say which number a row holds (network,
+    /// input, rho, layer, ...); the others are the numbers.
+    pub fn key_columns(&self) -> usize {
+        match self {
+            Body::Eq1(_) => 1,
+            Body::Grid(_)
+            | Body::Heatmap(_)
+            | Body::Collapse(_)
+            | Body::TrainingSizes(_)
+            | Body::WeightChange(_) => 2,
+            Body::InputSizes(_) | Body::UpperSubnetworks(_) => 3,
+            Body::Layers(_) => 4,
+        }
+    }
+
     /// The trained networks the figure shows (none listed for the curves of Fig. 9 and 13,
     /// whose networks are the depth sweep).
     pub fn nets(&self) -> Vec<&Net> {
@@ -82,21 +97,30 @@ impl Body {
     }
 }
 
-/// A figure as a run records it: its data, the run it came from and its claims (the CLI's
-/// `figN.json`; the report reads it back).
+/// A figure as a run records it: its data on each seed, the run it came from and its claims
+/// over the seeds (the CLI's `figN.json`; the report reads it back).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recorded {
-    /// The figure's numbers.
-    #[serde(flatten)]
-    pub data: FigureData,
+    /// The paper's figure number.
+    pub figure: u32,
     /// The networks' sizes.
     pub scale: crate::scale::Scale,
     /// The backend it ran on (`flex`, `wgpu`).
     pub backend: String,
-    /// The run's seed.
-    pub seed: u64,
-    /// Seconds it took, training included.
+    /// Seconds it took, training included, over all seeds.
     pub seconds: f64,
-    /// Its claims, judged.
-    pub claims: Vec<crate::claim::Claim>,
+    /// The figure measured on each seed, in the order the seeds were given.
+    pub runs: Vec<Run>,
+    /// Each claim, judged on every seed.
+    pub claims: Vec<crate::claim::OverSeeds>,
+}
+
+/// The figure measured with one seed (of the weights and the random test inputs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    /// The seed.
+    pub seed: u64,
+    /// What was measured.
+    #[serde(flatten)]
+    pub data: FigureData,
 }

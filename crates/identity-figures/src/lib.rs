@@ -15,7 +15,8 @@
 //! - [`eq1`], [`grid`], [`heatmap`], [`layers`], [`collapse`], [`input_sizes`],
 //!   [`upper_subnetworks`], [`training_sizes`], [`weight_change`]: one module per kind of
 //!   figure, each with its data, its measurement, its table and its claims;
-//! - [`claim`], [`answers`], [`picture`], [`net`]: what the kinds share.
+//! - [`claim`], [`answers`], [`picture`], [`net`]: what the kinds share; [`seeds`]: a figure
+//!   over several seeds.
 
 #![warn(missing_docs)]
 
@@ -33,6 +34,7 @@ pub mod net;
 pub mod picture;
 pub mod plan;
 pub mod scale;
+pub mod seeds;
 pub mod sweeps;
 pub mod training_sizes;
 pub mod upper_subnetworks;

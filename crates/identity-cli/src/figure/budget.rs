@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use identity_figures::{Planned, Scale};
 
-use super::Context;
+use super::{Context, shelf_key};
 use crate::common::{CliError, flag_value};
 use crate::progress::{bar, ms_per_step, train_reporting, train_with_bar};
 
@@ -106,16 +106,19 @@ pub fn time_steps(ctx: &mut Context, plans: &[Vec<Planned>]) -> Result<(), CliEr
     Ok(())
 }
 
-/// The expected training time of each figure in milliseconds, in run order: a network
-/// trained by an earlier figure (or already trained) costs nothing again.
-pub fn expected(ctx: &Context, plans: &[Vec<Planned>]) -> Vec<f64> {
+/// The expected training time of each figure in milliseconds, in run order, over `seeds`: a
+/// network trained by an earlier figure with the same seed (or already trained) costs
+/// nothing again.
+pub fn expected(ctx: &Context, plans: &[Vec<Planned>], seeds: &[u64]) -> Vec<f64> {
     let mut seen: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
     plans
         .iter()
         .map(|plan| {
-            plan.iter()
-                .filter(|p| seen.insert(p.key()))
-                .map(|p| cost_ms(ctx, p))
+            seeds
+                .iter()
+                .flat_map(|&seed| plan.iter().map(move |p| (p, seed)))
+                .filter(|(p, seed)| seen.insert(shelf_key(p, *seed)))
+                .map(|(p, _)| cost_ms(ctx, p))
                 .sum()
         })
         .collect()
@@ -137,17 +140,21 @@ fn cost_ms(ctx: &Context, planned: &Planned) -> f64 {
 /// `expected_ms` in run order).
 pub fn summary(
     scale: Scale,
+    seeds: &[u64],
     numbers: &[u32],
     plans: &[Vec<Planned>],
     expected_ms: &[f64],
 ) -> String {
     let networks: BTreeSet<String> = plans.iter().flatten().map(Planned::key).collect();
     let total: f64 = expected_ms.iter().sum();
+    let seed_list: Vec<String> = seeds.iter().map(u64::to_string).collect();
     let mut text = format!(
-        "figures at {} scale: {} figure(s), {} network(s) to train; expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; the measurements after training come on top)",
+        "figures at {} scale: {} figure(s), {} network(s) to train on each of {} seed(s) ({}); expected training time at most {} here (step times measured just now; every network's full step budget; early stops shorten it; the measurements after training come on top)",
         flag_value(&scale),
         numbers.len(),
         networks.len(),
+        seeds.len(),
+        seed_list.join(", "),
         duration(total)
     );
     if numbers.len() > 1 {

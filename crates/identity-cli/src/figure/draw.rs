@@ -1,16 +1,18 @@
-//! Each kind of figure drawn as a PNG from its data: image grids, heatmaps and line charts
-//! (the drawing itself is in [`plot`](super::plot)).
+//! Each kind of figure drawn as a PNG from its runs: image grids (of the first seed),
+//! heatmaps and line charts (the mean over the seeds, with its spread). The drawing itself is
+//! in [`plot`](super::plot).
 
 use std::path::Path;
 
 use identity_core::data::Image;
 use identity_figures::Body;
-use identity_figures::FigureData;
 use identity_figures::answers::{AnsweredRows, Answers, Inputs};
+use identity_figures::data::Run;
 use identity_figures::heatmap::{Heatmap, Measure};
 use identity_figures::layers::Layers;
 use identity_figures::net::Net;
 use identity_figures::picture::Picture;
+use identity_figures::seeds::mean_sd;
 
 use super::plot::{GridRow, HeatmapPanel, Series, heatmaps, image_grid, line_chart};
 use crate::common::CliError;
@@ -19,9 +21,50 @@ fn images(pictures: &[Picture]) -> Vec<Image> {
     pictures.iter().map(Picture::image).collect()
 }
 
-/// Draws `data` at `png` under `title`.
-pub fn figure(png: &Path, title: &str, data: &FigureData) -> Result<(), CliError> {
-    match &data.body {
+/// The mean and spread over the runs of the values `at` reads from each (NaN where undefined
+/// on every seed; a spread of 0 for one seed).
+fn over_runs(runs: &[Run], at: impl Fn(&Body) -> Option<f32>) -> (f32, f32) {
+    let values: Vec<f64> = runs
+        .iter()
+        .filter_map(|r| at(&r.data.body))
+        .filter(|v| v.is_finite())
+        .map(f64::from)
+        .collect();
+    let (mean, sd) = mean_sd(&values);
+    (
+        mean.map_or(f32::NAN, |m| m as f32),
+        sd.map_or(0.0, |s| s as f32),
+    )
+}
+
+/// A line whose point `i` is the mean over the runs of what `at` reads, with its spread.
+fn line(
+    label: String,
+    xs: &[f32],
+    runs: &[Run],
+    at: impl Fn(&Body, usize) -> Option<f32>,
+) -> Series {
+    let (mut points, mut spread) = (Vec::new(), Vec::new());
+    for (i, &x) in xs.iter().enumerate() {
+        let (mean, sd) = over_runs(runs, |b| at(b, i));
+        if mean.is_finite() {
+            points.push((x, mean));
+            spread.push(sd);
+        }
+    }
+    Series {
+        label,
+        points,
+        spread,
+    }
+}
+
+/// Draws `runs` (one figure on each seed) at `png` under `title`.
+pub fn figure(png: &Path, title: &str, runs: &[Run]) -> Result<(), CliError> {
+    let Some(first) = runs.first() else {
+        return Ok(());
+    };
+    match &first.data.body {
         Body::Eq1(d) => image_grid(
             png,
             title,
@@ -34,25 +77,28 @@ pub fn figure(png: &Path, title: &str, data: &FigureData) -> Result<(), CliError
         ),
         Body::Grid(d) => answer_grid(png, title, &d.inputs, d.answered()),
         Body::UpperSubnetworks(d) => answer_grid(png, title, &d.inputs, d.answered()),
-        Body::Heatmap(d) => heatmap(png, title, d),
+        Body::Heatmap(d) => heatmap(png, title, d, runs),
         Body::Layers(d) => layers(png, title, d),
-        Body::Collapse(d) => line_chart(
-            png,
-            title,
-            &d.curves
+        Body::Collapse(d) => {
+            let series: Vec<Series> = d
+                .curves
                 .iter()
-                .map(|c| Series {
-                    label: c.label.clone(),
-                    points: c
-                        .error_rate
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &e)| (i as f32, e))
-                        .collect(),
+                .enumerate()
+                .map(|(c, curve)| {
+                    let xs: Vec<f32> = (0..curve.error_rate.len()).map(|l| l as f32).collect();
+                    line(curve.label.clone(), &xs, runs, |b, l| match b {
+                        Body::Collapse(d) => d.curves.get(c)?.error_rate.get(l).copied(),
+                        _ => None,
+                    })
                 })
-                .collect::<Vec<_>>(),
-            ("layer (0 = raw pixels)", "error rate"),
-        ),
+                .collect();
+            line_chart(
+                png,
+                title,
+                &series,
+                ("layer (0 = raw pixels)", "error rate"),
+            )
+        }
         Body::InputSizes(d) => {
             let mut grid = Vec::new();
             if let Some(first) = d.rows.first() {
@@ -71,27 +117,29 @@ pub fn figure(png: &Path, title: &str, data: &FigureData) -> Result<(), CliError
             image_grid(png, title, &grid, &d.inputs)
         }
         Body::TrainingSizes(d) => {
-            // Undefined means are left out of the curve.
-            let points = |values: &[Option<f32>]| -> Vec<(f32, f32)> {
-                d.depths
-                    .iter()
-                    .zip(values)
-                    .filter_map(|(&depth, v)| v.map(|v| (depth as f32, v)))
-                    .collect()
-            };
+            let xs: Vec<f32> = d.depths.iter().map(|&depth| depth as f32).collect();
             let series: Vec<Series> = d
                 .curves
                 .iter()
-                .flat_map(|c| {
+                .enumerate()
+                .flat_map(|(c, curve)| {
+                    let at = move |constant: bool| {
+                        move |b: &Body, i: usize| match b {
+                            Body::TrainingSizes(d) => {
+                                let curve = d.curves.get(c)?;
+                                let values = if constant {
+                                    &curve.mean_constant
+                                } else {
+                                    &curve.mean_identity
+                                };
+                                values.get(i).copied().flatten()
+                            }
+                            _ => None,
+                        }
+                    };
                     [
-                        Series {
-                            label: format!("constant, {} px", c.side),
-                            points: points(&c.mean_constant),
-                        },
-                        Series {
-                            label: format!("identity, {} px", c.side),
-                            points: points(&c.mean_identity),
-                        },
+                        line(format!("constant, {} px", curve.side), &xs, runs, at(true)),
+                        line(format!("identity, {} px", curve.side), &xs, runs, at(false)),
                     ]
                 })
                 .collect();
@@ -102,23 +150,21 @@ pub fn figure(png: &Path, title: &str, data: &FigureData) -> Result<(), CliError
                 ("ConvNet depth", "mean correlation over rho"),
             )
         }
-        Body::WeightChange(d) => line_chart(
-            png,
-            title,
-            &d.rows
+        Body::WeightChange(d) => {
+            let series: Vec<Series> = d
+                .rows
                 .iter()
-                .map(|r| Series {
-                    label: r.network.label.clone(),
-                    points: r
-                        .changes
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| ((i + 1) as f32, c.weight))
-                        .collect(),
+                .enumerate()
+                .map(|(r, row)| {
+                    let xs: Vec<f32> = (1..=row.changes.len()).map(|l| l as f32).collect();
+                    line(row.network.label.clone(), &xs, runs, |b, l| match b {
+                        Body::WeightChange(d) => d.rows.get(r)?.changes.get(l).map(|c| c.weight),
+                        _ => None,
+                    })
                 })
-                .collect::<Vec<_>>(),
-            ("layer", "||W0 - W*|| / ||W0||"),
-        ),
+                .collect();
+            line_chart(png, title, &series, ("layer", "||W0 - W*|| / ||W0||"))
+        }
     }
 }
 
@@ -145,18 +191,34 @@ fn answer_grid(
     image_grid(png, title, &grid, &inputs.names)
 }
 
-/// Two panels against rho: to the identity and to the constant, in the figure's measure.
-fn heatmap(png: &Path, title: &str, d: &Heatmap) -> Result<(), CliError> {
-    // An undefined cell (a dead network's flat output) is NaN, drawn grey.
-    let nan = |v: Vec<Option<f32>>| v.into_iter().map(|x| x.unwrap_or(f32::NAN)).collect();
-    let (identity, constant): (Vec<Vec<f32>>, Vec<Vec<f32>>) = d
-        .rows
-        .iter()
-        .map(|r| {
-            let (i, c) = r.shown(d.measure);
-            (nan(i), nan(c))
-        })
-        .unzip();
+/// Two panels against rho: to the identity and to the constant, in the figure's measure,
+/// each cell the mean over the runs with its spread.
+fn heatmap(png: &Path, title: &str, d: &Heatmap, runs: &[Run]) -> Result<(), CliError> {
+    // `[row][column]` means and spreads of one panel.
+    let panel = |identity: bool| -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+        let mut means = Vec::new();
+        let mut spreads = Vec::new();
+        for r in 0..d.rows.len() {
+            let (mut mean_row, mut spread_row) = (Vec::new(), Vec::new());
+            for c in 0..d.rhos.len() {
+                let (mean, spread) = over_runs(runs, |b| match b {
+                    Body::Heatmap(h) => {
+                        let (to_identity, to_constant) = h.rows.get(r)?.shown(h.measure);
+                        let values = if identity { to_identity } else { to_constant };
+                        values.get(c).copied().flatten()
+                    }
+                    _ => None,
+                });
+                mean_row.push(mean);
+                spread_row.push(spread);
+            }
+            means.push(mean_row);
+            spreads.push(spread_row);
+        }
+        (means, spreads)
+    };
+    let (identity, identity_spread) = panel(true);
+    let (constant, constant_spread) = panel(false);
     let (what, colour_scale) = match d.measure {
         Measure::Correlation => ("correlation", 1.0),
         Measure::Mse => (
@@ -169,23 +231,31 @@ fn heatmap(png: &Path, title: &str, d: &Heatmap) -> Result<(), CliError> {
                 .fold(1e-6f32, |m, &v| m.max(v)),
         ),
     };
+    let several = runs.len() > 1;
+    let title = if several {
+        format!("{title} (mean \u{b1} sd over {} seeds)", runs.len())
+    } else {
+        title.to_string()
+    };
     let panels = [
         HeatmapPanel {
             title: format!("{what} to the identity"),
             values: identity,
             colour_scale,
+            spread: several.then_some(identity_spread),
         },
         HeatmapPanel {
             title: format!("{what} to the constant"),
             values: constant,
             colour_scale,
+            spread: several.then_some(constant_spread),
         },
     ];
     let labels: Vec<String> = d.rows.iter().map(|r| r.network.label.clone()).collect();
     let columns: Vec<String> = d.rhos.iter().map(|r| format!("{r:.2}")).collect();
     heatmaps(
         png,
-        title,
+        &title,
         &panels,
         &labels,
         &columns,

@@ -1,15 +1,15 @@
-//! `identity-crisis figure N --out DIR [--scale quick|paper]`: a figure of the paper as
-//! numbers (JSON, CSV) and a PNG, with its claims judged from the numbers (`claims`).
-//! Finished figures are kept: a rerun (after Ctrl-C, say) skips every figure whose JSON
-//! exists unless `--force`. Before training, a few steps of every network are timed and the
-//! expected run time printed (`--estimate` stops there); each figure shows a bar with the
-//! time left.
+//! `identity-crisis figure N --out DIR [--scale quick|paper] [--seeds 0,1,2]`: a figure of
+//! the paper as numbers (JSON, CSV) and a PNG, measured on each seed, with its claims judged
+//! on every seed ("holds on k of n seeds"). Finished figures are kept: a rerun (after Ctrl-C,
+//! say) skips every figure whose JSON exists unless `--force`. Before training, a few steps of
+//! every network are timed and the expected run time printed (`--estimate` stops there);
+//! each figure shows a bar with the time left.
 
 mod budget;
 mod draw;
 mod plot;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -17,12 +17,16 @@ use std::path::{Path, PathBuf};
 use burn::prelude::*;
 use identity_core::Trained;
 use identity_core::data::default_training_image;
-use identity_figures::data::Recorded;
-use identity_figures::{Figure, Networks, Planned, Scale, Setting};
+use identity_figures::claim::OverSeeds;
+use identity_figures::data::{Recorded, Run};
+use identity_figures::{Figure, Networks, Planned, Scale, Setting, seeds};
 use web_time::Instant;
 
 use self::budget::Budget;
 use crate::common::{Backend, CliError, CliResult, flag_value, open_device};
+
+/// The most seeds one run takes.
+const MAX_SEEDS: usize = 16;
 
 /// Options of `figure`.
 #[derive(Debug, clap::Args)]
@@ -38,9 +42,10 @@ pub struct Args {
     /// Compute backend.
     #[arg(long, value_enum, default_value_t = Backend::Flex)]
     backend: Backend,
-    /// Random seed (weights, test inputs).
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    /// Seeds (weights, test inputs), separated by commas; each figure is measured on each.
+    /// Default: 0,1,2 at quick scale, 0 at the others.
+    #[arg(long, value_delimiter = ',')]
+    seeds: Option<Vec<u64>>,
     /// Redo figures whose files exist.
     #[arg(long)]
     force: bool,
@@ -50,25 +55,46 @@ pub struct Args {
     estimate: bool,
 }
 
-/// The networks trained in a run, shared between its figures, trained with bars whose time
-/// left rests on measured step times.
+/// The seeds of a run: as given (distinct, at most [`MAX_SEEDS`]), else the scale's default.
+fn seeds_of(args: &Args) -> Result<Vec<u64>, CliError> {
+    let seeds = args.seeds.clone().unwrap_or_else(|| match args.scale {
+        Scale::Quick => vec![0, 1, 2],
+        Scale::Test | Scale::Paper => vec![0],
+    });
+    let distinct: BTreeSet<u64> = seeds.iter().copied().collect();
+    if seeds.is_empty() || seeds.len() > MAX_SEEDS || distinct.len() != seeds.len() {
+        return Err(CliError::Usage(format!(
+            "--seeds takes 1 to {MAX_SEEDS} distinct seeds, got {}",
+            seeds.len()
+        )));
+    }
+    Ok(seeds)
+}
+
+/// The networks trained in a run, shared between its figures (per seed), trained with bars
+/// whose time left rests on measured step times.
 #[derive(Default)]
 pub struct Shelf {
     trained: BTreeMap<String, Trained>,
     budget: Budget,
 }
 
+/// The shelf's name of a network trained with a seed.
+fn shelf_key(planned: &Planned, seed: u64) -> String {
+    format!("{} seed {seed}", planned.key())
+}
+
 impl Networks for Shelf {
     type Error = CliError;
 
-    /// Trains the planned network (blocking, with its bar), or returns the one an earlier
-    /// figure trained.
+    /// Trains the planned network with the setting's seed (blocking, with its bar), or returns
+    /// the one an earlier figure trained.
     fn trained(
         &mut self,
         setting: &Setting,
         planned: &Planned,
     ) -> impl Future<Output = Result<Trained, CliError>> {
-        let key = planned.key();
+        let key = shelf_key(planned, setting.seed);
         let got = match self.trained.get(&key) {
             Some(trained) => Ok(trained.clone()),
             None => setting
@@ -76,8 +102,13 @@ impl Networks for Shelf {
                 .map_err(CliError::from)
                 .and_then(|image| {
                     let config = setting.config(&planned.arch);
-                    self.budget
-                        .train(&key, &planned.arch, &image, config, &setting.device)
+                    self.budget.train(
+                        &planned.key(),
+                        &planned.arch,
+                        &image,
+                        config,
+                        &setting.device,
+                    )
                 })
                 .inspect(|trained| {
                     self.trained.insert(key.clone(), trained.clone());
@@ -107,8 +138,13 @@ impl Context {
         })
     }
 
-    /// Measures `figure`, training what it needs.
-    fn measure(&mut self, figure: &Figure) -> Result<identity_figures::FigureData, CliError> {
+    /// Measures `figure` with `seed`, training what it needs.
+    fn measure(
+        &mut self,
+        figure: &Figure,
+        seed: u64,
+    ) -> Result<identity_figures::FigureData, CliError> {
+        self.setting.seed = seed;
         pollster::block_on(figure.measure(&self.setting, &mut self.networks))
     }
 }
@@ -116,11 +152,12 @@ impl Context {
 pub fn run(args: Args) -> CliResult {
     let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
+    let seeds = seeds_of(&args)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
     if !args.estimate {
         check_writable(&args.out)?;
     }
-    let mut ctx = Context::new(open_device(args.backend)?, args.scale, args.seed)?;
+    let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0])?;
     let mut todo = Vec::new();
     for figure in chosen {
         let json_path = args.out.join(format!("fig{}.json", figure.number));
@@ -140,37 +177,62 @@ pub fn run(args: Args) -> CliResult {
     }
     let plans: Vec<Vec<Planned>> = todo.iter().map(|f| f.plan(args.scale)).collect();
     budget::time_steps(&mut ctx, &plans)?;
-    let expected = budget::expected(&ctx, &plans);
+    let expected = budget::expected(&ctx, &plans, &seeds);
     let numbers: Vec<u32> = todo.iter().map(|f| f.number).collect();
     eprintln!(
         "{}",
-        budget::summary(args.scale, &numbers, &plans, &expected)
+        budget::summary(args.scale, &seeds, &numbers, &plans, &expected)
     );
     if args.estimate {
         return Ok(());
     }
-    for (figure, plan) in todo.into_iter().zip(&plans) {
+    for (i, (figure, plan)) in todo.iter().zip(&plans).enumerate() {
         eprintln!("figure {}: {}", figure.number, figure.about);
         let started = Instant::now();
         let stem = args.out.join(format!("fig{}", figure.number));
-        let cost = budget::expected(&ctx, std::slice::from_ref(plan))[0];
+        let cost = budget::expected(&ctx, std::slice::from_ref(plan), &seeds)[0];
         ctx.networks.budget.start_figure(figure.number, cost);
-        let measured = ctx.measure(figure);
+        let mut runs = Vec::new();
+        let mut per_seed = Vec::new();
+        for &seed in &seeds {
+            let data = match ctx.measure(figure, seed) {
+                Ok(data) => data,
+                Err(e) => {
+                    ctx.networks.budget.finish_figure();
+                    return Err(e);
+                }
+            };
+            per_seed.push((seed, identity_figures::claims(&data)));
+            runs.push(Run { seed, data });
+        }
         ctx.networks.budget.finish_figure();
-        let data = measured?;
-        draw::figure(&stem.with_extension("png"), figure.title, &data)?;
-        let claims = identity_figures::claims(&data);
+        // Networks no later figure uses are freed (a paper-scale run would hold gigabytes).
+        let later: BTreeSet<String> = plans[i + 1..]
+            .iter()
+            .flatten()
+            .flat_map(|p| seeds.iter().map(|&s| shelf_key(p, s)))
+            .collect();
+        ctx.networks.trained.retain(|key, _| later.contains(key));
+        draw::figure(&stem.with_extension("png"), figure.title, &runs)?;
+        let claims = OverSeeds::group(&per_seed);
         for claim in &claims {
             eprintln!("figure {}: {}", figure.number, claim.line());
         }
+        write(&stem.with_extension("csv"), &seeds::csv(&runs))?;
+        if runs.len() > 1 {
+            let spread = seeds::spread_csv(&runs).map_err(CliError::Run)?;
+            write(
+                &args.out.join(format!("fig{}-spread.csv", figure.number)),
+                &spread,
+            )?;
+        }
         let seconds = started.elapsed().as_secs_f64();
-        write(&stem.with_extension("csv"), &data.body.csv())?;
         let recorded = Recorded {
-            data,
+            figure: figure.number,
             scale: args.scale,
             backend: flag_value(&args.backend),
-            seed: args.seed,
             seconds,
+            runs,
             claims,
         };
         // The JSON is written last: its presence marks the figure as finished.
@@ -233,8 +295,6 @@ fn write(path: &Path, text: &str) -> CliResult {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     #[test]
@@ -265,15 +325,18 @@ mod tests {
         for figure in identity_figures::all() {
             let device = open_device(Backend::Flex).unwrap();
             let mut ctx = Context::new(device, Scale::Test, 0).unwrap();
-            let data = match ctx.measure(&figure) {
+            let data = match ctx.measure(&figure, 0) {
                 Ok(data) => data,
                 Err(e) => panic!("figure {}: {e}", figure.number),
             };
             let png = dir.join(format!("fig{}.png", figure.number));
-            draw::figure(&png, figure.title, &data).unwrap();
+            draw::figure(&png, figure.title, &[Run { seed: 0, data }]).unwrap();
             let trained: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
-            let planned: BTreeSet<String> =
-                figure.plan(Scale::Test).iter().map(Planned::key).collect();
+            let planned: BTreeSet<String> = figure
+                .plan(Scale::Test)
+                .iter()
+                .map(|p| shelf_key(p, 0))
+                .collect();
             assert_eq!(trained, planned, "figure {}", figure.number);
         }
         let _ = fs::remove_dir_all(&dir);

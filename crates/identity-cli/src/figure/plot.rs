@@ -123,6 +123,8 @@ pub struct HeatmapPanel {
     pub values: Vec<Vec<f32>>,
     /// The value drawn at full colour (1 for correlations; the largest value for MSE).
     pub colour_scale: f32,
+    /// The spread of each value over seeds, written under it (`None`: one seed).
+    pub spread: Option<Vec<Vec<f32>>>,
 }
 
 /// Draws heatmap panels side by side, sharing row and column labels, with a colour bar.
@@ -170,17 +172,32 @@ pub fn heatmaps(
                 ))
                 .map_err(draw_err)?;
                 let ink = if shade.abs() > 0.6 { WHITE } else { BLACK };
+                let spread = panel
+                    .spread
+                    .as_ref()
+                    .and_then(|s| s.get(r).and_then(|row| row.get(c)))
+                    .filter(|s| s.is_finite());
                 let shown = if v.is_nan() {
                     "n/a".to_string()
                 } else {
                     format!("{v:.2}")
                 };
+                // With a spread, the mean above and the spread below it.
+                let lift = if spread.is_some() { 7 } else { 0 };
                 root.draw(&Text::new(
                     shown,
-                    (x + 3, y + cell / 2 - 5),
+                    (x + 3, y + cell / 2 - 5 - lift),
                     font(10).color(&ink),
                 ))
                 .map_err(draw_err)?;
+                if let Some(s) = spread {
+                    root.draw(&Text::new(
+                        format!("\u{b1}{s:.2}"),
+                        (x + 3, y + cell / 2 + 2),
+                        font(9).color(&ink),
+                    ))
+                    .map_err(draw_err)?;
+                }
             }
         }
         let y = top + rows.len() as i32 * cell + 4;
@@ -225,6 +242,8 @@ pub struct Series {
     pub label: String,
     /// The points.
     pub points: Vec<(f32, f32)>,
+    /// The spread of each point over seeds, drawn as an error bar (empty: none).
+    pub spread: Vec<f32>,
 }
 
 /// Draws a line chart with axis labels and a legend.
@@ -235,13 +254,18 @@ pub fn line_chart(
     axes: (&str, &str),
 ) -> Result<(), CliError> {
     register_font();
-    let points = series.iter().flat_map(|s| s.points.iter());
     let (mut x_max, mut y_min, mut y_max) = (1.0f32, 0.0f32, 0.0f32);
-    for &(x, y) in points {
+    for (s, &(x, y)) in series.iter().flat_map(|s| {
+        s.points
+            .iter()
+            .enumerate()
+            .map(move |(i, p)| (s.spread.get(i).copied().unwrap_or(0.0), p))
+    }) {
         x_max = x_max.max(x);
-        y_min = y_min.min(y);
-        y_max = y_max.max(y);
+        y_min = y_min.min(y - s);
+        y_max = y_max.max(y + s);
     }
+
     let root = BitMapBackend::new(path, (720, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(draw_err)?;
     let mut chart = ChartBuilder::on(&root)
@@ -259,6 +283,17 @@ pub fn line_chart(
         .map_err(draw_err)?;
     for (i, s) in series.iter().enumerate() {
         let colour = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(
+                s.points
+                    .iter()
+                    .zip(&s.spread)
+                    .filter(|(_, d)| **d > 0.0)
+                    .map(|(&(x, y), &d)| {
+                        PathElement::new(vec![(x, y - d), (x, y + d)], colour.stroke_width(1))
+                    }),
+            )
+            .map_err(draw_err)?;
         chart
             .draw_series(LineSeries::new(s.points.clone(), colour.stroke_width(2)))
             .map_err(draw_err)?
