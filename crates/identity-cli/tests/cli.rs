@@ -120,8 +120,9 @@ fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
     let _ = std::fs::remove_dir_all(&out);
     let out_arg = out.to_str().unwrap();
     // Two seeds: a run each, claims judged on both, the numbers' spread beside them.
+    // Fig. 8 too: its layer views show a channel that differs between seeds.
     let output = run(&[
-        "figure", "7", "--scale", "test", "--seeds", "0,1", "--out", out_arg,
+        "figure", "7,8", "--scale", "test", "--seeds", "0,1", "--out", out_arg,
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value =
@@ -144,6 +145,7 @@ fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
         "{spread}"
     );
     assert_eq!(spread.lines().count(), 1 + 2 * 3, "{spread}");
+    assert!(out.join("fig8-spread.csv").exists(), "{}", stderr(&output));
     let decoder = png::Decoder::new(std::fs::File::open(out.join("fig7.png")).unwrap());
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];

@@ -76,8 +76,16 @@ impl Body {
             | Body::Collapse(_)
             | Body::TrainingSizes(_)
             | Body::WeightChange(_) => 2,
-            Body::InputSizes(_) | Body::UpperSubnetworks(_) => 3,
-            Body::Layers(_) => 4,
+            Body::InputSizes(_) | Body::UpperSubnetworks(_) | Body::Layers(_) => 3,
+        }
+    }
+
+    /// Columns of [`Body::csv`] that are neither keys nor numbers to average over seeds (the
+    /// channel a layer view shows: an index, which differs between seeds).
+    pub fn labels_only(&self) -> &'static [&'static str] {
+        match self {
+            Body::Layers(_) => &["channel"],
+            _ => &[],
         }
     }
 

@@ -58,9 +58,13 @@ pub fn spread_csv(runs: &[Run]) -> Result<String, String> {
         ));
     }
     let header = &tables[0][0];
+    let skipped = first.data.body.labels_only();
+    let numbers: Vec<usize> = (keys..header.len())
+        .filter(|&c| !skipped.contains(&header[c].as_str()))
+        .collect();
     let mut out = header[..keys].join(",");
-    for column in &header[keys..] {
-        write!(out, ",{column}_mean,{column}_sd").ok();
+    for &column in &numbers {
+        write!(out, ",{}_mean,{}_sd", header[column], header[column]).ok();
     }
     out.push_str(",seeds\n");
     for row in 1..tables[0].len() {
@@ -77,7 +81,7 @@ pub fn spread_csv(runs: &[Run]) -> Result<String, String> {
         }
         out.push_str(&key.join(","));
         let mut seeds = 0;
-        for column in keys..header.len() {
+        for &column in &numbers {
             let values: Vec<f64> = tables
                 .iter()
                 .filter_map(|t| t[row].get(column).and_then(|c| c.parse().ok()))

@@ -220,11 +220,15 @@ pub fn run(args: Args) -> CliResult {
         }
         write(&stem.with_extension("csv"), &seeds::csv(&runs))?;
         if runs.len() > 1 {
-            let spread = seeds::spread_csv(&runs).map_err(CliError::Run)?;
-            write(
-                &args.out.join(format!("fig{}-spread.csv", figure.number)),
-                &spread,
-            )?;
+            // The seeds' numbers side by side are in the JSON and the CSV whatever happens
+            // here: a spread that cannot be taken is said, and the run goes on.
+            match seeds::spread_csv(&runs) {
+                Ok(spread) => write(
+                    &args.out.join(format!("fig{}-spread.csv", figure.number)),
+                    &spread,
+                )?,
+                Err(why) => eprintln!("figure {}: no spread file: {why}", figure.number),
+            }
         }
         let seconds = started.elapsed().as_secs_f64();
         let recorded = Recorded {
