@@ -1,14 +1,22 @@
 //! Running commands: each step logs one line and fails with the command it ran.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
-/// The workspace root (the parent of `xtask/`).
+/// The workspace root (the parent of `xtask/`). Taken from the `CARGO_MANIFEST_DIR` that
+/// `cargo xtask` sets when it runs us, and only failing that from where we were compiled: a
+/// clone in another folder reuses a shared target dir's xtask binary without rebuilding it.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    root_from(std::env::var_os("CARGO_MANIFEST_DIR"))
+}
+
+fn root_from(manifest_dir: Option<std::ffi::OsString>) -> PathBuf {
+    manifest_dir
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .parent()
         .expect("xtask lives in the workspace")
         .into()
@@ -112,4 +120,21 @@ pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
             .args(packages),
     )
     .with_context(help)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_where_cargo_runs_us_from_not_where_we_were_built() {
+        assert_eq!(
+            root_from(Some("/elsewhere/clone/xtask".into())),
+            PathBuf::from("/elsewhere/clone")
+        );
+        assert_eq!(
+            root_from(None),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 use identity_core::data::default_training_image;
 use identity_core::heatmap::heatmap;
+use identity_core::rho::Probes;
 use serde_json::json;
 
 use clap::ValueEnum;
@@ -26,11 +27,26 @@ pub struct Args {
     /// Random test inputs per rho.
     #[arg(long, default_value_t = 10)]
     probes: usize,
+    /// The sense of rho: `pearson` (centred, with the digit's mean and spread) or `cosine`
+    /// (uncentred, with the digit's norm: rho = 0 is x̂ᵀx = 0, as in eq. (2)).
+    #[arg(long, value_enum, default_value_t = RhoSense::Pearson)]
+    rho_sense: RhoSense,
     #[command(flatten)]
     train: TrainArgs,
 }
 
+/// The flag's names for the core's [`Probes`].
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RhoSense {
+    Pearson,
+    Cosine,
+}
+
 pub fn run(args: Args) -> CliResult {
+    let sense = match args.rho_sense {
+        RhoSense::Pearson => Probes::Pearson,
+        RhoSense::Cosine => Probes::Cosine,
+    };
     let depths: Vec<usize> = parse_list("--depths", &args.depths)?;
     let rhos: Vec<f32> = parse_list("--rhos", &args.rhos)?;
     if let Some(bad) = rhos.iter().find(|r| !(0.0..=1.0).contains(*r)) {
@@ -63,6 +79,7 @@ pub fn run(args: Args) -> CliResult {
             &training,
             &rhos,
             args.probes,
+            sense,
             args.common.seed,
             &device,
         ))?;
@@ -95,7 +112,7 @@ pub fn run(args: Args) -> CliResult {
             .arch
             .to_possible_value()
             .map(|v| v.get_name().to_string());
-        print_json(&json!({ "arch": family, "rhos": rhos, "rows": rows }));
+        print_json(&json!({ "arch": family, "rhos": rhos, "probes": sense, "rows": rows }));
     }
     Ok(())
 }

@@ -231,7 +231,9 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
          learning the identity or the constant. \"Test row\" means the mean over the paper's \
          test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \
-         column of inputs uncorrelated with the training digit.\n\
+         column of inputs uncorrelated with the training digit (Pearson's correlation, after \
+         centring); \"x̂ᵀx = 0\" inputs are orthogonal to it uncentred, as in eq. (2). Each \
+         figure says which it uses.\n\
          - A claim that does not hold is reported as measured; nothing here is tuned to pass.",
         found.len(),
         found.len() + missing.len(),
@@ -289,6 +291,14 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
             f.number,
         )
         .ok();
+        if let Some(inputs) = f
+            .recorded
+            .runs
+            .first()
+            .and_then(|r| r.data.body.random_inputs())
+        {
+            writeln!(md, "\nRandom inputs: {inputs}.\n").ok();
+        }
         for c in &f.recorded.claims {
             writeln!(md, "- {}: {} ({})", verdict(c), c.claim, measured(c)).ok();
         }

@@ -1,9 +1,14 @@
 //! `identity-crisis train`: fit one network to the training digit.
 
-use identity_core::data::default_training_image;
+use burn::prelude::Device;
+use identity_core::Network;
+use identity_core::data::{Image, default_training_image};
+use identity_core::heatmap::heatmap;
+use identity_core::rho::Probes;
+use identity_figures::layers::{DEAD_UNIT_INPUTS, INPUT_DIGIT, LayerProbe};
 use serde_json::json;
 
-use crate::common::{ArchArgs, CliResult, Common, TrainArgs, print_json};
+use crate::common::{ArchArgs, CliError, CliResult, Common, TrainArgs, print_json};
 use crate::progress::train_with_bar;
 
 /// Options of `train`.
@@ -18,7 +23,15 @@ pub struct Args {
     depth: usize,
     #[command(flatten)]
     train: TrainArgs,
+    /// After training, print per layer its fraction of dead units and its top singular
+    /// vector's correlation to an MNIST test digit and to the training digit (Fig. 8's
+    /// probe), and the answers at rho = 0: how the network memorizes, if it does.
+    #[arg(long)]
+    layers: bool,
 }
+
+/// Random inputs at rho = 0 averaged by `--layers`.
+const LAYERS_RHO_ZERO_PROBES: usize = 10;
 
 pub fn run(args: Args) -> CliResult {
     let arch = args.arch.at_depth(args.depth)?;
@@ -37,8 +50,71 @@ pub fn run(args: Args) -> CliResult {
         p.elapsed_ms / 1e3,
         p.elapsed_ms / p.step.max(1) as f64
     );
+    let layers = if args.layers {
+        Some(print_layers(
+            &trained.network,
+            &image,
+            args.common.seed,
+            &device,
+        )?)
+    } else {
+        None
+    };
     if args.common.json {
-        print_json(&json!({ "arch": arch, "train": config, "progress": p }));
+        print_json(&json!({ "arch": arch, "train": config, "progress": p, "layers": layers }));
     }
     Ok(())
+}
+
+/// Prints the table of `--layers` on stderr and returns it as JSON.
+fn print_layers(
+    network: &Network,
+    training: &Image,
+    seed: u64,
+    device: &Device,
+) -> Result<serde_json::Value, CliError> {
+    let probe = LayerProbe::new()?;
+    let layers = pollster::block_on(probe.layers(network, training, device))?;
+    let rho_zero = pollster::block_on(heatmap(
+        network,
+        training,
+        &[0.0],
+        LAYERS_RHO_ZERO_PROBES,
+        Probes::Pearson,
+        seed,
+        device,
+    ))?;
+    let fixed = |v: Option<f32>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"));
+    eprintln!(
+        "layer  dead units ({DEAD_UNIT_INPUTS} digits)  top SV vs input (mnist:{INPUT_DIGIT})  vs training digit"
+    );
+    for (i, layer) in layers.iter().enumerate() {
+        eprintln!(
+            "{:>5}  {:>25}  {:>30.2}  {:>17.2}",
+            i + 1,
+            fixed(layer.dead),
+            layer.top_singular.corr_input,
+            layer.top_singular.corr_training
+        );
+    }
+    eprintln!(
+        "at rho = 0 ({LAYERS_RHO_ZERO_PROBES} inputs): identity {}, constant {}",
+        fixed(rho_zero.identity[0]),
+        fixed(rho_zero.constant[0])
+    );
+    let rows: Vec<serde_json::Value> = layers
+        .iter()
+        .map(|l| {
+            json!({
+                "dead": l.dead,
+                "top_singular_corr_input": l.top_singular.corr_input,
+                "top_singular_corr_training": l.top_singular.corr_training,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "input": format!("mnist:{INPUT_DIGIT}"),
+        "layers": rows,
+        "rho_zero": { "identity": rho_zero.identity[0], "constant": rho_zero.constant[0] },
+    }))
 }

@@ -8,7 +8,7 @@ use crate::data::Image;
 use crate::error::Error;
 use crate::measure::{answers, mean_answer};
 use crate::nets::Network;
-use crate::rho::rho_probes;
+use crate::rho::{Probes, rho_probes};
 
 /// One network's row of the heatmap: a value per rho.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,12 +24,15 @@ pub struct HeatmapRow {
     pub mse_constant: Vec<f32>,
 }
 
-/// Measures `network` on `n_per_rho` rho probes for each of `rhos` (seeded by `seed`).
+/// Measures `network` on `n_per_rho` rho probes (in the sense of `probes`) for each of `rhos`
+/// (seeded by `seed`).
+#[allow(clippy::too_many_arguments)]
 pub async fn heatmap(
     network: &Network,
     training: &Image,
     rhos: &[f32],
     n_per_rho: usize,
+    probes: Probes,
     seed: u64,
     device: &Device,
 ) -> Result<HeatmapRow, Error> {
@@ -45,8 +48,14 @@ pub async fn heatmap(
         mse_constant: vec![],
     };
     for (i, &rho) in rhos.iter().enumerate() {
-        let probes = rho_probes(training, rho, n_per_rho, seed.wrapping_add(i as u64))?;
-        let mean = mean_answer(&answers(network, &probes, training, device).await?);
+        let inputs = rho_probes(
+            training,
+            rho,
+            n_per_rho,
+            seed.wrapping_add(i as u64),
+            probes,
+        )?;
+        let mean = mean_answer(&answers(network, &inputs, training, device).await?);
         row.identity.push(mean.identity);
         row.constant.push(mean.constant);
         row.mse_identity.push(mean.mse_identity);

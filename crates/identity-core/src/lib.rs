@@ -14,7 +14,8 @@
 //! - [`arch`]: the architectures, validated; [`nets`]: the networks built from them;
 //! - [`train`]: single-image training, step at a time;
 //! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
-//! - [`layer_views`], [`weight_change`], [`collapse`]: the probes of the later figures;
+//! - [`layer_views`], [`weight_change`], [`collapse`], [`dead_units`]: the probes of the later
+//!   figures;
 //! - [`memory`]: the memory budget of the networks alive in one place;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
@@ -24,6 +25,7 @@ pub mod arch;
 pub mod closed_form;
 pub mod collapse;
 pub mod data;
+pub mod dead_units;
 mod error;
 pub mod gallery;
 pub mod heatmap;

@@ -212,6 +212,14 @@ impl Network {
         Ok(a)
     }
 
+    /// Whether its hidden layers have a ReLU (ConvNets and ReLU FCNs; not linear FCNs).
+    pub fn relu(&self) -> bool {
+        match self {
+            Network::Fcn(fcn) => fcn.relu,
+            Network::Conv(_) => true,
+        }
+    }
+
     /// The number of weight layers.
     pub fn layers(&self) -> usize {
         match self {

@@ -8,7 +8,7 @@ use identity_core::closed_form::{eq1_prediction, off_image_change};
 use identity_core::data::{Image, Subset, default_training_image, default_training_index};
 use identity_core::heatmap::heatmap;
 use identity_core::measure::{answers, mean_answer, pearson};
-use identity_core::rho::rho_probes;
+use identity_core::rho::{Probes, rho_probes};
 use identity_core::{ArchConfig, TrainConfig, Trained, train};
 
 fn fit(arch: &ArchConfig, config: TrainConfig) -> (Trained, Image) {
@@ -52,7 +52,9 @@ fn eq1_linear_net_matches_closed_form() {
     let device = Device::flex();
     let mut inputs = mnist_test(10);
     for rho in [0.0, 0.5, 1.0] {
-        inputs.extend(rho_probes(&image, rho, 2, 1).unwrap());
+        for probes in [Probes::Pearson, Probes::Cosine] {
+            inputs.extend(rho_probes(&image, rho, 2, 1, probes).unwrap());
+        }
     }
     let net_out = pollster::block_on(identity_core::measure::predict(
         &trained.network,
@@ -212,6 +214,7 @@ fn depth_sweep_deepest_row_is_nearer_the_constant() {
             &image,
             &RHOS,
             4,
+            Probes::Pearson,
             seed,
             &Device::flex(),
         ))

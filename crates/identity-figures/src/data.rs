@@ -2,6 +2,7 @@
 //! CSV), what the report reads back, and what the page will show. One variant per kind of
 //! figure; a file that does not have this shape fails to read with the reason.
 
+use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::AnsweredRows;
@@ -51,6 +52,27 @@ pub enum Body {
 }
 
 impl Body {
+    /// Which random inputs the figure measures with, in words (`None` for a figure of fixed
+    /// inputs only): the sense of its rho, and the raw-orthogonal inputs of its grid rows.
+    pub fn random_inputs(&self) -> Option<String> {
+        match self {
+            Body::Heatmap(d) => Some(format!(
+                "rho inputs: {} ({} per rho)",
+                d.probes.words(),
+                d.probes_per_rho
+            )),
+            Body::TrainingSizes(_) => Some(format!("rho inputs: {}", Probes::Pearson.words())),
+            Body::Grid(d) => d.rows.iter().find_map(|r| r.orthogonal).map(|o| {
+                format!(
+                    "besides the test row, {} random inputs orthogonal to the digit (x̂ᵀx = 0): {}",
+                    o.probes,
+                    Probes::Cosine.words()
+                )
+            }),
+            _ => None,
+        }
+    }
+
     /// The numbers as a table (CSV with a header line).
     pub fn csv(&self) -> String {
         match self {

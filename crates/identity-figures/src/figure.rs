@@ -150,7 +150,7 @@ pub fn claims(data: &FigureData) -> Vec<Claim> {
     match (data.figure, &data.body) {
         (1, Body::Eq1(d)) => d.claims(),
         (2, Body::Grid(d)) => grid::linear_depth(&d.summaries()),
-        (3, Body::Grid(d)) => grid::two_layer(&d.summaries()),
+        (3, Body::Grid(d)) => grid::two_layer(&d.summaries(), &d.orthogonal_summaries()),
         (4, Body::Grid(d)) => grid::relu_depth(&d.summaries(), Source::TestRow),
         (5, Body::Heatmap(d)) => {
             let rows = d.summaries();
@@ -424,12 +424,13 @@ pub fn all() -> Vec<Figure> {
 #[cfg(test)]
 mod tests {
     use identity_core::ArchConfig;
+    use identity_core::rho::Probes;
 
     use super::*;
     use crate::answers::{Answers, Inputs};
     use crate::claim::Verdict;
     use crate::collapse::{Collapse, Curve};
-    use crate::grid::{Grid, GridRow};
+    use crate::grid::{Grid, GridRow, Orthogonal};
     use crate::heatmap::{Heatmap, HeatmapRow};
     use crate::net::Net;
 
@@ -453,6 +454,7 @@ mod tests {
                 measure: Measure::Correlation,
                 rhos: vec![0.0, 1.0],
                 probes_per_rho: 2,
+                probes: Probes::Pearson,
                 rows: rows
                     .iter()
                     .map(|&(depth, identity, constant)| HeatmapRow {
@@ -554,6 +556,7 @@ mod tests {
                             mse_constant: vec![0.0; 2],
                             outputs: vec![],
                         },
+                        orthogonal: None,
                     })
                     .collect(),
             }),
@@ -626,6 +629,77 @@ mod tests {
     }
 
     #[test]
+    fn fig_3_judges_eq_2_on_inputs_orthogonal_in_the_raw_sense() {
+        // (bottom only, test-row constant, orthogonal constant) for the two nets of width 64.
+        let grid = |bottom_orthogonal: f32, both_orthogonal: f32| FigureData {
+            figure: 3,
+            body: Body::Grid(Grid {
+                inputs: Inputs {
+                    names: ["mnist:0"].map(String::from).to_vec(),
+                    pictures: vec![],
+                },
+                rows: [
+                    (true, 0.5, bottom_orthogonal),
+                    (false, 0.9, both_orthogonal),
+                ]
+                .iter()
+                .map(|&(train_bottom_only, constant, orthogonal)| GridRow {
+                    network: Net {
+                        label: format!("{train_bottom_only}"),
+                        arch: ArchConfig::Relu {
+                            hidden: vec![64],
+                            train_bottom_only,
+                        },
+                        final_loss: 1e-5,
+                        steps: 100,
+                    },
+                    answers: Answers {
+                        identity: vec![Some(0.1)],
+                        constant: vec![Some(constant)],
+                        mse_identity: vec![0.0],
+                        mse_constant: vec![0.0],
+                        outputs: vec![],
+                    },
+                    orthogonal: Some(Orthogonal {
+                        probes: 2,
+                        identity: Some(0.0),
+                        constant: Some(orthogonal),
+                    }),
+                })
+                .collect(),
+            }),
+        };
+        let verdicts = |data: &FigureData| -> Vec<(String, Verdict)> {
+            claims(data)
+                .iter()
+                .map(|c| (c.claim.clone(), c.verdict))
+                .collect()
+        };
+        let holds = verdicts(&grid(0.05, 0.9));
+        assert_eq!(holds.len(), 4, "{holds:?}");
+        assert!(holds.iter().all(|(_, v)| *v == Verdict::Holds), "{holds:?}");
+        assert!(holds[2].0.contains("x̂ᵀx = 0"), "{}", holds[2].0);
+        // The bottom-only net answering the '7' off the digit contradicts eq. (2), and a
+        // both-layers net less constant than it breaks the comparison.
+        let fails = verdicts(&grid(0.85, 0.3));
+        assert_eq!(
+            fails.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+            [
+                Verdict::Holds,
+                Verdict::Holds,
+                Verdict::DoesNotHold,
+                Verdict::DoesNotHold
+            ]
+        );
+        // A file without the orthogonal inputs gives only the test-row claims.
+        let mut old = grid(0.05, 0.9);
+        if let Body::Grid(g) = &mut old.body {
+            g.rows.iter_mut().for_each(|r| r.orthogonal = None);
+        }
+        assert_eq!(verdicts(&old).len(), 2);
+    }
+
+    #[test]
     fn fig_28_is_judged_on_both_sides_of_8_layers() {
         let grid = |losses: &[(usize, f32)]| FigureData {
             figure: 28,
@@ -648,6 +722,7 @@ mod tests {
                             mse_constant: vec![],
                             outputs: vec![],
                         },
+                        orthogonal: None,
                     })
                     .collect(),
             }),
@@ -723,6 +798,7 @@ mod tests {
                     measure: Measure::Correlation,
                     rhos: vec![0.0],
                     probes_per_rho: 2,
+                    probes: Probes::Pearson,
                     rows,
                 }),
             }

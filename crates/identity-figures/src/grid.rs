@@ -5,7 +5,9 @@
 use std::fmt::Write;
 
 use identity_core::ArchConfig;
+use identity_core::heatmap::heatmap;
 use identity_core::measure::answers;
+use identity_core::rho::Probes;
 use identity_core::train::FIT_LOSS;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,23 @@ pub struct GridRow {
     pub network: Net,
     /// Its answers.
     pub answers: Answers,
+    /// Its mean answer to random inputs orthogonal to the training digit in the raw sense
+    /// (absent in files made before it was measured).
+    #[serde(default)]
+    pub orthogonal: Option<Orthogonal>,
+}
+
+/// A network's mean answer to random inputs with `x̂ᵀx = 0` (cosine rho 0, the training
+/// digit's norm): where eq. (2) says a net whose bottom layer alone was trained by gradient
+/// descent answers from its initialisation alone.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Orthogonal {
+    /// Random inputs averaged.
+    pub probes: usize,
+    /// Mean correlation to the identity (`None` where undefined for every input).
+    pub identity: Option<f32>,
+    /// Mean correlation to the constant (`None` likewise).
+    pub constant: Option<f32>,
 }
 
 /// Measures a grid of the networks of `rows`.
@@ -50,9 +69,25 @@ pub async fn measure<N: Networks>(
             &setting.device,
         )
         .await?;
+        let probes = setting.scale.probes_per_rho();
+        let orthogonal = heatmap(
+            &trained.network,
+            &setting.training,
+            &[0.0],
+            probes,
+            Probes::Cosine,
+            setting.seed,
+            &setting.device,
+        )
+        .await?;
         measured.push(GridRow {
             network: Net::new(label, &arch, &trained),
             answers: Answers::of(&answered),
+            orthogonal: Some(Orthogonal {
+                probes,
+                identity: orthogonal.identity[0],
+                constant: orthogonal.constant[0],
+            }),
         });
     }
     Ok(Grid {
@@ -81,6 +116,8 @@ pub enum Source {
     TestRow,
     /// Heatmaps: the rho = 0 column (inputs uncorrelated with the training digit).
     RhoZero,
+    /// Prediction grids' random inputs orthogonal to the training digit (`x̂ᵀx = 0`).
+    Orthogonal,
 }
 
 impl Source {
@@ -88,6 +125,7 @@ impl Source {
         match self {
             Source::TestRow => "mean over the test row",
             Source::RhoZero => "at rho = 0",
+            Source::Orthogonal => "on inputs with x̂ᵀx = 0",
         }
     }
 }
@@ -115,6 +153,22 @@ impl Grid {
                     identity: identity.unwrap_or(f64::NAN),
                     constant: constant.unwrap_or(f64::NAN),
                 }
+            })
+            .collect()
+    }
+
+    /// Each row's mean over the inputs orthogonal to the training digit (`x̂ᵀx = 0`); rows
+    /// measured without them are left out.
+    pub fn orthogonal_summaries(&self) -> Vec<Summary<'_>> {
+        let value = |v: Option<f32>| v.map_or(f64::NAN, f64::from);
+        self.rows
+            .iter()
+            .filter_map(|row| {
+                row.orthogonal.map(|o| Summary {
+                    network: &row.network,
+                    identity: value(o.identity),
+                    constant: value(o.constant),
+                })
             })
             .collect()
     }
@@ -178,29 +232,43 @@ fn bottom_only(net: &Net) -> bool {
     )
 }
 
-/// Fig. 3: both layers trained answer more like the '7' than the bottom one alone; the widest
-/// sees the '7' everywhere with both, noise off the digit with the bottom only.
-pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
-    let find = |bottom: bool, width: usize| {
+/// Fig. 3: both layers trained answer the test row more like the '7' than the bottom one
+/// alone, and the widest sees the '7' everywhere with both. On inputs orthogonal to the digit
+/// (`x̂ᵀx = 0`, `orthogonal`), eq. (2): the bottom layer alone answers from its initialisation
+/// (noise, not the constant), both layers trained answer more like the '7'.
+pub fn two_layer(rows: &[Summary], orthogonal: &[Summary]) -> Vec<Claim> {
+    fn find<'a>(rows: &[Summary<'a>], bottom: bool, width: usize) -> Option<Summary<'a>> {
         rows.iter()
             .find(|r| bottom_only(r.network) == bottom && r.network.width() == width)
-    };
+            .copied()
+    }
     let mut widths: Vec<usize> = rows.iter().map(|r| r.network.width()).collect();
     widths.sort_unstable();
     widths.dedup();
+    let more_constant = |bottom: Summary, both: Summary, what: &str| {
+        Claim::on(
+            &[bottom.network, both.network],
+            &format!(
+                "width {}{what}: training both layers answers more like the '7' than training the bottom layer only",
+                both.network.width()
+            ),
+            format!(
+                "mean constant correlation: both {:.2}, bottom only {:.2}",
+                both.constant, bottom.constant
+            ),
+            both.constant > bottom.constant,
+        )
+    };
     let mut claims = Vec::new();
     for &w in &widths {
-        claims.extend(find(true, w).zip(find(false, w)).map(|(bottom, both)| {
-            Claim::on(
-                &[bottom.network, both.network],
-                &format!("width {w}: training both layers answers more like the '7' than training the bottom layer only"),
-                format!("mean constant correlation: both {:.2}, bottom only {:.2}", both.constant, bottom.constant),
-                both.constant > bottom.constant,
-            )
-        }));
+        claims.extend(
+            find(rows, true, w)
+                .zip(find(rows, false, w))
+                .map(|(bottom, both)| more_constant(bottom, both, "")),
+        );
     }
     if let Some(&w) = widths.last() {
-        claims.extend(find(false, w).map(|r| {
+        claims.extend(find(rows, false, w).map(|r| {
             Claim::on(
                 &[r.network],
                 &format!("width {w}, both layers trained: the '7' everywhere (constant >= {LIKE})"),
@@ -208,14 +276,20 @@ pub fn two_layer(rows: &[Summary]) -> Vec<Claim> {
                 r.constant >= LIKE,
             )
         }));
-        claims.extend(find(true, w).map(|r| {
+        let on = Source::Orthogonal.words();
+        claims.extend(find(orthogonal, true, w).map(|r| {
             Claim::on(
                 &[r.network],
-                &format!("width {w}, bottom layer only: noise off the digit, not the constant (constant < {LIKE})"),
-                format!("mean constant correlation {:.2}, identity {:.2}", r.constant, r.identity),
+                &format!("width {w}, bottom layer only, {on} (eq. 2): noise from the initialisation, not the constant (constant < {LIKE})"),
+                format!("{on}: constant correlation {:.2}, identity {:.2}", r.constant, r.identity),
                 r.constant < LIKE,
             )
         }));
+        claims.extend(
+            find(orthogonal, true, w)
+                .zip(find(orthogonal, false, w))
+                .map(|(bottom, both)| more_constant(bottom, both, &format!(", {on}"))),
+        );
     }
     claims
 }

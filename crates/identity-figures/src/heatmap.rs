@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use identity_core::ArchConfig;
 use identity_core::heatmap::heatmap;
+use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
@@ -34,6 +35,9 @@ pub struct Heatmap {
     pub rhos: Vec<f32>,
     /// Random inputs averaged per rho.
     pub probes_per_rho: usize,
+    /// The sense of rho of those inputs (files made before it was recorded used Pearson's).
+    #[serde(default)]
+    pub probes: Probes,
     /// One row per network.
     pub rows: Vec<HeatmapRow>,
 }
@@ -73,6 +77,7 @@ pub async fn measure<N: Networks>(
 ) -> Result<Heatmap, N::Error> {
     let rhos = setting.scale.rhos();
     let probes_per_rho = setting.scale.probes_per_rho();
+    let probes = Probes::Pearson;
     let mut measured = Vec::new();
     for (label, arch) in rows(setting.scale) {
         let trained = setting.trained(networks, &arch).await?;
@@ -81,6 +86,7 @@ pub async fn measure<N: Networks>(
             &setting.training,
             &rhos,
             probes_per_rho,
+            probes,
             setting.seed,
             &setting.device,
         )
@@ -97,6 +103,7 @@ pub async fn measure<N: Networks>(
         measure,
         rhos,
         probes_per_rho,
+        probes,
         rows: measured,
     })
 }

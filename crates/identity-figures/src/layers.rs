@@ -5,13 +5,16 @@
 
 use std::fmt::Write;
 
-use identity_core::data::Subset;
+use burn::prelude::Device;
+use identity_core::data::{Image, Subset};
+use identity_core::dead_units::dead_units;
 use identity_core::layer_views::{LayerViews, layer_views};
 use identity_core::layers::activations;
 use identity_core::measure::pearson;
 use identity_core::{ArchConfig, Network};
 use serde::{Deserialize, Serialize};
 
+use crate::answers::cell;
 use crate::claim::{Claim, LIKE};
 use crate::net::Net;
 use crate::picture::Picture;
@@ -21,6 +24,10 @@ use crate::sweeps::{conv, named_depth};
 
 /// The MNIST test digit shown: index 1 of the bundled test subset, not the training digit.
 pub const INPUT_DIGIT: usize = 1;
+
+/// Dead units are counted over the first this many MNIST test digits: a unit is dead when
+/// it is zero for all of them.
+pub const DEAD_UNIT_INPUTS: usize = 32;
 
 /// Whether a network is shown as drawn at initialisation or after training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,9 +99,14 @@ pub struct LayerNetwork {
     pub layers: Vec<Layer>,
 }
 
-/// One layer's three views.
+/// One layer's three views, and its dead units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
+    /// The fraction of its units (channels) that are zero for each of the first
+    /// [`DEAD_UNIT_INPUTS`] MNIST test digits; `None` for the output layer (no ReLU) and in
+    /// files made before it was measured.
+    #[serde(default)]
+    pub dead: Option<f32>,
     /// The top singular vector across channels.
     pub top_singular: View,
     /// The channel most correlated with the input.
@@ -139,12 +151,7 @@ pub async fn measure<N: Networks>(
     nets: Vec<LayerNet>,
     all_views: bool,
 ) -> Result<Layers, N::Error> {
-    let mnist = Subset::MnistTest
-        .load()
-        .map_err(identity_core::Error::from)?;
-    let input = mnist
-        .image(INPUT_DIGIT)
-        .map_err(identity_core::Error::from)?;
+    let probe = LayerProbe::new()?;
     let mut measured = Vec::new();
     for net in nets {
         let trained = setting.trained(networks, &net.arch).await?;
@@ -152,26 +159,9 @@ pub async fn measure<N: Networks>(
             State::Initial => &trained.initial,
             State::Trained => &trained.network,
         };
-        let maps = activations(network, &input, &setting.device).await?;
-        let view = |map: &[f32], channel: Option<usize>| -> Result<View, identity_core::Error> {
-            Ok(View {
-                channel,
-                corr_input: pearson(map, input.pixels()),
-                corr_training: pearson(map, setting.training.pixels()),
-                picture: Picture::stretched(map)?,
-            })
-        };
-        let layers = maps
-            .iter()
-            .map(|a| {
-                let v: LayerViews = layer_views(a, &input);
-                Ok(Layer {
-                    top_singular: view(&v.top_singular, None)?,
-                    max_correlated: view(&v.max_correlated, Some(v.max_correlated_channel))?,
-                    channel0: view(&v.channel0, Some(0))?,
-                })
-            })
-            .collect::<Result<Vec<_>, identity_core::Error>>()?;
+        let layers = probe
+            .layers(network, &setting.training, &setting.device)
+            .await?;
         measured.push(LayerNetwork {
             network: Net::new(net.label, &net.arch, &trained),
             state: net.state,
@@ -180,28 +170,87 @@ pub async fn measure<N: Networks>(
     }
     Ok(Layers {
         input: format!("mnist:{INPUT_DIGIT}"),
-        input_label: mnist.labels()[INPUT_DIGIT],
-        input_picture: Picture::of(&input),
+        input_label: probe.input_label,
+        input_picture: Picture::of(&probe.input),
         all_views,
         networks: measured,
     })
 }
 
+/// What the layers of a network are looked at with: the MNIST test digit shown
+/// ([`INPUT_DIGIT`]) and the digits dead units are counted over ([`DEAD_UNIT_INPUTS`]).
+pub struct LayerProbe {
+    /// The digit fed to the network.
+    pub input: Image,
+    /// Its label.
+    pub input_label: u8,
+    dead_unit_inputs: Vec<Image>,
+}
+
+impl LayerProbe {
+    /// The probe's inputs, from the bundled MNIST test subset.
+    pub fn new() -> Result<Self, identity_core::Error> {
+        let mnist = Subset::MnistTest.load()?;
+        Ok(LayerProbe {
+            input: mnist.image(INPUT_DIGIT)?,
+            input_label: mnist.labels()[INPUT_DIGIT],
+            dead_unit_inputs: (0..DEAD_UNIT_INPUTS.min(mnist.len()))
+                .map(|i| mnist.image(i))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Every layer of `network`, bottom first: its three views of the input, each correlated
+    /// with the input and with `training`, and its fraction of dead units.
+    pub async fn layers(
+        &self,
+        network: &Network,
+        training: &Image,
+        device: &Device,
+    ) -> Result<Vec<Layer>, identity_core::Error> {
+        let maps = activations(network, &self.input, device).await?;
+        let dead = dead_units(network, &self.dead_unit_inputs, device).await?;
+        let view = |map: &[f32], channel: Option<usize>| -> Result<View, identity_core::Error> {
+            Ok(View {
+                channel,
+                corr_input: pearson(map, self.input.pixels()),
+                corr_training: pearson(map, training.pixels()),
+                picture: Picture::stretched(map)?,
+            })
+        };
+        maps.iter()
+            .zip(dead)
+            .map(|(a, dead)| {
+                let v: LayerViews = layer_views(a, &self.input);
+                Ok(Layer {
+                    dead,
+                    top_singular: view(&v.top_singular, None)?,
+                    max_correlated: view(&v.max_correlated, Some(v.max_correlated_channel))?,
+                    channel0: view(&v.channel0, Some(0))?,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Layers {
-    /// `network,layer,view,channel,corr_input,corr_training`, one line per view of a layer.
+    /// `network,layer,view,channel,corr_input,corr_training,dead`, one line per view of a
+    /// layer (`dead`, the layer's fraction of dead units, repeated on each; empty where
+    /// undefined).
     pub fn csv(&self) -> String {
-        let mut csv = String::from("network,layer,view,channel,corr_input,corr_training\n");
+        let mut csv = String::from("network,layer,view,channel,corr_input,corr_training,dead\n");
         for net in &self.networks {
             for (i, layer) in net.layers.iter().enumerate() {
                 for (key, _, view) in layer.views() {
                     writeln!(
                         csv,
-                        "{},{},{key},{},{},{}",
+                        "{},{},{key},{},{},{},{}",
                         net.network.label,
                         i + 1,
                         view.channel.map_or(String::new(), |c| c.to_string()),
                         view.corr_input,
-                        view.corr_training
+                        view.corr_training,
+                        cell(layer.dead)
                     )
                     .ok();
                 }

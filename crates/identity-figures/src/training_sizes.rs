@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use identity_core::heatmap::heatmap;
 use identity_core::measure::mean_defined;
+use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
@@ -88,6 +89,7 @@ pub async fn measure<N: Networks>(
                 &training,
                 &rhos,
                 setting.scale.probes_per_rho(),
+                Probes::Pearson,
                 setting.seed,
                 &setting.device,
             )

@@ -557,6 +557,7 @@ impl Session {
             &now.training,
             &rhos,
             n_per_rho,
+            Probes::Pearson,
             now.seed,
             &now.device,
         )

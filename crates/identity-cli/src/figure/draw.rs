@@ -253,16 +253,17 @@ fn heatmap(png: &Path, title: &str, d: &Heatmap, runs: &[Run]) -> Result<(), Cli
     ];
     let labels: Vec<String> = d.rows.iter().map(|r| r.network.label.clone()).collect();
     let columns: Vec<String> = d.rhos.iter().map(|r| format!("{r:.2}")).collect();
+    let x_label = format!(
+        "test input's correlation to the training digit: {}",
+        d.probes.words()
+    );
     heatmaps(
         png,
         &title,
         &panels,
         &labels,
         &columns,
-        (
-            "rho (correlation of the test input to the training digit)",
-            "network",
-        ),
+        (&x_label, "network"),
     )
 }
 
