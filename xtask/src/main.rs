@@ -26,7 +26,7 @@ enum Task {
     /// Regenerate the bundled MNIST / Fashion-MNIST subsets and check the sources' checksums.
     Data,
     /// Make every figure of the paper and `paper-report.md`, the claims with their verdicts
-    /// (not part of `test`: half an hour at quick scale, hours at paper scale).
+    /// (not part of `test`: about 35 minutes a seed at quick scale, hours at paper scale).
     Paper(paper::Args),
     /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build,
     /// the browser tests.

@@ -1,7 +1,8 @@
 //! `cargo xtask paper`: every figure of the paper at a scale, then `paper-report.md` with
 //! each claim, its numbers and its verdict. Not part of `cargo xtask test`: the quick scale
-//! takes about half an hour on 2 CPU cores, the paper scale hours (see the estimate it
-//! prints first). Interrupted runs resume: finished figures are kept.
+//! takes about 35 minutes a seed on 2 CPU cores (three seeds by default), the paper scale
+//! hours (see the estimate it prints first). Interrupted runs resume: finished figures are
+//! kept.
 
 use std::path::PathBuf;
 use std::process::Command;
