@@ -12,6 +12,7 @@ use identity_core::data::{Image, Subset, default_training_image};
 use identity_core::gallery::test_row;
 use identity_core::heatmap::heatmap;
 use identity_core::measure::answers;
+use identity_core::rho::Probes;
 use identity_core::memory::{Admitted, MemoryBudget};
 use identity_core::train::initial_network;
 use identity_core::{ArchConfig, Init, Network, Optimizer, Progress, TrainConfig, Trainer};
