@@ -38,6 +38,20 @@ describe('the page on the CPU', () => {
     assert.ok(['identity', 'memorized', 'neither', 'both'].includes(c.verdict), `a verdict should be shown, got ${JSON.stringify(c.verdict)}`);
     const first = await page.evaluate(() => window.__timings.firstPrediction);
     assert.ok(first > 0, `window.__timings.firstPrediction should be a time in ms, got ${first}`);
+
+    // The heatmap row in both senses of rho: the same answer at rho = 1 (the training image
+    // itself in both), other inputs below it (cosine-orthogonal ones at rho = 0).
+    const cells = () => page.evaluate(() => [...document.querySelectorAll('#heatmap tbody td')].map((td) => td.textContent));
+    await page.waitForFunction(() => document.querySelectorAll('#heatmap tbody td').length === 10, null, { timeout: 60_000 });
+    const pearson = await cells();
+    await page.selectOption('#rho-sense', 'cosine');
+    await page.waitForFunction((before) => {
+      const now = [...document.querySelectorAll('#heatmap tbody td')].map((td) => td.textContent);
+      return now.length === 10 && now.join() !== before.join();
+    }, pearson, { timeout: 60_000 });
+    const cosine = await cells();
+    assert.deepEqual([cosine[4], cosine[9]], [pearson[4], pearson[9]], `rho = 1 is the training image in both senses: ${pearson} / ${cosine}`);
+    assert.notDeepEqual([cosine[0], cosine[5]], [pearson[0], pearson[5]], 'rho = 0 inputs differ between the senses');
     await screenshot(page, 'cpu-trained-and-drawn');
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();

@@ -723,8 +723,10 @@ async function refreshHeatmap() {
   const id = app.current?.id;
   if (id === undefined) return;
   try {
-    const result = await client.request({ type: REQUEST.HEATMAP, session: id, rhos: RHOS, perRho: PROBES_PER_RHO });
-    if (id === app.current?.id) renderHeatmap($('heatmap'), RHOS, result);
+    const probes = $('rho-sense').value;
+    const result = await client.request({ type: REQUEST.HEATMAP, session: id, rhos: RHOS, perRho: PROBES_PER_RHO, probes });
+    // A newer request (another network, or the other sense of rho) draws its own answer.
+    if (id === app.current?.id && probes === $('rho-sense').value) renderHeatmap($('heatmap'), RHOS, result);
   } catch (error) {
     failed('Could not compute the heatmap', error);
   }
@@ -757,6 +759,7 @@ async function start() {
   $('clear').addEventListener('click', () => pad.clear());
   $('undo').addEventListener('click', () => pad.undo());
   $('brush').addEventListener('change', (e) => (pad.brush = BRUSHES[e.target.value]));
+  $('rho-sense').addEventListener('change', () => refreshHeatmap());
   $('use-drawing').addEventListener('click', useDrawing);
   $('upload').addEventListener('change', (e) => {
     const [file] = e.target.files;

@@ -12,7 +12,7 @@
  * - train    {session}   (progress: report)      -> report {step, steps, loss, elapsed_ms, ms_per_step, stop}
  * - stop     {session}                           -> {}  (the "train" request then settles with stop "cancelled")
  * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: number[], constant: number[]}
- * - heatmap  {session, rhos: number[], perRho}   -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
+ * - heatmap  {session, rhos: number[], perRho, probes: 'pearson'|'cosine'} -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
  * - dispose  {session}                           -> {}
  * - memory   {}                                  -> {wasm_bytes, cpu_bytes, cpu_limit, gpu_bytes, gpu_limit, networks}

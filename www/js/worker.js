@@ -80,7 +80,7 @@ class NetworkWorker {
       case REQUEST.TRAIN: return this.train(this.entry(msg.session), onProgress);
       case REQUEST.STOP: return this.stop(msg.session);
       case REQUEST.PREDICT: return this.queued(msg.session, (s) => s.predict(msg.pixels, msg.side));
-      case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho));
+      case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho, msg.probes));
       case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
       case REQUEST.DISPOSE: return this.dispose(msg.session);
       case REQUEST.MEMORY: return this.memoryInUse();

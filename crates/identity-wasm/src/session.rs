@@ -546,19 +546,27 @@ impl Session {
         answers_to_js(measured)
     }
 
-    /// Mean correlations (and MSEs) over `n_per_rho` rho probes for each rho (Fig. 5, 7):
+    /// Mean correlations (and MSEs) over `n_per_rho` rho probes for each rho (Fig. 5, 7), in
+    /// the sense `probes` (`"pearson"`: centred; `"cosine"`: uncentred, rho 0 is `x̂ᵀx = 0`):
     /// `{identity: [], constant: [], mse_identity: [], mse_constant: []}`.
-    pub async fn heatmap(&self, rhos: Vec<f32>, n_per_rho: usize) -> Result<JsValue, JsValue> {
+    pub async fn heatmap(
+        &self,
+        rhos: Vec<f32>,
+        n_per_rho: usize,
+        probes: &str,
+    ) -> Result<JsValue, JsValue> {
         if let Some(bad) = rhos.iter().find(|r| !(0.0..=1.0).contains(*r)) {
             return Err(js_error(format!("rho must be in [0, 1], got {bad}")));
         }
+        let probes: Probes = serde_wasm_bindgen::from_value(JsValue::from_str(probes))
+            .map_err(|_| js_error(format!("probes must be pearson or cosine, got {probes:?}")))?;
         let now = self.snapshot()?;
         let row = heatmap(
             &now.network,
             &now.training,
             &rhos,
             n_per_rho,
-            Probes::Pearson,
+            probes,
             now.seed,
             &now.device,
         )
