@@ -249,6 +249,21 @@ pub fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
 
+/// A mean correlation as a claim's text shows it: with the precision asked for, and "n/a"
+/// where it is undefined (NaN: every value behind it undefined, e.g. a dead net's flat output).
+#[derive(Debug, Clone, Copy)]
+pub struct Mean(pub f64);
+
+impl std::fmt::Display for Mean {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_nan() {
+            f.write_str("n/a")
+        } else {
+            std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+}
+
 /// The first and last items, when there are at least two.
 pub fn ends<T>(items: &[T]) -> Option<(&T, &T)> {
     match items {
@@ -260,6 +275,14 @@ pub fn ends<T>(items: &[T]) -> Option<(&T, &T)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_undefined_mean_reads_n_a() {
+        assert_eq!(
+            format!("{:.2} {:.2}", Mean(0.456), Mean(f64::NAN)),
+            "0.46 n/a"
+        );
+    }
 
     fn claim(text: &str, verdict: Verdict) -> Claim {
         Claim {

@@ -12,7 +12,7 @@ use identity_core::train::FIT_LOSS;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{AnsweredRows, Answers, Inputs};
-use crate::claim::{Claim, LIKE, ends};
+use crate::claim::{Claim, LIKE, Mean, ends};
 use crate::net::Net;
 use crate::plan::{Networks, Setting};
 use crate::sweeps::Rows;
@@ -198,7 +198,10 @@ pub fn linear_depth(rows: &[Summary]) -> Vec<Claim> {
             "deeper linear FCNs answer more like the constant",
             format!(
                 "mean constant correlation {} {:.2}, {} {:.2}",
-                a.network.label, a.constant, b.network.label, b.constant
+                a.network.label,
+                Mean(a.constant),
+                b.network.label,
+                Mean(b.constant)
             ),
             b.constant > a.constant,
         )
@@ -213,7 +216,8 @@ pub fn linear_depth(rows: &[Summary]) -> Vec<Claim> {
             "depth matters more than width: 3 x 784 is more constant than 1 x 2048",
             format!(
                 "mean constant correlation 3 x 784 {:.2}, 1 x 2048 {:.2}",
-                deep.constant, wide.constant
+                Mean(deep.constant),
+                Mean(wide.constant)
             ),
             deep.constant > wide.constant,
         )
@@ -254,7 +258,8 @@ pub fn two_layer(rows: &[Summary], orthogonal: &[Summary]) -> Vec<Claim> {
             ),
             format!(
                 "mean constant correlation: both {:.2}, bottom only {:.2}",
-                both.constant, bottom.constant
+                Mean(both.constant),
+                Mean(bottom.constant)
             ),
             both.constant > bottom.constant,
         )
@@ -272,7 +277,7 @@ pub fn two_layer(rows: &[Summary], orthogonal: &[Summary]) -> Vec<Claim> {
             Claim::on(
                 &[r.network],
                 &format!("width {w}, both layers trained: the '7' everywhere (constant >= {LIKE})"),
-                format!("mean constant correlation {:.2}", r.constant),
+                format!("mean constant correlation {:.2}", Mean(r.constant)),
                 r.constant >= LIKE,
             )
         }));
@@ -281,7 +286,7 @@ pub fn two_layer(rows: &[Summary], orthogonal: &[Summary]) -> Vec<Claim> {
             Claim::on(
                 &[r.network],
                 &format!("width {w}, bottom layer only, {on} (eq. 2): noise from the initialisation, not the constant (constant < {LIKE})"),
-                format!("{on}: constant correlation {:.2}, identity {:.2}", r.constant, r.identity),
+                format!("{on}: constant correlation {:.2}, identity {:.2}", Mean(r.constant), Mean(r.identity)),
                 r.constant < LIKE,
             )
         }));
@@ -310,7 +315,10 @@ pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
         ),
         format!(
             "{at}: {} constant {:.2}, {} constant {:.2}",
-            deep.network.label, deep.constant, shallow.network.label, shallow.constant
+            deep.network.label,
+            Mean(deep.constant),
+            shallow.network.label,
+            Mean(shallow.constant)
         ),
         deep.constant >= LIKE && deep.constant > shallow.constant,
     );
@@ -320,7 +328,9 @@ pub fn relu_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
             &format!("the shallowest ReLU FCN learns neither map (both < {LIKE})"),
             format!(
                 "{at}: {} identity {:.2}, constant {:.2}",
-                shallow.network.label, shallow.identity, shallow.constant
+                shallow.network.label,
+                Mean(shallow.identity),
+                Mean(shallow.constant)
             ),
             shallow.identity < LIKE && shallow.constant < LIKE,
         )
@@ -378,7 +388,9 @@ pub fn middle_depths_neither(rows: &[Summary]) -> Vec<Claim> {
         .map(|r| {
             format!(
                 "{} identity {:.2}, constant {:.2}",
-                r.network.label, r.identity, r.constant
+                r.network.label,
+                Mean(r.identity),
+                Mean(r.constant)
             )
         })
         .collect();
@@ -421,7 +433,9 @@ pub fn conv_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
                 &format!("the deepest ConvNet learns the constant (constant >= {LIKE})"),
                 format!(
                     "{at}: {} constant {:.2}, identity {:.2}",
-                    deep.network.label, deep.constant, deep.identity
+                    deep.network.label,
+                    Mean(deep.constant),
+                    Mean(deep.identity)
                 ),
                 deep.constant >= LIKE,
             )
@@ -452,7 +466,10 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
             "larger kernels answer less like the identity (blurrier)",
             format!(
                 "{at}: identity {} {:.2}, {} {:.2}",
-                small.network.label, small.identity, large.network.label, large.identity
+                small.network.label,
+                Mean(small.identity),
+                large.network.label,
+                Mean(large.identity)
             ),
             large.identity < small.identity,
         ),
@@ -463,7 +480,9 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
             ),
             format!(
                 "{at}: {} identity {:.2}, constant {:.2}",
-                large.network.label, large.identity, large.constant
+                large.network.label,
+                Mean(large.identity),
+                Mean(large.constant)
             ),
             large.identity < LIKE,
         ),
@@ -472,7 +491,10 @@ pub fn kernels(rows: &[Summary], source: Source) -> Vec<Claim> {
             "very large kernels move toward the constant map, like FCNs: the largest kernel answers more like the training digit than the smallest",
             format!(
                 "{at}: constant {} {:.2}, {} {:.2}",
-                small.network.label, small.constant, large.network.label, large.constant
+                small.network.label,
+                Mean(small.constant),
+                large.network.label,
+                Mean(large.constant)
             ),
             large.constant > small.constant,
         ),
@@ -494,7 +516,8 @@ pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
             &format!("3 channels fail to learn the identity (identity < {LIKE})"),
             format!(
                 "{at}: identity {:.2}; final loss {:.1e}",
-                narrow.identity, narrow.network.final_loss
+                Mean(narrow.identity),
+                narrow.network.final_loss
             ),
             narrow.identity < LIKE,
         ),
@@ -503,7 +526,11 @@ pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
             &format!(
                 "the most channels do not overfit: they learn the identity (identity >= {LIKE})"
             ),
-            format!("{at}: {} identity {:.2}", wide.network.label, wide.identity),
+            format!(
+                "{at}: {} identity {:.2}",
+                wide.network.label,
+                Mean(wide.identity)
+            ),
             wide.identity >= LIKE,
         ),
     ]
