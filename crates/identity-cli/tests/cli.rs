@@ -56,6 +56,49 @@ fn bad_arguments_exit_2_with_one_line() {
 }
 
 #[test]
+fn train_layers_reports_dead_units_and_layer_correlations() {
+    let output = run(&[
+        "train",
+        "--arch",
+        "conv",
+        "--depth",
+        "3",
+        "--channels",
+        "4",
+        "--kernel",
+        "3",
+        "--steps",
+        "5",
+        "--layers",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("dead units"),
+        "{}",
+        stderr(&output)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    let layers = json["layers"]["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 3);
+    for hidden in &layers[..2] {
+        let dead = hidden["dead"]
+            .as_f64()
+            .expect("a hidden ReLU layer has a dead fraction");
+        assert!((0.0..=1.0).contains(&dead), "{dead}");
+    }
+    assert!(layers[2]["dead"].is_null(), "the output layer has no ReLU");
+    for layer in layers {
+        let r = layer["top_singular_corr_input"].as_f64().unwrap();
+        assert!((-1.0..=1.0).contains(&r), "{r}");
+    }
+    let rho_zero = json["layers"]["rho_zero"]
+        .as_object()
+        .expect("the answers at rho 0");
+    assert!(rho_zero.contains_key("identity") && rho_zero.contains_key("constant"));
+}
+
+#[test]
 fn heatmap_prints_the_contract_json() {
     let output = run(&[
         "heatmap",
