@@ -26,7 +26,6 @@ pub struct HeatmapRow {
 
 /// Measures `network` on `n_per_rho` rho probes (in the sense of `probes`) for each of `rhos`
 /// (seeded by `seed`).
-#[allow(clippy::too_many_arguments)]
 pub async fn heatmap(
     network: &Network,
     training: &Image,

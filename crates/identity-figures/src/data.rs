@@ -2,14 +2,13 @@
 //! CSV), what the report reads back, and what the page will show. One variant per kind of
 //! figure; a file that does not have this shape fails to read with the reason.
 
-use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::AnsweredRows;
 use crate::collapse::Collapse;
 use crate::eq1::Eq1;
-use crate::grid::Grid;
-use crate::heatmap::Heatmap;
+use crate::grid::{Grid, ORTHOGONAL_PROBES};
+use crate::heatmap::{Heatmap, RHO_PROBES};
 use crate::input_sizes::InputSizes;
 use crate::layers::Layers;
 use crate::net::Net;
@@ -61,12 +60,12 @@ impl Body {
                 d.probes.words(),
                 d.probes_per_rho
             )),
-            Body::TrainingSizes(_) => Some(format!("rho inputs: {}", Probes::Pearson.words())),
+            Body::TrainingSizes(_) => Some(format!("rho inputs: {}", RHO_PROBES.words())),
             Body::Grid(d) => d.rows.iter().find_map(|r| r.orthogonal).map(|o| {
                 format!(
                     "besides the test row, {} random inputs orthogonal to the digit (x̂ᵀx = 0): {}",
                     o.probes,
-                    Probes::Cosine.words()
+                    ORTHOGONAL_PROBES.words()
                 )
             }),
             _ => None,

@@ -17,6 +17,9 @@ use crate::net::Net;
 use crate::plan::{Networks, Setting};
 use crate::sweeps::Rows;
 
+/// The sense of rho of a grid row's orthogonal inputs: cosine rho 0, `x̂ᵀx = 0`.
+pub const ORTHOGONAL_PROBES: Probes = Probes::Cosine;
+
 /// A prediction grid's numbers and pictures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
@@ -75,7 +78,7 @@ pub async fn measure<N: Networks>(
             &setting.training,
             &[0.0],
             probes,
-            Probes::Cosine,
+            ORTHOGONAL_PROBES,
             setting.seed,
             &setting.device,
         )
@@ -109,6 +112,17 @@ pub struct Summary<'a> {
     pub constant: f64,
 }
 
+impl<'a> Summary<'a> {
+    /// A row's two means, NaN where undefined.
+    pub fn new(network: &'a Net, identity: Option<f64>, constant: Option<f64>) -> Self {
+        Summary {
+            network,
+            identity: identity.unwrap_or(f64::NAN),
+            constant: constant.unwrap_or(f64::NAN),
+        }
+    }
+}
+
 /// Where the numbers of a sweep's claims come from, in words for the claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -131,7 +145,8 @@ impl Source {
 }
 
 impl Grid {
-    /// `network,input,identity,constant`, one line per network and input.
+    /// `network,input,identity,constant,mse_identity,mse_constant`, one line per network and
+    /// input.
     pub fn csv(&self) -> String {
         let mut csv = String::from("network,input,identity,constant,mse_identity,mse_constant\n");
         for row in &self.rows {
@@ -148,11 +163,7 @@ impl Grid {
             .iter()
             .map(|row| {
                 let (identity, constant) = row.answers.unseen_means(&self.inputs);
-                Summary {
-                    network: &row.network,
-                    identity: identity.unwrap_or(f64::NAN),
-                    constant: constant.unwrap_or(f64::NAN),
-                }
+                Summary::new(&row.network, identity, constant)
             })
             .collect()
     }
@@ -160,15 +171,12 @@ impl Grid {
     /// Each row's mean over the inputs orthogonal to the training digit (`x̂ᵀx = 0`); rows
     /// measured without them are left out.
     pub fn orthogonal_summaries(&self) -> Vec<Summary<'_>> {
-        let value = |v: Option<f32>| v.map_or(f64::NAN, f64::from);
+        let value = |v: Option<f32>| v.map(f64::from);
         self.rows
             .iter()
             .filter_map(|row| {
-                row.orthogonal.map(|o| Summary {
-                    network: &row.network,
-                    identity: value(o.identity),
-                    constant: value(o.constant),
-                })
+                row.orthogonal
+                    .map(|o| Summary::new(&row.network, value(o.identity), value(o.constant)))
             })
             .collect()
     }

@@ -10,11 +10,14 @@ use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
-use crate::claim::{Claim, ends};
+use crate::claim::{Claim, Mean, ends};
 use crate::grid::{Summary, family};
 use crate::net::Net;
 use crate::plan::{Networks, Setting};
 use crate::sweeps::Rows;
+
+/// The sense of rho of the heatmaps and of Fig. 13's curves.
+pub const RHO_PROBES: Probes = Probes::Pearson;
 
 /// Which numbers a heatmap shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +80,7 @@ pub async fn measure<N: Networks>(
 ) -> Result<Heatmap, N::Error> {
     let rhos = setting.scale.rhos();
     let probes_per_rho = setting.scale.probes_per_rho();
-    let probes = Probes::Pearson;
+    let probes = RHO_PROBES;
     let mut measured = Vec::new();
     for (label, arch) in rows(setting.scale) {
         let trained = setting.trained(networks, &arch).await?;
@@ -140,13 +143,8 @@ impl Heatmap {
             .iter()
             .map(|row| {
                 let (identity, constant) = row.shown(self.measure);
-                let first =
-                    |v: &[Option<f32>]| v.first().copied().flatten().map_or(f64::NAN, f64::from);
-                Summary {
-                    network: &row.network,
-                    identity: first(&identity),
-                    constant: first(&constant),
-                }
+                let first = |v: &[Option<f32>]| v.first().copied().flatten().map(f64::from);
+                Summary::new(&row.network, first(&identity), first(&constant))
             })
             .collect()
     }
@@ -162,7 +160,10 @@ pub fn linear_trend(rows: &[Summary]) -> Vec<Claim> {
                 "deeper linear FCNs are more constant",
                 format!(
                     "at rho = 0: {} constant {:.2}, {} constant {:.2}",
-                    shallow.network.label, shallow.constant, deep.network.label, deep.constant
+                    shallow.network.label,
+                    Mean(shallow.constant),
+                    deep.network.label,
+                    Mean(deep.constant)
                 ),
                 deep.constant > shallow.constant,
             )
@@ -181,7 +182,10 @@ pub fn mse_pattern(rows: &[Summary]) -> Vec<Claim> {
                 "in MSE too, deeper nets are nearer the constant than shallower ones",
                 format!(
                     "at rho = 0, MSE to the constant: {} {:.4}, {} {:.4}",
-                    shallow.network.label, shallow.constant, deep.network.label, deep.constant
+                    shallow.network.label,
+                    Mean(shallow.constant),
+                    deep.network.label,
+                    Mean(deep.constant)
                 ),
                 deep.constant < shallow.constant,
             )

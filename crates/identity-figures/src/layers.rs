@@ -247,7 +247,7 @@ impl Layers {
                         "{},{},{key},{},{},{},{}",
                         net.network.label,
                         i + 1,
-                        view.channel.map_or(String::new(), |c| c.to_string()),
+                        cell(view.channel),
                         view.corr_input,
                         view.corr_training,
                         cell(layer.dead)

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::answers::cell;
 use crate::data::Run;
 
 /// The runs' tables in one: a `seed` column, then each run's [`crate::Body::csv`].
@@ -93,10 +94,6 @@ pub fn spread_csv(runs: &[Run]) -> Result<String, String> {
         writeln!(out, ",{seeds}").ok();
     }
     Ok(out)
-}
-
-fn cell(value: Option<f64>) -> String {
-    value.map_or_else(String::new, |v| v.to_string())
 }
 
 /// The mean and the sample standard deviation (`None` when there are too few values).

@@ -7,11 +7,11 @@ use std::fmt::Write;
 
 use identity_core::heatmap::heatmap;
 use identity_core::measure::mean_defined;
-use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
-use crate::claim::{Claim, mean};
+use crate::claim::{Claim, Mean, mean};
+use crate::heatmap::RHO_PROBES;
 use crate::plan::{Networks, Planned, Setting};
 use crate::scale::Scale;
 use crate::sweeps::{conv, conv_depths};
@@ -89,7 +89,7 @@ pub async fn measure<N: Networks>(
                 &training,
                 &rhos,
                 setting.scale.probes_per_rho(),
-                Probes::Pearson,
+                RHO_PROBES,
                 setting.seed,
                 &setting.device,
             )
@@ -170,7 +170,9 @@ impl TrainingSizes {
                 "ConvNets trained on smaller images are more constant (mean over depths and rho)",
                 format!(
                     "constant {} px {:.2}, 28 px {:.2}",
-                    small.0, small.2, base.2
+                    small.0,
+                    Mean(small.2),
+                    Mean(base.2)
                 ),
                 small.2 > base.2,
             ),
@@ -179,7 +181,9 @@ impl TrainingSizes {
                 "and less identity",
                 format!(
                     "identity {} px {:.2}, 28 px {:.2}",
-                    small.0, small.1, base.1
+                    small.0,
+                    Mean(small.1),
+                    Mean(base.1)
                 ),
                 small.1 < base.1,
             ),

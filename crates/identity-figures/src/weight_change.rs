@@ -6,6 +6,7 @@ use std::fmt::Write;
 use identity_core::weight_change::{LayerChange, weight_change};
 use serde::{Deserialize, Serialize};
 
+use crate::answers::cell;
 use crate::claim::{Claim, mean};
 use crate::net::Net;
 use crate::plan::{Networks, Setting};
@@ -57,7 +58,7 @@ impl WeightChange {
                     row.network.label,
                     i + 1,
                     c.weight,
-                    c.bias.map_or(String::new(), |b| b.to_string())
+                    cell(c.bias)
                 )
                 .ok();
             }
