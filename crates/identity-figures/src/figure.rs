@@ -629,6 +629,23 @@ mod tests {
     }
 
     #[test]
+    fn an_undefined_identity_among_the_shallow_nets_fails_the_claim() {
+        // The 3-layer net's identity is undefined (a flat output): it is the lowest, and no
+        // threshold admits it, even beside a perfect 1-layer net.
+        let mut data = heat(&[(1, 0.95, 0.1), (3, 0.9, 0.1), (20, 0.1, 0.9)]);
+        if let Body::Heatmap(h) = &mut data.body {
+            h.rows[1].identity[0] = None;
+        }
+        let got = claims(&data);
+        assert_eq!(got[0].verdict, Verdict::DoesNotHold, "{}", got[0].measured);
+        assert!(
+            got[0].measured.contains("lowest identity n/a (3 layers)"),
+            "{}",
+            got[0].measured
+        );
+    }
+
+    #[test]
     fn fig_3_judges_eq_2_on_inputs_orthogonal_in_the_raw_sense() {
         // (bottom only, test-row constant, orthogonal constant) for the two nets of width 64.
         let grid = |bottom_orthogonal: f32, both_orthogonal: f32| FigureData {

@@ -419,17 +419,19 @@ pub fn conv_depth(rows: &[Summary], source: Source) -> Vec<Claim> {
     let convs = family(rows, |a| matches!(a, ArchConfig::Conv { .. }));
     let at = source.words();
     let shallow: Vec<&Summary> = convs.iter().filter(|r| r.network.depth() <= 5).collect();
+    // The least identity; an undefined one (NaN: a flat output) is the least of all, so the
+    // claim cannot hold on it.
     let least = shallow
         .iter()
         .map(|r| (r.identity, r.network.label.as_str()))
-        .fold((f64::INFINITY, ""), |m, v| if v.0 < m.0 { v } else { m });
-    let identity = (!shallow.is_empty()).then(|| {
+        .reduce(|m, v| if v.0 < m.0 || v.0.is_nan() { v } else { m });
+    let identity = least.map(|(value, label)| {
         let nets: Vec<&Net> = shallow.iter().map(|r| r.network).collect();
         Claim::on(
             &nets,
             &format!("ConvNets of up to 5 layers learn the identity (identity >= {LIKE})"),
-            format!("{at}: lowest identity {:.2} ({})", least.0, least.1),
-            least.0 >= LIKE,
+            format!("{at}: lowest identity {:.2} ({label})", Mean(value)),
+            value >= LIKE,
         )
     });
     let deepest = convs
