@@ -249,6 +249,11 @@ pub fn parse_list<T: std::str::FromStr>(what: &str, text: &str) -> Result<Vec<T>
         .collect()
 }
 
+/// A correlation to `digits` decimals, or "n/a" where it is undefined (a flat image).
+pub fn shown(value: Option<f32>, digits: usize) -> String {
+    value.map_or_else(|| "n/a".into(), |v| format!("{v:.digits$}"))
+}
+
 /// Prints `value` as JSON on stdout.
 pub fn print_json(value: &serde_json::Value) {
     println!("{value}");

@@ -7,7 +7,9 @@ use serde_json::json;
 
 use clap::ValueEnum;
 
-use crate::common::{ArchArgs, CliError, CliResult, Common, TrainArgs, parse_list, print_json};
+use crate::common::{
+    ArchArgs, CliError, CliResult, Common, TrainArgs, parse_list, print_json, shown,
+};
 use crate::progress::train_with_bar;
 
 /// Options of `heatmap`.
@@ -83,18 +85,19 @@ pub fn run(args: Args) -> CliResult {
             args.common.seed,
             &device,
         ))?;
+        let list = |values: &[Option<f32>]| {
+            values
+                .iter()
+                .map(|&v| shown(v, 2))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         eprintln!(
-            "{}: loss {:.2e}; identity {:?}; constant {:?}",
+            "{}: loss {:.2e}; identity [{}]; constant [{}]",
             arch.name(),
             trained.progress.loss,
-            row.identity
-                .iter()
-                .map(|v| v.map(|v| (v * 100.0).round() / 100.0))
-                .collect::<Vec<_>>(),
-            row.constant
-                .iter()
-                .map(|v| v.map(|v| (v * 100.0).round() / 100.0))
-                .collect::<Vec<_>>()
+            list(&row.identity),
+            list(&row.constant)
         );
         rows.push(json!({
             "depth": depth,

@@ -5,7 +5,7 @@ use identity_core::gallery::{check_counts, test_row};
 use identity_core::measure::answers;
 use serde_json::json;
 
-use crate::common::{ArchArgs, CliResult, Common, TrainArgs, print_json};
+use crate::common::{ArchArgs, CliResult, Common, TrainArgs, print_json, shown};
 use crate::progress::train_with_bar;
 
 /// Options of `predict`.
@@ -45,8 +45,8 @@ pub fn run(args: Args) -> CliResult {
         eprintln!(
             "{:<14} {:>9} {:>9}",
             input.name,
-            shown(answer.identity),
-            shown(answer.constant)
+            shown(answer.identity, 3),
+            shown(answer.constant, 3)
         );
     }
     if args.common.json {
@@ -58,9 +58,4 @@ pub fn run(args: Args) -> CliResult {
         print_json(&json!({ "arch": arch, "final_loss": trained.progress.loss, "answers": rows }));
     }
     Ok(())
-}
-
-/// A correlation to three decimals, or "n/a" where it is undefined (a flat image).
-fn shown(correlation: Option<f32>) -> String {
-    correlation.map_or_else(|| "n/a".into(), |v| format!("{v:.3}"))
 }

@@ -8,7 +8,7 @@ use identity_core::rho::Probes;
 use identity_figures::layers::{DEAD_UNIT_INPUTS, INPUT_DIGIT, LayerProbe};
 use serde_json::json;
 
-use crate::common::{ArchArgs, CliError, CliResult, Common, TrainArgs, print_json};
+use crate::common::{ArchArgs, CliError, CliResult, Common, TrainArgs, print_json, shown};
 use crate::progress::train_with_bar;
 
 /// Options of `train`.
@@ -35,6 +35,12 @@ const LAYERS_RHO_ZERO_PROBES: usize = 10;
 
 pub fn run(args: Args) -> CliResult {
     let arch = args.arch.at_depth(args.depth)?;
+    if args.layers && arch.is_fcn() {
+        return Err(CliError::Usage(
+            "--layers looks at a ConvNet's channels (Fig. 8's probe); use it with --arch conv"
+                .into(),
+        ));
+    }
     let config = args.train.config(&arch, args.common.seed)?;
     arch.validate(28).map_err(identity_core::Error::from)?;
     let device = args.common.device()?;
@@ -84,7 +90,6 @@ fn print_layers(
         seed,
         device,
     ))?;
-    let fixed = |v: Option<f32>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"));
     eprintln!(
         "layer  dead units ({DEAD_UNIT_INPUTS} digits)  top SV vs input (mnist:{INPUT_DIGIT})  vs training digit"
     );
@@ -92,15 +97,15 @@ fn print_layers(
         eprintln!(
             "{:>5}  {:>25}  {:>30.2}  {:>17.2}",
             i + 1,
-            fixed(layer.dead),
+            shown(layer.dead, 2),
             layer.top_singular.corr_input,
             layer.top_singular.corr_training
         );
     }
     eprintln!(
         "at rho = 0 ({LAYERS_RHO_ZERO_PROBES} inputs): identity {}, constant {}",
-        fixed(rho_zero.identity[0]),
-        fixed(rho_zero.constant[0])
+        shown(rho_zero.identity[0], 2),
+        shown(rho_zero.constant[0], 2)
     );
     let rows: Vec<serde_json::Value> = layers
         .iter()

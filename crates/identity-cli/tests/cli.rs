@@ -40,6 +40,10 @@ fn bad_arguments_exit_2_with_one_line() {
             &["figure", "all"][..],
             "required arguments were not provided: --out",
         ),
+        (
+            &["train", "--arch", "relu", "--depth", "2", "--layers"][..],
+            "--layers looks at a ConvNet's channels",
+        ),
         (&[][..], "a command is needed: train, predict"),
         (
             &["figure", "6,x", "--out", "/tmp"][..],
