@@ -759,7 +759,8 @@ async function start() {
   $('clear').addEventListener('click', () => pad.clear());
   $('undo').addEventListener('click', () => pad.undo());
   $('brush').addEventListener('change', (e) => (pad.brush = BRUSHES[e.target.value]));
-  $('rho-sense').addEventListener('change', () => refreshHeatmap());
+  // The heatmap row shows trained networks only ("Appears after training.").
+  $('rho-sense').addEventListener('change', () => { if (app.current?.trained) refreshHeatmap(); });
   $('use-drawing').addEventListener('click', useDrawing);
   $('upload').addEventListener('change', (e) => {
     const [file] = e.target.files;

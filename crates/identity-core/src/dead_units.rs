@@ -21,25 +21,23 @@ pub async fn dead_units(
     if inputs.is_empty() {
         return Err(Error::Input("dead units need at least one input".into()));
     }
+    if !network.relu() {
+        return Ok(vec![None; network.layers()]);
+    }
     let x = image_batch(inputs, device)?;
     let layers = network.forward_layers(x);
     let last = layers.len() - 1;
     let mut dead = Vec::with_capacity(layers.len());
     for (i, layer) in layers.into_iter().enumerate() {
-        if i == last || !network.relu() {
+        if i == last {
             dead.push(None);
             continue;
         }
-        let [batch, units, h, w] = layer.dims();
-        let values = read_floats(layer).await?;
-        let map = h * w;
-        let alive = |u: usize| {
-            (0..batch).any(|b| {
-                let start = (b * units + u) * map;
-                values[start..start + map].iter().any(|&v| v > 0.0)
-            })
-        };
-        let dead_count = (0..units).filter(|&u| !alive(u)).count();
+        let units = layer.dims()[1];
+        // Each unit's largest value over the inputs and positions, reduced on the device: a
+        // unit is dead when it is never positive.
+        let peaks = read_floats(layer.max_dims(&[0, 2, 3])).await?;
+        let dead_count = peaks.iter().filter(|&&v| v <= 0.0).count();
         dead.push(Some(dead_count as f32 / units as f32));
     }
     Ok(dead)
