@@ -255,12 +255,7 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
     );
     for f in found {
         if f.recorded.claims.is_empty() {
-            writeln!(
-                md,
-                "| {} | (no claims at this scale) | | |",
-                f.number
-            )
-            .ok();
+            writeln!(md, "| {} | (no claims at this scale) | | |", f.number).ok();
         }
         for c in &f.recorded.claims {
             writeln!(
