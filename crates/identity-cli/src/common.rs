@@ -258,3 +258,49 @@ pub fn shown(value: Option<f32>, digits: usize) -> String {
 pub fn print_json(value: &serde_json::Value) {
     println!("{value}");
 }
+
+/// The bytes of `path`, `None` when absent. Only a regular file is read, and only up to
+/// `max_bytes` (`what` names it in the message): a pipe would block forever. With
+/// `follow_links` false a link is refused too (it could point anywhere: for folders of files
+/// this program wrote). The file is opened once, without waiting on a pipe, and judged by what
+/// was opened (no window for a swap between a check and the read).
+pub fn read_regular(
+    path: &std::path::Path,
+    max_bytes: u64,
+    what: &str,
+    follow_links: bool,
+) -> Result<Option<Vec<u8>>, CliError> {
+    use std::io::Read;
+    let fail = |why: String| CliError::Run(format!("cannot read {}: {why}", path.display()));
+    let not_regular = || fail("not a regular file (a link, a pipe or a folder)".into());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let no_follow = if follow_links { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(no_follow | libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // O_NOFOLLOW on a link.
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_regular()),
+        Err(e) => return Err(fail(e.to_string())),
+    };
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(fail(format!(
+            "more than the {max_bytes} bytes {what} can have"
+        )));
+    }
+    Ok(Some(bytes))
+}

@@ -10,6 +10,7 @@ mod heatmap;
 mod predict;
 mod progress;
 mod report;
+mod saved;
 mod train;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -27,7 +28,7 @@ struct Cli {
 enum Command {
     /// Train one network on the training digit and report the loss curve.
     Train(train::Args),
-    /// Train one network, then show its answers to the paper's test row.
+    /// Train one network (or load one: --model), then show its answers to the paper's test row.
     Predict(predict::Args),
     /// Correlation to the identity and to the constant map versus rho, one row per depth.
     Heatmap(heatmap::Args),
@@ -35,6 +36,8 @@ enum Command {
     Bench(bench::Args),
     /// A figure of the paper as numbers (JSON, CSV) and a PNG; `figure all` makes every one.
     Figure(figure::Args),
+    /// Figures from networks trained elsewhere: the saved networks of every `figure --shard`.
+    Merge(figure::merge::Args),
     /// `paper-report.md` from the figures in a folder: every claim, measured, and its verdict.
     Report(report::Args),
 }
@@ -107,6 +110,7 @@ fn main() -> std::process::ExitCode {
         Command::Heatmap(args) => heatmap::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Figure(args) => figure::run(args),
+        Command::Merge(args) => figure::merge::run(args),
         Command::Report(args) => report::run(args),
     };
     match result {

@@ -1,12 +1,16 @@
-//! `identity-crisis predict`: train one network, then measure its answers to the test row.
+//! `identity-crisis predict`: train one network (or load a saved one), then measure its
+//! answers to the test row.
 
-use identity_core::data::default_training_image;
+use std::path::PathBuf;
+
+use identity_core::data::{MNIST_SIDE, default_training_image};
 use identity_core::gallery::{check_counts, test_row};
 use identity_core::measure::answers;
 use serde_json::json;
 
-use crate::common::{ArchArgs, CliResult, Common, TrainArgs, print_json, shown};
+use crate::common::{ArchArgs, CliError, CliResult, Common, TrainArgs, print_json, shown};
 use crate::progress::train_with_bar;
+use crate::saved;
 
 /// Options of `predict`.
 #[derive(Debug, clap::Args)]
@@ -26,17 +30,42 @@ pub struct Args {
     /// Fashion-MNIST images in the test row.
     #[arg(long, default_value_t = 3)]
     fashion: usize,
+    /// Answer with the network saved in this file (`train --save`) instead of training one;
+    /// its architecture and training come from the file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "arch", "hidden", "channels", "kernel", "train_bottom_only", "depth",
+        "steps", "lr", "optimizer", "init", "tolerance",
+    ])]
+    model: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let arch = args.arch.at_depth(args.depth)?;
-    let config = args.train.config(&arch, args.common.seed)?;
-    arch.validate(28).map_err(identity_core::Error::from)?;
     check_counts(args.digits, args.fashion)?;
     let device = args.common.device()?;
-    let training = default_training_image()?;
+    let (arch, training, trained) = match &args.model {
+        Some(path) => {
+            let saved = saved::read(path, &device)?;
+            let side = saved.manifest.side;
+            if side != MNIST_SIDE {
+                return Err(CliError::Usage(format!(
+                    "{}: trained at {side} px; predict answers the {MNIST_SIDE} x {MNIST_SIDE} test row",
+                    path.display()
+                )));
+            }
+            let training = saved.manifest.training_image()?;
+            (saved.manifest.arch, training, saved.trained)
+        }
+        None => {
+            let arch = args.arch.at_depth(args.depth)?;
+            let config = args.train.config(&arch, args.common.seed)?;
+            arch.validate(MNIST_SIDE)
+                .map_err(identity_core::Error::from)?;
+            let training = default_training_image()?;
+            let trained = train_with_bar(&arch, &training, config, &device)?;
+            (arch, training, trained)
+        }
+    };
     let row = test_row(&training, args.digits, args.fashion, args.common.seed)?;
-    let trained = train_with_bar(&arch, &training, config, &device)?;
     let images: Vec<_> = row.iter().map(|t| t.image.clone()).collect();
     let measured = pollster::block_on(answers(&trained.network, &images, &training, &device))?;
     eprintln!("{}: final loss {:.3e}", arch.name(), trained.progress.loss);

@@ -10,7 +10,7 @@ use identity_figures::LIKE;
 use identity_figures::claim::{OverSeeds, Overall};
 use identity_figures::data::Recorded;
 
-use crate::common::{CliError, CliResult, flag_value};
+use crate::common::{CliError, CliResult, flag_value, read_regular};
 
 /// Options of `report`.
 #[derive(Debug, clap::Args)]
@@ -103,49 +103,14 @@ pub fn run(args: Args) -> CliResult {
 /// seeds, is about 5 MB).
 const MAX_FIGURE_BYTES: u64 = 64 << 20;
 
-/// The text of a `figN.json`, `None` when absent. Only a regular file is read, and only up to
-/// [`MAX_FIGURE_BYTES`]: a link could point anywhere and a pipe would block forever. The file
-/// is opened once, without following a link and without waiting on a pipe, and judged by what
-/// was opened (no window for a swap between a check and the read).
+/// The text of a `figN.json`, `None` when absent (see [`read_regular`]).
 fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
-    use std::io::Read;
-    let fail = |why: String| CliError::Run(format!("cannot read {}: {why}", path.display()));
-    let not_regular = || {
-        fail(
-            "not a regular file (a link, a pipe or a folder); the report reads only the files \
-             `figure` wrote"
-                .into(),
-        )
+    let Some(bytes) = read_regular(path, MAX_FIGURE_BYTES, "a figure's JSON", false)? else {
+        return Ok(None);
     };
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = match options.open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        // O_NOFOLLOW on a link.
-        #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(not_regular()),
-        Err(e) => return Err(fail(e.to_string())),
-    };
-    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
-    if !meta.file_type().is_file() {
-        return Err(not_regular());
-    }
-    let mut text = String::new();
-    file.take(MAX_FIGURE_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| fail(e.to_string()))?;
-    if text.len() as u64 > MAX_FIGURE_BYTES {
-        return Err(fail(format!(
-            "more than the {MAX_FIGURE_BYTES} bytes a figure's JSON can have"
-        )));
-    }
-    Ok(Some(text))
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| CliError::Run(format!("cannot read {}: not UTF-8 text", path.display())))
 }
 
 /// How many claims came out each way over their seeds.

@@ -381,3 +381,122 @@ fn report_refuses_a_figure_of_another_shape_and_names_the_remedy() {
     assert!(err.contains("identity-crisis figure 7 --force"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_saved_network_answers_predict_as_trained_and_a_damaged_one_is_refused() {
+    let root = std::env::temp_dir().join(format!("identity-crisis-saved-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let file = root.join("net.bpk");
+    let file = file.to_str().unwrap();
+    let small = [
+        "--arch",
+        "conv",
+        "--depth",
+        "2",
+        "--channels",
+        "4",
+        "--steps",
+        "20",
+    ];
+    let trained = run(&[&["predict", "--json"][..], &small[..]].concat());
+    assert!(trained.status.success(), "{}", stderr(&trained));
+    let saved = run(&[&["train", "--save", file][..], &small[..]].concat());
+    assert!(saved.status.success(), "{}", stderr(&saved));
+    let loaded = run(&["predict", "--json", "--model", file]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    // The same network (same seed, same steps) trained again or loaded answers the same.
+    assert_eq!(loaded.stdout, trained.stdout);
+
+    let bytes = std::fs::read(file).unwrap();
+    let truncated = root.join("truncated.bpk");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let text = root.join("text.bpk");
+    std::fs::write(&text, b"hello").unwrap();
+    for (path, expected) in [
+        (truncated.to_str().unwrap(), "truncated"),
+        (text.to_str().unwrap(), "not a network file"),
+        ("/no/such/net.bpk", "no such file"),
+        (root.to_str().unwrap(), "not a regular file"),
+    ] {
+        let refused = run(&["predict", "--model", path]);
+        let err = stderr(&refused);
+        assert_eq!(refused.status.code(), Some(2), "{path}: {err}");
+        assert!(err.contains(expected), "{path}: {err}");
+        assert!(!err.contains("panicked"), "{path}: {err}");
+    }
+    // A model and architecture flags do not mix; --save is checked before training.
+    let both = run(&["predict", "--model", file, "--depth", "3"]);
+    assert_eq!(both.status.code(), Some(2), "{}", stderr(&both));
+    let unwritable = run(&[
+        "train",
+        "--steps",
+        "1",
+        "--save",
+        root.join("no/dir/x.bpk").to_str().unwrap(),
+    ]);
+    assert_eq!(unwritable.status.code(), Some(2), "{}", stderr(&unwritable));
+    assert!(
+        stderr(&unwritable).contains("cannot be written"),
+        "{}",
+        stderr(&unwritable)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn merge_names_every_missing_network_and_its_shard() {
+    let root = std::env::temp_dir().join(format!("identity-crisis-merge-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let models = root.join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    let models = models.to_str().unwrap();
+    let out = root.join("out");
+    let out = out.to_str().unwrap();
+    // Shard 1 of 2 of Fig. 2 (linear FCNs) at test scale, one seed.
+    let fig = ["2", "--scale", "test", "--seeds", "0"];
+    let shard = run(&[
+        &["figure"][..],
+        &fig[..],
+        &["--shard", "1/2", "--save-models", models][..],
+    ]
+    .concat());
+    assert!(shard.status.success(), "{}", stderr(&shard));
+    let saved = std::fs::read_dir(models).unwrap().count();
+    let merge = run(&[
+        &["merge"][..],
+        &fig[..],
+        &["--models", models, "--out", out, "--shards", "2"][..],
+    ]
+    .concat());
+    let err = stderr(&merge);
+    let planned: usize = err
+        .lines()
+        .find_map(|l| l.split(" of the run's ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(merge.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.matches(", shard 2/2)").count(),
+        planned - saved,
+        "{err}"
+    );
+    assert!(!err.contains("shard 1/2)"), "{err}");
+    let rest = run(&[
+        &["figure"][..],
+        &fig[..],
+        &["--shard", "2/2", "--save-models", models][..],
+    ]
+    .concat());
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    let merge = run(&[
+        &["merge"][..],
+        &fig[..],
+        &["--models", models, "--out", out][..],
+    ]
+    .concat());
+    assert!(merge.status.success(), "{}", stderr(&merge));
+    assert!(root.join("out/fig2.json").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -28,6 +28,9 @@ pub enum Error {
     /// An input that does not fit the network or the measurement.
     #[error("{0}")]
     Input(String),
+    /// A network file that cannot be used (see [`crate::saved`]), with the reason.
+    #[error("network file: {0}")]
+    File(String),
 }
 
 /// Reads a float tensor back as a flat `Vec<f32>`, without blocking (a synchronous read

@@ -16,6 +16,7 @@
 //! - [`measure`], [`rho`], [`heatmap`], [`closed_form`], [`layers`]: the paper's measurements;
 //! - [`layer_views`], [`weight_change`], [`collapse`], [`dead_units`]: the probes of the later
 //!   figures;
+//! - [`saved`]: a trained network as a file (burnpack weights and a manifest);
 //! - [`memory`]: the memory budget of the networks alive in one place;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
@@ -35,6 +36,7 @@ pub mod measure;
 pub mod memory;
 pub mod nets;
 pub mod rho;
+pub mod saved;
 pub mod train;
 pub mod weight_change;
 

@@ -36,14 +36,14 @@ impl Init {
 /// A fully connected network, `side² -> hidden... -> side²`, on flattened images.
 #[derive(Module, Debug)]
 pub struct Fcn {
-    layers: Vec<Linear>,
-    relu: bool,
+    pub(crate) layers: Vec<Linear>,
+    pub(crate) relu: bool,
 }
 
 /// A ConvNet of "same"-padded, stride-1 convolutions with ReLU between them.
 #[derive(Module, Debug)]
 pub struct ConvNet {
-    layers: Vec<Conv2d>,
+    pub(crate) layers: Vec<Conv2d>,
 }
 
 /// Any network of the paper.

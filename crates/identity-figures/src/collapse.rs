@@ -4,11 +4,9 @@
 
 use std::fmt::Write;
 
-use burn::module::Module;
-use burn::prelude::Device;
 use identity_core::collapse::collapse_curve;
 use identity_core::data::Subset;
-use identity_core::{Init, Network};
+use identity_core::train::initial_network;
 use serde::{Deserialize, Serialize};
 
 use crate::claim::Claim;
@@ -76,11 +74,8 @@ pub async fn measure<N: Networks>(
     let depths = depths(setting.scale);
     let deepest = *depths.last().expect("every scale sweeps depth 2 and up");
     // The untrained reference, drawn on the CPU from the seed like every trained net.
-    let cpu = Device::flex();
-    cpu.seed(setting.seed);
-    let random = Network::init(&conv(setting.scale, deepest), 28, Init::Default, &cpu)
-        .map_err(identity_core::Error::from)?
-        .to_device(&setting.device);
+    let reference = conv(setting.scale, deepest);
+    let random = initial_network(&reference, 28, &setting.config(&reference), &setting.device)?;
     let mut curves = vec![Curve {
         label: format!("random {deepest} layers"),
         depth: deepest,

@@ -30,8 +30,8 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// Starts the bar of figure `number`, `total_ms` long.
-    pub fn start_figure(&mut self, number: u32, total_ms: f64) {
+    /// Starts the bar of a figure (or a shard), `prefix` on its left, `total_ms` long.
+    pub fn start(&mut self, prefix: String, total_ms: f64) {
         let bar = ProgressBar::new(total_ms.max(1.0) as u64);
         bar.set_style(
             ProgressStyle::with_template(
@@ -40,12 +40,12 @@ impl Budget {
             .expect("the template is valid")
             .progress_chars("=> "),
         );
-        bar.set_prefix(format!("figure {number}"));
+        bar.set_prefix(prefix);
         self.bar = Some(bar);
     }
 
-    /// Ends the running figure's bar.
-    pub fn finish_figure(&mut self) {
+    /// Ends the running bar.
+    pub fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
@@ -76,14 +76,20 @@ impl Budget {
     }
 }
 
-/// Times a few steps of every network the plans train that is not timed yet, on the run's
-/// device, with the config it will be trained with.
-pub fn time_steps(ctx: &mut Context, plans: &[Vec<Planned>]) -> Result<(), CliError> {
+/// Times a few steps of every network the plans train on some of `seeds` (not saved by an
+/// earlier run) that is not timed yet, on the run's device, with the config it will be
+/// trained with.
+pub fn time_steps(
+    ctx: &mut Context,
+    plans: &[Vec<Planned>],
+    seeds: &[u64],
+) -> Result<(), CliError> {
     let mut untimed: Vec<&Planned> = Vec::new();
     for planned in plans.iter().flatten() {
         let key = planned.key();
         if !ctx.networks.budget.step_ms.contains_key(&key)
             && !untimed.iter().any(|p| p.key() == key)
+            && !seeds.iter().all(|&seed| ctx.is_saved(planned, seed))
         {
             untimed.push(planned);
         }
@@ -107,8 +113,8 @@ pub fn time_steps(ctx: &mut Context, plans: &[Vec<Planned>]) -> Result<(), CliEr
 }
 
 /// The expected training time of each figure in milliseconds, in run order, over `seeds`: a
-/// network trained by an earlier figure with the same seed (or already trained) costs
-/// nothing again.
+/// network trained by an earlier figure with the same seed (or already trained, or saved by
+/// an earlier run) costs nothing again.
 pub fn expected(ctx: &Context, plans: &[Vec<Planned>], seeds: &[u64]) -> Vec<f64> {
     let mut seen: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
     plans
@@ -117,7 +123,7 @@ pub fn expected(ctx: &Context, plans: &[Vec<Planned>], seeds: &[u64]) -> Vec<f64
             seeds
                 .iter()
                 .flat_map(|&seed| plan.iter().map(move |p| (p, seed)))
-                .filter(|(p, seed)| seen.insert(shelf_key(p, *seed)))
+                .filter(|(p, seed)| seen.insert(shelf_key(p, *seed)) && !ctx.is_saved(p, *seed))
                 .map(|(p, _)| cost_ms(ctx, p))
                 .sum()
         })
@@ -125,7 +131,7 @@ pub fn expected(ctx: &Context, plans: &[Vec<Planned>], seeds: &[u64]) -> Vec<f64
 }
 
 /// A network's full step budget times its measured step time.
-fn cost_ms(ctx: &Context, planned: &Planned) -> f64 {
+pub fn cost_ms(ctx: &Context, planned: &Planned) -> f64 {
     let ms = ctx
         .networks
         .budget

@@ -4,10 +4,18 @@
 //! say) skips every figure whose JSON exists unless `--force`. Before training, a few steps of
 //! every network are timed and the expected run time printed (`--estimate` stops there);
 //! each figure shows a bar with the time left.
+//!
+//! With `--save-models DIR` every network is written to `DIR` as it is trained (named by its
+//! [`network_id`]) and taken from there by later runs. With `--shard m/n` as well, the run only
+//! trains the networks whose id falls in shard `m` of `n` (a stable hash, so every machine
+//! agrees) and saves them; `identity-crisis merge` then measures the figures from the saved
+//! networks of all shards.
 
 mod budget;
 mod draw;
+pub mod merge;
 mod plot;
+mod shard;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -17,13 +25,16 @@ use std::path::{Path, PathBuf};
 use burn::prelude::*;
 use identity_core::Trained;
 use identity_core::data::default_training_image;
+use identity_core::saved::{Precision, network_id};
 use identity_figures::claim::OverSeeds;
 use identity_figures::data::{Recorded, Run};
 use identity_figures::{Figure, Networks, Planned, Scale, Setting, seeds};
 use web_time::Instant;
 
 use self::budget::Budget;
+pub use self::shard::Shard;
 use crate::common::{Backend, CliError, CliResult, flag_value, open_device};
+use crate::saved;
 
 /// The most seeds one run takes.
 const MAX_SEEDS: usize = 16;
@@ -31,11 +42,31 @@ const MAX_SEEDS: usize = 16;
 /// Options of `figure`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Where the JSON, CSV and PNG files go (a shard writes none).
+    #[arg(long, required_unless_present = "shard")]
+    out: Option<PathBuf>,
+    /// Time a few steps of every network the figures train, print the expected run time and
+    /// stop.
+    #[arg(long)]
+    estimate: bool,
+    /// Keep every trained network in this folder (one file each, named by a hash of its
+    /// configuration); networks found there are loaded instead of trained again.
+    #[arg(long, value_name = "DIR")]
+    save_models: Option<PathBuf>,
+    /// Train only shard M of N of the run's networks (a stable hash of each network's
+    /// configuration picks its shard) into --save-models, and measure nothing; then
+    /// `identity-crisis merge` makes the figures from all shards' networks.
+    #[arg(long, value_name = "M/N", requires = "save_models", conflicts_with_all = ["estimate", "out"])]
+    shard: Option<Shard>,
+}
+
+/// What a figure run, a shard and a merge share: which figures, at which scale and seeds.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
     /// The figure's number in the paper, several separated by commas (`6,7,33`), or `all`.
     figure: String,
-    /// Where the JSON, CSV and PNG files go.
-    #[arg(long)]
-    out: PathBuf,
     /// Network sizes.
     #[arg(long, value_enum, default_value_t = Scale::Quick)]
     scale: Scale,
@@ -49,14 +80,10 @@ pub struct Args {
     /// Redo figures whose files exist.
     #[arg(long)]
     force: bool,
-    /// Time a few steps of every network the figures train, print the expected run time and
-    /// stop.
-    #[arg(long)]
-    estimate: bool,
 }
 
 /// The seeds of a run: as given (distinct, at most [`MAX_SEEDS`]), else the scale's default.
-fn seeds_of(args: &Args) -> Result<Vec<u64>, CliError> {
+fn seeds_of(args: &RunArgs) -> Result<Vec<u64>, CliError> {
     let seeds = args.seeds.clone().unwrap_or_else(|| match args.scale {
         Scale::Quick => vec![0, 1, 2],
         Scale::Test | Scale::Paper => vec![0],
@@ -72,11 +99,58 @@ fn seeds_of(args: &Args) -> Result<Vec<u64>, CliError> {
 }
 
 /// The networks trained in a run, shared between its figures (per seed), trained with bars
-/// whose time left rests on measured step times.
+/// whose time left rests on measured step times, and kept in a [`Store`] when there is one.
 #[derive(Default)]
 pub struct Shelf {
     trained: BTreeMap<String, Trained>,
     budget: Budget,
+    store: Option<Store>,
+}
+
+/// A folder of saved networks, one file per network named by its [`network_id`].
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    /// The backend written in the files' manifests.
+    backend: String,
+    /// Load only: a network not in the folder is an error, never trained (`merge`).
+    load_only: bool,
+}
+
+impl Store {
+    /// The folder `dir`, created if needed and checked writable unless `load_only`.
+    pub fn open(dir: &Path, backend: Backend, load_only: bool) -> Result<Self, CliError> {
+        if load_only {
+            if !dir.is_dir() {
+                return Err(CliError::Usage(format!(
+                    "--models {}: no such folder",
+                    dir.display()
+                )));
+            }
+        } else {
+            check_writable(dir, "--save-models")?;
+        }
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            backend: flag_value(&backend),
+            load_only,
+        })
+    }
+
+    /// Where the network `id` is kept.
+    fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.bpk"))
+    }
+}
+
+/// The id of `planned` trained with `seed` in `setting`'s run.
+fn planned_id(setting: &Setting, planned: &Planned, seed: u64) -> Result<String, CliError> {
+    let image = setting.training_at(planned.side)?;
+    let config = identity_core::TrainConfig {
+        seed,
+        ..setting.config(&planned.arch)
+    };
+    Ok(network_id(&planned.arch, &config, &image))
 }
 
 /// The shelf's name of a network trained with a seed.
@@ -87,8 +161,9 @@ fn shelf_key(planned: &Planned, seed: u64) -> String {
 impl Networks for Shelf {
     type Error = CliError;
 
-    /// Trains the planned network with the setting's seed (blocking, with its bar), or returns
-    /// the one an earlier figure trained.
+    /// Returns the planned network trained with the setting's seed: the one an earlier figure
+    /// trained, else the one saved in the store, else trains it (blocking, with its bar) and
+    /// saves it in the store.
     fn trained(
         &mut self,
         setting: &Setting,
@@ -97,24 +172,69 @@ impl Networks for Shelf {
         let key = shelf_key(planned, setting.seed);
         let got = match self.trained.get(&key) {
             Some(trained) => Ok(trained.clone()),
-            None => setting
-                .training_at(planned.side)
-                .map_err(CliError::from)
-                .and_then(|image| {
-                    let config = setting.config(&planned.arch);
-                    self.budget.train(
-                        &planned.key(),
-                        &planned.arch,
-                        &image,
-                        config,
-                        &setting.device,
-                    )
-                })
-                .inspect(|trained| {
-                    self.trained.insert(key.clone(), trained.clone());
-                }),
+            None => self.get(setting, planned).inspect(|trained| {
+                self.trained.insert(key.clone(), trained.clone());
+            }),
         };
         std::future::ready(got)
+    }
+}
+
+impl Shelf {
+    /// The planned network from the store, or trained (and then saved).
+    fn get(&mut self, setting: &Setting, planned: &Planned) -> Result<Trained, CliError> {
+        let image = setting.training_at(planned.side)?;
+        let config = setting.config(&planned.arch);
+        let Some(store) = &self.store else {
+            return self.budget.train(
+                &planned.key(),
+                &planned.arch,
+                &image,
+                config,
+                &setting.device,
+            );
+        };
+        let id = network_id(&planned.arch, &config, &image);
+        let path = store.path(&id);
+        if path.exists() {
+            let saved = saved::read(&path, &setting.device)?;
+            let m = &saved.manifest;
+            if m.arch != planned.arch || m.config != config || m.training != image.pixels() {
+                return Err(CliError::Run(format!(
+                    "{} holds {}, not the {} (seed {}) its name says: remove it",
+                    path.display(),
+                    m.arch.name(),
+                    planned.key(),
+                    setting.seed
+                )));
+            }
+            return Ok(saved.trained);
+        }
+        if store.load_only {
+            return Err(CliError::Run(format!(
+                "{} (seed {}) is not in {} ({id}.bpk)",
+                planned.key(),
+                setting.seed,
+                store.dir.display()
+            )));
+        }
+        let trained = self.budget.train(
+            &planned.key(),
+            &planned.arch,
+            &image,
+            config.clone(),
+            &setting.device,
+        )?;
+        saved::write(
+            &path,
+            &trained,
+            &planned.arch,
+            &config,
+            &image,
+            &store.backend,
+            Precision::F32,
+        )?;
+        Ok(trained)
     }
 }
 
@@ -125,8 +245,14 @@ pub struct Context {
 }
 
 impl Context {
-    /// A context with no network trained yet, training on the paper's digit.
-    fn new(device: Device, scale: Scale, seed: u64) -> Result<Self, CliError> {
+    /// A context with no network trained yet, training on the paper's digit, keeping its
+    /// networks in `store` if given.
+    fn new(
+        device: Device,
+        scale: Scale,
+        seed: u64,
+        store: Option<Store>,
+    ) -> Result<Self, CliError> {
         Ok(Context {
             setting: Setting {
                 scale,
@@ -134,8 +260,19 @@ impl Context {
                 device,
                 training: default_training_image()?,
             },
-            networks: Shelf::default(),
+            networks: Shelf {
+                store,
+                ..Shelf::default()
+            },
         })
+    }
+
+    /// Whether `planned` trained with `seed` is in the store already.
+    fn is_saved(&self, planned: &Planned, seed: u64) -> bool {
+        let Some(store) = &self.networks.store else {
+            return false;
+        };
+        planned_id(&self.setting, planned, seed).is_ok_and(|id| store.path(&id).exists())
     }
 
     /// Measures `figure` with `seed`, training what it needs.
@@ -150,17 +287,32 @@ impl Context {
 }
 
 pub fn run(args: Args) -> CliResult {
+    let store = match &args.save_models {
+        Some(dir) => Some(Store::open(dir, args.run.backend, false)?),
+        None => None,
+    };
+    match (args.shard, store, &args.out) {
+        (Some(shard), Some(store), _) => shard::train(&args.run, shard, store).map(|_| ()),
+        (_, store, Some(out)) => make(&args.run, out, store, args.estimate),
+        (_, _, None) => Err(CliError::Usage("--out is needed".into())),
+    }
+}
+
+/// Measures the figures of `args`, taking their networks from `store` when given (training
+/// and saving there those it lacks, unless it is load-only), and writes their files into
+/// `out`; with `estimate`, prints the expected time and stops.
+pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) -> CliResult {
     let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
-    let seeds = seeds_of(&args)?;
+    let seeds = seeds_of(args)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
-    if !args.estimate {
-        check_writable(&args.out)?;
+    if !estimate {
+        check_writable(out, "--out")?;
     }
-    let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0])?;
+    let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0], store)?;
     let mut todo = Vec::new();
     for figure in chosen {
-        let json_path = args.out.join(format!("fig{}.json", figure.number));
+        let json_path = out.join(format!("fig{}.json", figure.number));
         if json_path.exists() && !args.force {
             eprintln!(
                 "figure {}: {} exists, skipped (--force redoes it)",
@@ -176,36 +328,38 @@ pub fn run(args: Args) -> CliResult {
         return Ok(());
     }
     let plans: Vec<Vec<Planned>> = todo.iter().map(|f| f.plan(args.scale)).collect();
-    budget::time_steps(&mut ctx, &plans)?;
+    budget::time_steps(&mut ctx, &plans, &seeds)?;
     let expected = budget::expected(&ctx, &plans, &seeds);
     let numbers: Vec<u32> = todo.iter().map(|f| f.number).collect();
     eprintln!(
         "{}",
         budget::summary(args.scale, &seeds, &numbers, &plans, &expected)
     );
-    if args.estimate {
+    if estimate {
         return Ok(());
     }
     for (i, (figure, plan)) in todo.iter().zip(&plans).enumerate() {
         eprintln!("figure {}: {}", figure.number, figure.about);
         let started = Instant::now();
-        let stem = args.out.join(format!("fig{}", figure.number));
+        let stem = out.join(format!("fig{}", figure.number));
         let cost = budget::expected(&ctx, std::slice::from_ref(plan), &seeds)[0];
-        ctx.networks.budget.start_figure(figure.number, cost);
+        ctx.networks
+            .budget
+            .start(format!("figure {}", figure.number), cost);
         let mut runs = Vec::new();
         let mut per_seed = Vec::new();
         for &seed in &seeds {
             let data = match ctx.measure(figure, seed) {
                 Ok(data) => data,
                 Err(e) => {
-                    ctx.networks.budget.finish_figure();
+                    ctx.networks.budget.finish();
                     return Err(e);
                 }
             };
             per_seed.push((seed, identity_figures::claims(&data)));
             runs.push(Run { seed, data });
         }
-        ctx.networks.budget.finish_figure();
+        ctx.networks.budget.finish();
         // Networks no later figure uses are freed (a paper-scale run would hold gigabytes).
         let later: BTreeSet<String> = plans[i + 1..]
             .iter()
@@ -224,7 +378,7 @@ pub fn run(args: Args) -> CliResult {
             // here: a spread that cannot be taken is said, and the run goes on.
             match seeds::spread_csv(&runs) {
                 Ok(spread) => write(
-                    &args.out.join(format!("fig{}-spread.csv", figure.number)),
+                    &out.join(format!("fig{}-spread.csv", figure.number)),
                     &spread,
                 )?,
                 Err(why) => eprintln!("figure {}: no spread file: {why}", figure.number),
@@ -277,11 +431,11 @@ fn choose<'a>(all: &'a [Figure], which: &str) -> Result<Vec<&'a Figure>, CliErro
     Ok(all.iter().filter(|f| numbers.contains(&f.number)).collect())
 }
 
-/// Creates `out` if needed and checks that a file can be written in it, so that a bad
-/// `--out` is refused before hours of training rather than after.
-fn check_writable(out: &Path) -> CliResult {
+/// Creates the folder `out` if needed and checks that a file can be written in it, so that a
+/// bad `flag` is refused before hours of training rather than after.
+fn check_writable(out: &Path, flag: &str) -> CliResult {
     let refuse = |e: std::io::Error| {
-        CliError::Usage(format!("--out {} cannot be written: {e}", out.display()))
+        CliError::Usage(format!("{flag} {} cannot be written: {e}", out.display()))
     };
     fs::create_dir_all(out).map_err(refuse)?;
     let probe = out.join(format!(
@@ -328,7 +482,7 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         for figure in identity_figures::all() {
             let device = open_device(Backend::Flex).unwrap();
-            let mut ctx = Context::new(device, Scale::Test, 0).unwrap();
+            let mut ctx = Context::new(device, Scale::Test, 0, None).unwrap();
             let data = match ctx.measure(&figure, 0) {
                 Ok(data) => data,
                 Err(e) => panic!("figure {}: {e}", figure.number),
@@ -342,6 +496,74 @@ mod tests {
                 .map(|p| shelf_key(p, 0))
                 .collect();
             assert_eq!(trained, planned, "figure {}", figure.number);
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The run of figures `which` at test scale on seeds 0 and 1.
+    fn test_run(which: &str) -> RunArgs {
+        RunArgs {
+            figure: which.into(),
+            scale: Scale::Test,
+            backend: Backend::Flex,
+            seeds: Some(vec![0, 1]),
+            force: false,
+        }
+    }
+
+    /// The figure's measured runs and claims, as JSON (its time and backend left out).
+    fn measured(path: &Path) -> (serde_json::Value, serde_json::Value) {
+        let recorded: Recorded = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+        (
+            serde_json::to_value(&recorded.runs).unwrap(),
+            serde_json::to_value(&recorded.claims).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_run_split_into_4_shards_and_merged_equals_the_unsharded_run() {
+        // Every kind of figure: eq. (1), grids, heatmaps, layers, collapse, input sizes,
+        // upper sub-networks, training sizes, weight change.
+        let which = "1,3,5,6,8,9,10,12,13,16";
+        let dir = std::env::temp_dir().join(format!("identity-shards-{}", std::process::id()));
+        let (whole, merged, models) = (dir.join("whole"), dir.join("merged"), dir.join("models"));
+        let run = test_run(which);
+        make(&run, &whole, None, false).unwrap();
+
+        let store = || Store::open(&models, Backend::Flex, false).unwrap();
+        let trained: Vec<usize> = (1..=4)
+            .map(|m| shard::train(&run, format!("{m}/4").parse().unwrap(), store()).unwrap())
+            .collect();
+        let saved = fs::read_dir(&models).unwrap().count();
+        assert_eq!(trained.iter().sum::<usize>(), saved);
+        assert!(
+            trained.iter().all(|&n| n > 0),
+            "every shard trains some: {trained:?}"
+        );
+        // A shard run again (after an interruption, say) trains only what is missing.
+        fs::remove_file(
+            fs::read_dir(&models)
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path(),
+        )
+        .unwrap();
+        let again: usize = (1..=4)
+            .map(|m| shard::train(&run, format!("{m}/4").parse().unwrap(), store()).unwrap())
+            .sum();
+        assert_eq!(again, 1);
+
+        let load_only = Store::open(&models, Backend::Flex, true).unwrap();
+        make(&run, &merged, Some(load_only), false).unwrap();
+        for number in which.split(',') {
+            let name = format!("fig{number}.json");
+            assert_eq!(
+                measured(&merged.join(&name)),
+                measured(&whole.join(&name)),
+                "figure {number}"
+            );
         }
         let _ = fs::remove_dir_all(&dir);
     }
