@@ -3,6 +3,9 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages,
 } from './browser.mjs';
@@ -53,6 +56,71 @@ describe('the page on the CPU', () => {
     assert.deepEqual([cosine[4], cosine[9]], [pearson[4], pearson[9]], `rho = 1 is the training image in both senses: ${pearson} / ${cosine}`);
     assert.notDeepEqual([cosine[0], cosine[5]], [pearson[0], pearson[5]], 'rho = 0 inputs differ between the senses');
     await screenshot(page, 'cpu-trained-and-drawn');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('(f) an exported network imported again answers identically; a damaged file is refused and the network stays', { timeout: 300_000 }, async () => {
+    const stroke = [[0.25, 0.3], [0.75, 0.3], [0.5, 0.85]];
+    const answer = async (page) => {
+      await page.getByRole('button', { name: 'Clear', exact: true }).click();
+      await drawStroke(page, stroke);
+      const { output } = await answerToPad(page);
+      return { output, ...(await correlations(page)) };
+    };
+    const importFile = async (page, file) => {
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: 'Import network', exact: true }).click(),
+      ]);
+      await chooser.setFiles(file);
+    };
+    const status = (page) => page.getByRole('status', { name: 'Backend and training progress' }).innerText();
+
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
+    await waitForState(page, ['ready'], 120_000);
+    assert.ok(await page.getByRole('button', { name: 'Export network', exact: true }).isDisabled(), 'an untrained network cannot be exported');
+    await train(page, 180_000);
+    const trained = await answer(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export network', exact: true }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^identity-crisis-.*\.bpk$/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-export-'));
+    const file = path.join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = fs.readFileSync(file);
+    assert.ok(bytes.length > 1000, `the file holds the weights: ${bytes.length} bytes`);
+
+    // A fresh page: the untrained network answers otherwise; the imported one as trained.
+    await page.reload();
+    await waitForState(page, ['ready'], 120_000);
+    const untrained = await answer(page);
+    assert.notDeepEqual(untrained.output, trained.output, 'the untrained network answers otherwise');
+    await importFile(page, file);
+    await waitForState(page, ['trained'], 60_000);
+    assert.match(await status(page), /Imported .* trained 100 steps/);
+    const imported = await answer(page);
+    assert.deepEqual(imported, trained, 'the imported network answers exactly as the exported one');
+
+    // Damaged files: a message naming what is wrong, and the imported network stays on the pad.
+    const notices = page.getByRole('list', { name: 'Messages' });
+    for (const [name, content, reason] of [
+      ['truncated.bpk', bytes.subarray(0, bytes.length >> 1), /truncated|do not fit/],
+      ['notes.bpk', Buffer.from('not a network'), /not a network file/],
+    ]) {
+      const damaged = path.join(dir, name);
+      fs.writeFileSync(damaged, content);
+      await importFile(page, damaged);
+      const message = notices.getByText(`Could not import ${name}`);
+      await message.waitFor({ timeout: 60_000 });
+      assert.match(await message.innerText(), reason);
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'trained');
+      assert.match(await status(page), /Imported/);
+    }
+    assert.deepEqual(await answer(page), trained, 'the network on the pad is still the imported one');
+    fs.rmSync(dir, { recursive: true, force: true });
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();
   });

@@ -110,6 +110,8 @@ function updateButtons() {
   $('stop').disabled = !app.training;
   const cur = app.current;
   $('keep').disabled = !cur?.trained || compare.full || compare.ids().includes(cur.id);
+  $('export').disabled = !cur?.trained || Boolean(app.training);
+  $('import').disabled = loading || Boolean(app.training);
   $('compare-empty').hidden = compare.ids().length > 0;
 }
 
@@ -562,6 +564,69 @@ function keepCurrent() {
   predictSoon();
 }
 
+/** A file name for a network: its name in lower case, words joined by dashes. */
+function networkFileName(name) {
+  const stem = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return `identity-crisis-${stem || 'network'}.bpk`;
+}
+
+/** Downloads the network on the pad as a file (weights and how it was trained). */
+async function exportNetwork() {
+  const cur = app.current;
+  if (!cur?.trained || app.training) return;
+  try {
+    const { bytes } = await client.request({ type: REQUEST.EXPORT, session: cur.id });
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = networkFileName(cur.name);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    notify(`Exported ${cur.name} as ${link.download} (${(bytes.byteLength / 1024).toFixed(0)} KB). Import it here later, or answer with it from the command line: identity-crisis predict --model ${link.download}`, 'info', { key: 'network-file' });
+  } catch (error) {
+    failed('Could not export the network', error);
+  }
+}
+
+/**
+ * Puts the network saved in `file` on the pad, trained; a file that does not fit is refused
+ * with the worker's reason, and the network on the pad stays.
+ * @param {File} file
+ */
+async function importNetwork(file) {
+  if (!file || app.training) return;
+  const limit = app.data?.maxImportBytes ?? 0;
+  if (file.size > limit) {
+    notify(`Could not import ${file.name}: a network file is at most ${(limit / 2 ** 20).toFixed(0)} MB here, this one is ${(file.size / 2 ** 20).toFixed(0)} MB.`, 'error', { key: 'network-file' });
+    return;
+  }
+  const preference = app.state.backend;
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const created = await client.request({ type: REQUEST.IMPORT, bytes, backend: preference });
+    if (app.training) {
+      release(created.session);
+      return;
+    }
+    adopt(created, preference);
+    Object.assign(app.current, { trained: true, report: created.report, image: `the training image in ${file.name}` });
+    const { report } = created;
+    notices.remove('network-file');
+    setStatus(`Imported ${created.config.name} from ${file.name}: trained ${report.step} steps, loss ${report.loss.toExponential(2)}.`);
+    setPageState('trained');
+    predictSoon();
+    refreshGallery();
+    refreshHeatmap();
+  } catch (error) {
+    failed(`Could not import ${file.name}`, error);
+  } finally {
+    updateButtons();
+    showMemory();
+  }
+}
+
 function removeKept(id) {
   compare.remove(id);
   release(id);
@@ -756,6 +821,13 @@ async function start() {
   $('train').addEventListener('click', train);
   $('stop').addEventListener('click', stopTraining);
   $('keep').addEventListener('click', keepCurrent);
+  $('export').addEventListener('click', exportNetwork);
+  $('import').addEventListener('click', () => $('import-file').click());
+  $('import-file').addEventListener('change', (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    importNetwork(file);
+  });
   $('clear').addEventListener('click', () => pad.clear());
   $('undo').addEventListener('click', () => pad.undo());
   $('brush').addEventListener('change', (e) => (pad.brush = BRUSHES[e.target.value]));

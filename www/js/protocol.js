@@ -1,11 +1,11 @@
 // The messages between the page (main thread) and the network worker (worker.js).
 // Every request carries an `id`; the worker answers it with exactly one "result" or "error"
 // message with the same id, and any number of "progress" messages before that.
-// Float32Arrays travel as transferred buffers, never as JSON.
+// Float32Arrays and Uint8Arrays travel as transferred buffers, never as JSON.
 
 /**
  * Page -> worker requests.
- * - init     {}                                  -> {digits: Float32Array, labels: number[], defaultImage: Float32Array}
+ * - init     {}                                  -> {digits: Float32Array, labels: number[], defaultImage: Float32Array, maxImportBytes: number}
  * - describe {arch}                              -> {name, params, memory_bytes, train}
  * - create   {arch, train, backend, image?, preview?} -> {session, backend: {kind, label, reason}, config}
  *                                                   (preview: the untrained network alone, no optimiser)
@@ -14,6 +14,8 @@
  * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: (number|null)[], constant: (number|null)[]} (null: a flat image)
  * - heatmap  {session, rhos: number[], perRho, probes: 'pearson'|'cosine'} -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
+ * - export   {session}                           -> {bytes: Uint8Array} (the trained network as a file)
+ * - import   {bytes: Uint8Array, backend}        -> {session, backend, config, report} (a trained network from a file)
  * - dispose  {session}                           -> {}
  * - memory   {}                                  -> {wasm_bytes, cpu_bytes, cpu_limit, gpu_bytes, gpu_limit, networks}
  * - resetGpu {}                                  -> {fresh: boolean} (the next WebGPU network sets up a new device)
@@ -30,6 +32,8 @@ export const REQUEST = Object.freeze({
   PREDICT: 'predict',
   HEATMAP: 'heatmap',
   GALLERY: 'gallery',
+  EXPORT: 'export',
+  IMPORT: 'import',
   DISPOSE: 'dispose',
   MEMORY: 'memory',
   RESET_GPU: 'resetGpu',
@@ -68,7 +72,7 @@ export const REPLY = Object.freeze({
 export const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * The buffers of the Float32Arrays among `value`'s own fields (or `value` itself), to transfer
+ * The buffers of the Float32Arrays and Uint8Arrays among `value`'s own fields (or `value` itself), to transfer
  * rather than copy. Only arrays that own their whole buffer are listed (never a view into
  * someone else's memory, such as the wasm heap), each buffer once.
  * @param {unknown} value a message payload
@@ -77,7 +81,7 @@ export const PROGRESS_INTERVAL_MS = 100;
 export function transferables(value) {
   const found = new Set();
   const visit = (v) => {
-    if (v instanceof Float32Array && v.buffer instanceof ArrayBuffer
+    if ((v instanceof Float32Array || v instanceof Uint8Array) && v.buffer instanceof ArrayBuffer
         && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0) {
       found.add(v.buffer);
     }

@@ -82,6 +82,8 @@ class NetworkWorker {
       case REQUEST.PREDICT: return this.queued(msg.session, (s) => s.predict(msg.pixels, msg.side));
       case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho, msg.probes));
       case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
+      case REQUEST.EXPORT: return this.queued(msg.session, async (s) => ({ bytes: await s.export() }));
+      case REQUEST.IMPORT: return this.importNetwork(msg);
       case REQUEST.DISPOSE: return this.dispose(msg.session);
       case REQUEST.MEMORY: return this.memoryInUse();
       case REQUEST.RESET_GPU: return { fresh: (await this.module()).resetGpu() };
@@ -114,7 +116,9 @@ class NetworkWorker {
   async init() {
     const wasm = await this.module();
     const { pixels, labels } = wasm.bundledDigits(BUNDLED_DIGITS);
-    return { digits: pixels, labels, defaultImage: wasm.defaultTrainingImage() };
+    return {
+      digits: pixels, labels, defaultImage: wasm.defaultTrainingImage(), maxImportBytes: wasm.maxImportBytes(),
+    };
   }
 
   entry(id) {
@@ -136,6 +140,18 @@ class NetworkWorker {
     const id = this.nextId++;
     this.entries.set(id, new Entry(session));
     return { session: id, backend: session.backend(), config: session.config() };
+  }
+
+  /** A trained network from a file's bytes, answered like "create" plus its training report. */
+  async importNetwork({ bytes, backend }) {
+    const wasm = await this.module();
+    const session = await this.creating.run(() => wasm.importNetwork(bytes, backend));
+    const id = this.nextId++;
+    const entry = new Entry(session);
+    this.entries.set(id, entry);
+    // A trained network's advance() reports how its training ended, at once.
+    const report = await entry.run(() => session.advance());
+    return { session: id, backend: session.backend(), config: session.config(), report };
   }
 
   /** Trains until the session stops (converged, budget, stop request or removal). */

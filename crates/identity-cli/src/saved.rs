@@ -43,7 +43,13 @@ pub fn write(
     precision: Precision,
 ) -> CliResult {
     let bytes = pollster::block_on(saved::to_bytes(
-        trained, arch, config, training, backend, precision,
+        &trained.network,
+        trained.progress,
+        arch,
+        config,
+        training,
+        backend,
+        precision,
     ))?;
     let cannot = |e: std::io::Error| CliError::Run(format!("cannot write {}: {e}", path.display()));
     // Written beside its place, then renamed: the file is whole or absent.

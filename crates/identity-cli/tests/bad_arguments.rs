@@ -93,7 +93,23 @@ fn commands() -> Vec<Cli> {
         Cli {
             command: "train",
             base: &["--arch", "relu", "--hidden", "16", "--depth", "1"],
-            flags: [ARCH_FLAGS, &[DEPTH]].concat().leak(),
+            flags: [
+                ARCH_FLAGS,
+                &[
+                    DEPTH,
+                    flag(
+                        "--save",
+                        &[],
+                        &[
+                            "/proc/identity-crisis-cannot-write-here/x.bpk",
+                            "FILE/x.bpk",
+                            "EMPTY",
+                        ],
+                    ),
+                ],
+            ]
+            .concat()
+            .leak(),
         },
         Cli {
             command: "predict",
@@ -159,6 +175,33 @@ fn commands() -> Vec<Cli> {
                     &[],
                     &["/proc/identity-crisis-cannot-write-here", "FILE/figures"],
                 ),
+                flag(
+                    "--save-models",
+                    &[],
+                    &["/proc/identity-crisis-cannot-write-here", "FILE/models"],
+                ),
+                flag("--shard", &["0/4", "5/4", "x", "1/0", "1/10001"], &[]),
+            ]
+            .leak(),
+        },
+        Cli {
+            command: "merge",
+            base: &["1", "--scale", "test", "--out", "OUT", "--models", "EMPTY"],
+            flags: vec![
+                flag(POSITIONAL, &[], &["0", "34", "x", "1,,2", ""]),
+                flag("--scale", &["huge", ""], &[]),
+                flag(
+                    "--seeds",
+                    &["-1", "x", "1,,2"],
+                    &["0,0", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"],
+                ),
+                flag(
+                    "--out",
+                    &[],
+                    &["/proc/identity-crisis-cannot-write-here", "FILE/figures"],
+                ),
+                flag("--models", &[], &["/no/such/folder", "FILE", ""]),
+                flag("--shards", &["0", "-1", "x", "10001"], &[]),
             ]
             .leak(),
         },
@@ -229,6 +272,11 @@ fn generate(cli: &Cli, rng: &mut StdRng) -> Vec<String> {
                     | "--only"
                     | "--depths"
                     | "--rhos"
+                    | "--seeds"
+                    | "--save"
+                    | "--save-models"
+                    | "--models"
+                    | "--shard"
                     | POSITIONAL
             ) =>
             {

@@ -49,6 +49,39 @@ fn bad_arguments_exit_2_with_one_line() {
             &["figure", "6,x", "--out", "/tmp"][..],
             "numbers separated by commas",
         ),
+        (
+            &["figure", "6", "--shard", "0/4", "--save-models", "/tmp"][..],
+            "a shard is M/N with 1 <= M <= N",
+        ),
+        (&["figure", "6", "--shard", "1/4"][..], "--save-models"),
+        (
+            &[
+                "figure",
+                "6",
+                "--shard",
+                "1/4",
+                "--save-models",
+                "/tmp",
+                "--out",
+                "/tmp",
+            ][..],
+            "cannot be used with",
+        ),
+        (
+            &["merge", "6", "--out", "/tmp", "--models", "/no/such/folder"][..],
+            "--models /no/such/folder: no such folder",
+        ),
+        (
+            &[
+                "merge", "6", "--out", "/tmp", "--models", "/tmp", "--shards", "0",
+            ][..],
+            "invalid value '0'",
+        ),
+        (
+            &["predict", "--model", "net.bpk", "--depth", "3"][..],
+            "cannot be used with",
+        ),
+        (&["train", "--half"][..], "--save"),
     ] {
         let output = run(args);
         let err = stderr(&output);

@@ -83,16 +83,18 @@ pub struct Saved {
     pub trained: Trained,
 }
 
-/// The file's bytes for `trained`, trained with `config` on `training` on `backend`.
+/// The file's bytes for `network`, trained as `progress` says with `config` on `training` on
+/// `backend`.
 pub async fn to_bytes(
-    trained: &Trained,
+    network: &Network,
+    progress: Progress,
     arch: &ArchConfig,
     config: &TrainConfig,
     training: &Image,
     backend: &str,
     precision: Precision,
 ) -> Result<Vec<u8>, Error> {
-    let network = to_cpu(&trained.network).await?;
+    let network = to_cpu(network).await?;
     let (checksum, _) = weights_checksum(&network, precision).await?;
     let manifest = Manifest {
         format: FORMAT_VERSION,
@@ -100,7 +102,7 @@ pub async fn to_bytes(
         config: config.clone(),
         side: training.side(),
         training: training.pixels().to_vec(),
-        progress: trained.progress,
+        progress,
         backend: backend.to_string(),
         precision,
         checksum,
@@ -229,10 +231,7 @@ async fn to_cpu(network: &Network) -> Result<Network, Error> {
             for layer in &fcn.layers {
                 layers.push(Linear {
                     weight: param_on(&layer.weight, &cpu).await?,
-                    bias: match &layer.bias {
-                        Some(bias) => Some(param_on(bias, &cpu).await?),
-                        None => None,
-                    },
+                    bias: bias_on(&layer.bias, &cpu).await?,
                 });
             }
             Network::Fcn(crate::nets::Fcn {
@@ -245,10 +244,7 @@ async fn to_cpu(network: &Network) -> Result<Network, Error> {
             for layer in &conv.layers {
                 layers.push(Conv2d {
                     weight: param_on(&layer.weight, &cpu).await?,
-                    bias: match &layer.bias {
-                        Some(bias) => Some(param_on(bias, &cpu).await?),
-                        None => None,
-                    },
+                    bias: bias_on(&layer.bias, &cpu).await?,
                     ..layer.clone()
                 });
             }
@@ -268,6 +264,17 @@ async fn param_on<const D: usize>(
         .await
         .map_err(|e| Error::Read(e.to_string()))?;
     Ok(Param::from_tensor(Tensor::from_data(data, device)))
+}
+
+/// The bias, if there is one, read back and put on `device`.
+async fn bias_on(
+    bias: &Option<Param<Tensor<1>>>,
+    device: &Device,
+) -> Result<Option<Param<Tensor<1>>>, Error> {
+    Ok(match bias {
+        Some(bias) => Some(param_on(bias, device).await?),
+        None => None,
+    })
 }
 
 /// The SHA-256 of the weights as `precision` stores them, and the first layer (1-based)
@@ -336,7 +343,16 @@ mod tests {
         image: &Image,
         precision: Precision,
     ) -> Vec<u8> {
-        pollster::block_on(to_bytes(trained, arch, config, image, "flex", precision)).unwrap()
+        pollster::block_on(to_bytes(
+            &trained.network,
+            trained.progress,
+            arch,
+            config,
+            image,
+            "flex",
+            precision,
+        ))
+        .unwrap()
     }
 
     fn load(bytes: &[u8]) -> Result<Saved, Error> {

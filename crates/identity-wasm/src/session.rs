@@ -14,9 +14,10 @@ use identity_core::heatmap::heatmap;
 use identity_core::measure::answers;
 use identity_core::memory::{Admitted, MemoryBudget};
 use identity_core::rho::Probes;
+use identity_core::saved::{self, Precision};
 use identity_core::train::initial_network;
 use identity_core::{ArchConfig, Init, Network, Optimizer, Progress, TrainConfig, Trainer};
-use js_sys::Float32Array;
+use js_sys::{Float32Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -238,12 +239,7 @@ impl Request {
         backend: &str,
         image: Option<Float32Array>,
     ) -> Result<Self, JsValue> {
-        let preference: Preference = serde_wasm_bindgen::from_value(JsValue::from_str(backend))
-            .map_err(|_| {
-                js_error(format!(
-                    "backend must be auto, webgpu or cpu, got {backend:?}"
-                ))
-            })?;
+        let preference = parse_preference(backend)?;
         let arch = parse_arch(arch)?;
         let config = train_config(&arch, train)?;
         let training = match image {
@@ -257,6 +253,15 @@ impl Request {
             preference,
         })
     }
+}
+
+/// The backend asked for: `"auto"`, `"webgpu"` or `"cpu"`.
+fn parse_preference(backend: &str) -> Result<Preference, JsValue> {
+    serde_wasm_bindgen::from_value(JsValue::from_str(backend)).map_err(|_| {
+        js_error(format!(
+            "backend must be auto, webgpu or cpu, got {backend:?}"
+        ))
+    })
 }
 
 /// Creates a session ready to train: picks the device for `backend` (`"auto"`, `"webgpu"` or
@@ -289,6 +294,61 @@ pub async fn create_preview(
     image: Option<Float32Array>,
 ) -> Result<Session, JsValue> {
     build_session(arch, train, &backend, image, Purpose::Preview).await
+}
+
+/// The largest network file the page imports (the page's own networks are far smaller: a
+/// 20-layer ConvNet of 128 channels is 12 MB).
+pub const MAX_IMPORT_BYTES: usize = 256 << 20;
+
+/// [`MAX_IMPORT_BYTES`], for the page to refuse a larger file before reading it.
+#[wasm_bindgen(js_name = maxImportBytes)]
+pub fn max_import_bytes() -> usize {
+    MAX_IMPORT_BYTES
+}
+
+/// A session holding the network saved in `bytes` (a file of `identity-crisis train --save`
+/// or of the page's export), trained and ready to answer, on the device for `backend`. A file
+/// that does not fit (not a network file, truncated, another format version, weights of
+/// another shape, damaged, not finite, not trained on 28 x 28 images, too large for the
+/// memory left) is refused with a message that says which; nothing else changes.
+#[wasm_bindgen(js_name = importNetwork)]
+pub async fn import_network(bytes: Uint8Array, backend: String) -> Result<Session, JsValue> {
+    let preference = parse_preference(&backend)?;
+    if bytes.length() as usize > MAX_IMPORT_BYTES {
+        return Err(js_error(format!(
+            "a network file is at most {} MB here, this one is {} MB",
+            MAX_IMPORT_BYTES >> 20,
+            bytes.length() >> 20
+        )));
+    }
+    let bytes = bytes.to_vec();
+    let manifest = saved::manifest_of(&bytes).map_err(js_error)?;
+    if manifest.side != SIDE {
+        return Err(js_error(format!(
+            "this network was trained on {0} x {0} images; the page uses {SIDE} x {SIDE}",
+            manifest.side
+        )));
+    }
+    let chosen = choose(preference).await;
+    let reservation = Reservation::admit(
+        &manifest.arch,
+        manifest.arch.trained_bytes(SIDE),
+        &chosen.info,
+    )?;
+    let loaded = saved::from_bytes(&bytes, &chosen.device)
+        .await
+        .map_err(js_error)?;
+    let request = Request {
+        training: loaded.manifest.training_image().map_err(js_error)?,
+        arch: loaded.manifest.arch,
+        config: loaded.manifest.config,
+        preference,
+    };
+    let stage = Stage::Done {
+        network: loaded.trained.network,
+        progress: loaded.trained.progress,
+    };
+    Ok(Session::new(request, chosen, stage, reservation))
 }
 
 /// What a new session is for.
@@ -521,6 +581,44 @@ impl Session {
             trainer.cancel();
         }
         Ok(())
+    }
+
+    /// The trained network as a file (`identity_core::saved`: burnpack weights in f32 and a
+    /// manifest), to download and import again here or to use with `identity-crisis predict
+    /// --model`. Refused while training or before any step (an untrained network is its
+    /// seed: the link says it all).
+    pub async fn export(&self) -> Result<Uint8Array, JsValue> {
+        let (network, progress, arch, config, training) = {
+            let inner = self.state()?;
+            match &inner.stage {
+                Stage::Done { network, progress } if progress.step > 0 => (
+                    network.clone(),
+                    *progress,
+                    inner.arch.clone(),
+                    inner.config.clone(),
+                    inner.training.clone(),
+                ),
+                Stage::Done { .. } => {
+                    return Err(js_error("this network is untrained: train it first"));
+                }
+                Stage::Training(_) => {
+                    return Err(js_error("this network is training: stop it or wait"));
+                }
+                Stage::Diverged(why) => return Err(named_error(DIVERGED_ERROR, why)),
+            }
+        };
+        let bytes = saved::to_bytes(
+            &network,
+            progress,
+            &arch,
+            &config,
+            &training,
+            self.backend.kind,
+            Precision::F32,
+        )
+        .await
+        .map_err(|e| self.device_error(e))?;
+        Ok(Uint8Array::from(bytes.as_slice()))
     }
 
     /// The training image (28 x 28, row-major).

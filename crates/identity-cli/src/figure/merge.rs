@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use super::shard::{MAX_SHARDS, networks_of_run};
-use super::{Context, RunArgs, Shard, Store, make, seeds_of};
+use super::{Context, RunArgs, Shard, Store, check_writable, make, seeds_of};
 use crate::common::{CliError, CliResult, open_device};
 
 /// The most missing networks named one by one.
@@ -40,6 +40,9 @@ pub fn run(args: Args) -> CliResult {
         Some(store.clone()),
     )?;
     let run = networks_of_run(&ctx, &args.run, &seeds)?;
+    // Every argument is checked before any work: a bad --out is refused before a network is
+    // read.
+    check_writable(&args.out, "--out")?;
     let missing: Vec<String> = run
         .iter()
         .filter(|(_, (planned, seed))| !ctx.is_saved(planned, *seed))
