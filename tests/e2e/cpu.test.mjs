@@ -64,8 +64,10 @@ describe('the page on the CPU', () => {
     const stroke = [[0.25, 0.3], [0.75, 0.3], [0.5, 0.85]];
     const answer = async (page) => {
       await page.getByRole('button', { name: 'Clear', exact: true }).click();
+      await page.getByLabel('Drawing pad', { exact: true }).scrollIntoViewIfNeeded();
       await drawStroke(page, stroke);
-      const { output } = await answerToPad(page);
+      const { input, output } = await answerToPad(page);
+      assert.ok(input.some((v) => v > 0.5), 'the stroke should show on the pad');
       return { output, ...(await correlations(page)) };
     };
     const importFile = async (page, file) => {

@@ -22,13 +22,35 @@ fn root_from(manifest_dir: Option<std::ffi::OsString>) -> PathBuf {
         .into()
 }
 
+/// The steps run so far and their seconds, in order, for [`stage_times`].
+static STAGES: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Records that step `what`, started at `started`, is over (whether it passed or not).
+fn timed(what: &str, started: std::time::Instant) {
+    if let Ok(mut stages) = STAGES.lock() {
+        stages.push((what.to_string(), started.elapsed().as_secs_f64()));
+    }
+}
+
+/// One line with every step run so far and its time, for the end of a long command's log.
+pub fn stage_times() -> String {
+    let stages = STAGES.lock().map(|s| s.clone()).unwrap_or_default();
+    let total: f64 = stages.iter().map(|(_, s)| s).sum();
+    let each: Vec<String> = stages
+        .iter()
+        .map(|(what, s)| format!("{what} {s:.0} s"))
+        .collect();
+    format!("{total:.0} s in all: {}", each.join("; "))
+}
+
 /// Runs `cmd` in the workspace root, logging it first; fails if it exits non-zero.
 pub fn run(what: &str, cmd: &mut Command) -> anyhow::Result<()> {
     eprintln!("xtask: {what}");
     cmd.current_dir(root());
-    let status = cmd
-        .status()
-        .with_context(|| format!("could not start {cmd:?}"))?;
+    let started = std::time::Instant::now();
+    let status = cmd.status();
+    timed(what, started);
+    let status = status.with_context(|| format!("could not start {cmd:?}"))?;
     if !status.success() {
         bail!("{what} failed ({status}): {cmd:?}");
     }
@@ -44,6 +66,18 @@ pub fn run_tests(
 ) -> anyhow::Result<(usize, usize)> {
     eprintln!("xtask: {what}");
     cmd.current_dir(root()).stdout(Stdio::piped());
+    let started = std::time::Instant::now();
+    let result = tests_of(what, cmd, tally);
+    timed(what, started);
+    result
+}
+
+/// [`run_tests`] but for the timing.
+fn tests_of(
+    what: &str,
+    cmd: &mut Command,
+    tally: fn(&str) -> Option<(usize, usize)>,
+) -> anyhow::Result<(usize, usize)> {
     let mut child = cmd
         .spawn()
         .with_context(|| format!("could not start {cmd:?}"))?;
@@ -125,6 +159,16 @@ pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_step_is_timed_whether_it_passes_or_not() {
+        run("a step that passes", &mut Command::new("true")).unwrap();
+        assert!(run("a step that fails", &mut Command::new("false")).is_err());
+        let times = stage_times();
+        assert!(times.contains("a step that passes 0 s"), "{times}");
+        assert!(times.contains("a step that fails 0 s"), "{times}");
+        assert!(times.contains(" s in all: "), "{times}");
+    }
 
     #[test]
     fn the_root_is_where_cargo_runs_us_from_not_where_we_were_built() {

@@ -33,6 +33,14 @@ pub struct Args {
 const LAVAPIPE_ICD: &str = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json";
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let result = checks(args);
+    // Each step's time, passed or failed: where CI's time goes.
+    eprintln!("xtask: step times: {}", sh::stage_times());
+    result
+}
+
+/// Every check, in order; stops at the first that fails.
+fn checks(args: Args) -> anyhow::Result<()> {
     // Every cargo call names the whole workspace and selects no single target: building one
     // package, or only test targets (`--lib`, `--test NAME`), unifies dependency features
     // differently and recompiles burn (12 to 25 minutes on 2 cores). So the wgpu tests run
