@@ -9,6 +9,14 @@ fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// An empty folder of its own for a test, under the system's temporary folder.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("identity-crisis-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -312,9 +320,7 @@ fn figure_all_at_test_scale_writes_every_figure() {
 
 #[test]
 fn files_are_checked_before_any_work() {
-    let root = std::env::temp_dir().join(format!("identity-crisis-files-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
+    let root = scratch("files");
     // --estimate writes nothing, not even the folder.
     let planned = root.join("planned");
     let estimate = run(&[
@@ -364,9 +370,7 @@ fn files_are_checked_before_any_work() {
 #[cfg(unix)]
 #[test]
 fn report_reads_only_regular_files() {
-    let dir = std::env::temp_dir().join(format!("identity-crisis-links-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("links");
     // A link to a file outside the folder: refused, not followed.
     std::os::unix::fs::symlink("/etc/hostname", dir.join("fig1.json")).unwrap();
     let linked = run(&["report", "--dir", dir.to_str().unwrap()]);
@@ -395,9 +399,7 @@ fn report_reads_only_regular_files() {
 
 #[test]
 fn report_refuses_a_figure_of_another_shape_and_names_the_remedy() {
-    let dir = std::env::temp_dir().join(format!("identity-crisis-shape-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("shape");
     // A figure as an earlier version wrote it: numbers read back by key, no kind.
     std::fs::write(
         dir.join("fig7.json"),
@@ -417,9 +419,7 @@ fn report_refuses_a_figure_of_another_shape_and_names_the_remedy() {
 
 #[test]
 fn a_saved_network_answers_predict_as_trained_and_a_damaged_one_is_refused() {
-    let root = std::env::temp_dir().join(format!("identity-crisis-saved-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
+    let root = scratch("saved");
     let file = root.join("net.bpk");
     let file = file.to_str().unwrap();
     let small = [
@@ -479,8 +479,7 @@ fn a_saved_network_answers_predict_as_trained_and_a_damaged_one_is_refused() {
 
 #[test]
 fn merge_names_every_missing_network_and_its_shard() {
-    let root = std::env::temp_dir().join(format!("identity-crisis-merge-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch("merge");
     let models = root.join("models");
     std::fs::create_dir_all(&models).unwrap();
     let models = models.to_str().unwrap();
