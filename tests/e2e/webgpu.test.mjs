@@ -4,6 +4,9 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   site, openPage, waitForState, train, answerToPad, pearson, screenshot, messages,
 } from './browser.mjs';
@@ -39,6 +42,40 @@ describe('the page on WebGPU (SwiftShader)', () => {
     // Margin: 20 steps of Adam at lr 0.01 on one image; the loss must fall by at least 10 %.
     assert.ok(last < 0.9 * first, `the loss should go down on WebGPU: ${first} -> ${last}`);
     await screenshot(page, 'webgpu-trained');
+  });
+
+  it('(h) a network trained on WebGPU is exported (its weights read back without blocking) and answers the same on the CPU', { timeout: 300_000 }, async () => {
+    assert.ok(page, 'needs the network trained by (b)');
+    await waitForState(page, ['trained'], 10_000);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export network', exact: true }).click(),
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-webgpu-export-'));
+    const file = path.join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    const answerToDigit = async (p) => {
+      await p.getByRole('button', { name: 'Load digit 1 into the drawing pad' }).click();
+      return answerToPad(p, 120_000);
+    };
+    const onGpu = await answerToDigit(page);
+
+    const { page: cpu, errors } = await openPage(env.browser.context, `${env.server.url}#${TINY}&backend=cpu`);
+    await waitForState(cpu, ['ready'], 120_000);
+    const [chooser] = await Promise.all([
+      cpu.waitForEvent('filechooser'),
+      cpu.getByRole('button', { name: 'Import network', exact: true }).click(),
+    ]);
+    await chooser.setFiles(file);
+    await waitForState(cpu, ['trained'], 60_000);
+    assert.equal(await cpu.locator('#backend').innerText(), 'CPU');
+    const onCpu = await answerToDigit(cpu);
+    // The same weights on two backends: the same answer up to float rounding and 8-bit pixels.
+    const r = pearson(onCpu.output, onGpu.output);
+    assert.ok(r > 0.99, `the CPU's answer should match WebGPU's (correlation ${r.toFixed(4)})`);
+    assert.deepEqual(errors, [], 'no console errors');
+    await cpu.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('(f) two predictions read back one after the other give different, correct images', { timeout: 300_000 }, async () => {
