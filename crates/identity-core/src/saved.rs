@@ -130,7 +130,12 @@ fn write(network: &Network, manifest: &Manifest) -> Result<Vec<u8>, Error> {
 /// The network in `bytes`, on `device`, with its manifest; a file that cannot be used is
 /// refused with a message that says why.
 pub async fn from_bytes(bytes: &[u8], device: &Device) -> Result<Saved, Error> {
-    let manifest = manifest_of(bytes)?;
+    load(bytes, manifest_of(bytes)?, device).await
+}
+
+/// [`from_bytes`] for a caller that has read the file's manifest already ([`manifest_of`]: to
+/// decide where the network goes before its weights are read).
+pub async fn load(bytes: &[u8], manifest: Manifest, device: &Device) -> Result<Saved, Error> {
     manifest.arch.validate(manifest.side)?;
     manifest.config.validate()?;
     manifest.training_image()?;

@@ -335,7 +335,7 @@ pub async fn import_network(bytes: Uint8Array, backend: String) -> Result<Sessio
         manifest.arch.trained_bytes(SIDE),
         &chosen.info,
     )?;
-    let loaded = saved::from_bytes(&bytes, &chosen.device)
+    let loaded = saved::load(&bytes, manifest, &chosen.device)
         .await
         .map_err(js_error)?;
     let request = Request {
