@@ -2,6 +2,7 @@
 
 mod build;
 mod data;
+mod models;
 mod paper;
 mod serve;
 mod sh;
@@ -28,6 +29,10 @@ enum Task {
     /// Make every figure of the paper and `paper-report.md`, the claims with their verdicts
     /// (not part of `test`: about 35 minutes a seed at quick scale, hours at paper scale).
     Paper(paper::Args),
+    /// Train the networks behind the page's views of the paper's figures and write the
+    /// shipped set (the figures' data and the networks' files) into `www/paper` (about half
+    /// an hour on 2 CPU cores at quick scale; a rerun trains nothing again).
+    Models(models::Args),
     /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build,
     /// the browser tests.
     Test(test::Args),
@@ -39,6 +44,7 @@ fn main() -> anyhow::Result<()> {
         Task::Serve(args) => serve::run(args),
         Task::Data => data::run(),
         Task::Paper(args) => paper::run(args),
+        Task::Models(args) => models::run(args),
         Task::Test(args) => test::run(args),
     }
 }

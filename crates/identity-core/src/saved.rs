@@ -138,7 +138,11 @@ pub async fn from_bytes(bytes: &[u8], device: &Device) -> Result<Saved, Error> {
 pub async fn load(bytes: &[u8], manifest: Manifest, device: &Device) -> Result<Saved, Error> {
     manifest.arch.validate(manifest.side)?;
     manifest.config.validate()?;
-    manifest.training_image()?;
+    let id = network_id(
+        &manifest.arch,
+        &manifest.config,
+        &manifest.training_image()?,
+    );
     let cpu = Device::flex();
     let mut network = initial_network(&manifest.arch, manifest.side, &manifest.config, &cpu)?;
     let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
@@ -169,6 +173,7 @@ pub async fn load(bytes: &[u8], manifest: Manifest, device: &Device) -> Result<S
             network: network.to_device(device),
             initial,
             progress: manifest.progress,
+            id,
         },
         manifest,
     })

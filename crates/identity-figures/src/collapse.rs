@@ -86,7 +86,7 @@ pub async fn measure<N: Networks>(
     for d in depths {
         let trained = setting.trained(networks, &conv(setting.scale, d)).await?;
         curves.push(Curve {
-            label: format!("{d} layers"),
+            label: crate::net::layers(d),
             depth: d,
             state: State::Trained,
             final_loss: Some(trained.progress.loss),

@@ -30,8 +30,8 @@ pub struct FigureData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
-    /// Fig. 1: the linear net and eq. (1).
-    Eq1(Eq1),
+    /// Fig. 1: the linear net and eq. (1) (boxed: by far the largest variant).
+    Eq1(Box<Eq1>),
     /// Prediction grids on the test row.
     Grid(Grid),
     /// Heatmaps against rho.

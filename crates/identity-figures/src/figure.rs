@@ -112,7 +112,7 @@ impl Figure {
     ) -> Result<FigureData, N::Error> {
         let scale = setting.scale;
         let body = match self.kind {
-            Kind::Eq1 => Body::Eq1(eq1::measure(setting, networks).await?),
+            Kind::Eq1 => Body::Eq1(Box::new(eq1::measure(setting, networks).await?)),
             Kind::Grid(rows) => Body::Grid(grid::measure(setting, networks, rows).await?),
             Kind::Heatmap(rows, measure) => {
                 Body::Heatmap(heatmap::measure(setting, networks, rows, measure).await?)
@@ -444,6 +444,7 @@ mod tests {
             },
             final_loss: 1e-5,
             steps: 100,
+            id: String::new(),
         }
     }
 
@@ -669,6 +670,7 @@ mod tests {
                         },
                         final_loss: 1e-5,
                         steps: 100,
+                        id: String::new(),
                     },
                     answers: Answers {
                         identity: vec![Some(0.1)],
@@ -783,6 +785,7 @@ mod tests {
                     arch,
                     final_loss: 1e-5,
                     steps: 100,
+                    id: String::new(),
                 },
                 identity: vec![Some(0.1)],
                 constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],

@@ -99,7 +99,7 @@ pub async fn measure<N: Networks>(
         let means: Vec<(Option<f64>, Option<f64>)> =
             per_side.iter().map(|a| a.unseen_means(&inputs)).collect();
         rows.push(SizesRow {
-            network: Net::new(format!("{depth} layers"), &arch, &trained),
+            network: Net::new(crate::net::layers(depth), &arch, &trained),
             mean_identity_unseen: means.iter().map(|m| m.0).collect(),
             mean_constant_unseen: means.iter().map(|m| m.1).collect(),
             per_side,

@@ -4,6 +4,15 @@
 use identity_core::{ArchConfig, Trained};
 use serde::{Deserialize, Serialize};
 
+/// A ConvNet's row label: `1 layer`, `5 layers`.
+pub fn layers(depth: usize) -> String {
+    if depth == 1 {
+        "1 layer".into()
+    } else {
+        format!("{depth} layers")
+    }
+}
+
 /// A trained network of a figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Net {
@@ -15,6 +24,10 @@ pub struct Net {
     pub final_loss: f32,
     /// The optimiser steps taken.
     pub steps: usize,
+    /// The network's name ([`identity_core::saved::network_id`]): a run's `--save-models`
+    /// folder keeps it as `<id>.bpk` (empty in data written before networks were named).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
 }
 
 impl Net {
@@ -25,6 +38,7 @@ impl Net {
             arch: arch.clone(),
             final_loss: trained.progress.loss,
             steps: trained.progress.step,
+            id: trained.id.clone(),
         }
     }
 

@@ -104,7 +104,7 @@ pub fn fcn_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
 pub fn conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
     conv_depths(scale)
         .into_iter()
-        .map(|d| (format!("{d} layers"), conv(scale, d)))
+        .map(|d| (crate::net::layers(d), conv(scale, d)))
         .collect()
 }
 
@@ -237,7 +237,7 @@ pub fn weight_change_conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
     };
     depths
         .into_iter()
-        .map(|d| (format!("{d} layers"), conv(scale, d)))
+        .map(|d| (crate::net::layers(d), conv(scale, d)))
         .collect()
 }
 
@@ -263,7 +263,7 @@ pub fn three_channel_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
                 channels: 3,
                 kernel: 5,
             };
-            (format!("{depth} layers"), arch)
+            (crate::net::layers(depth), arch)
         })
         .collect()
 }

@@ -84,7 +84,11 @@ pub async fn measure<N: Networks>(
         )
         .await?;
         rows.push(Cut {
-            network: Net::new(format!("{depth} layers, top {top}"), &arch, &trained),
+            network: Net::new(
+                format!("{}, top {top}", crate::net::layers(depth)),
+                &arch,
+                &trained,
+            ),
             first_layer: first + 1,
             layers_used: top,
             answers: Answers::of(&answered),

@@ -55,6 +55,11 @@ pub struct Args {
     /// configuration); networks found there are loaded instead of trained again.
     #[arg(long, value_name = "DIR")]
     save_models: Option<PathBuf>,
+    /// With --save-models: store the weights as 16-bit floats (half the bytes; what the page
+    /// ships). A run measures the networks it trains as trained, and those it loads as
+    /// stored.
+    #[arg(long, requires = "save_models")]
+    half: bool,
     /// Train only shard M of N of the run's networks (a stable hash of each network's
     /// configuration picks its shard) into --save-models, and measure nothing; then
     /// `identity-crisis merge` makes the figures from all shards' networks.
@@ -115,11 +120,23 @@ pub struct Store {
     backend: String,
     /// Load only: a network not in the folder is an error, never trained (`merge`).
     load_only: bool,
+    /// How the weights of a network trained here are written.
+    precision: Precision,
 }
 
 impl Store {
     /// The folder `dir`, created if needed and checked writable unless `load_only`.
     pub fn open(dir: &Path, backend: Backend, load_only: bool) -> Result<Self, CliError> {
+        Self::with_precision(dir, backend, load_only, Precision::F32)
+    }
+
+    /// [`Store::open`], writing the weights of networks trained here in `precision`.
+    pub fn with_precision(
+        dir: &Path,
+        backend: Backend,
+        load_only: bool,
+        precision: Precision,
+    ) -> Result<Self, CliError> {
         if load_only {
             if !dir.is_dir() {
                 return Err(CliError::Usage(format!(
@@ -134,6 +151,7 @@ impl Store {
             dir: dir.to_path_buf(),
             backend: flag_value(&backend),
             load_only,
+            precision,
         })
     }
 
@@ -232,7 +250,7 @@ impl Shelf {
             &config,
             &image,
             &store.backend,
-            Precision::F32,
+            store.precision,
         )?;
         Ok(trained)
     }
@@ -288,7 +306,19 @@ impl Context {
 
 pub fn run(args: Args) -> CliResult {
     let store = match &args.save_models {
-        Some(dir) => Some(Store::open(dir, args.run.backend, false)?),
+        Some(dir) => {
+            let precision = if args.half {
+                Precision::F16
+            } else {
+                Precision::F32
+            };
+            Some(Store::with_precision(
+                dir,
+                args.run.backend,
+                false,
+                precision,
+            )?)
+        }
         None => None,
     };
     match (args.shard, store, &args.out) {
@@ -564,6 +594,37 @@ mod tests {
                 measured(&whole.join(&name)),
                 "figure {number}"
             );
+            // Every network row names its file in the folder.
+            let recorded: Recorded =
+                serde_json::from_str(&fs::read_to_string(merged.join(&name)).unwrap()).unwrap();
+            for run in &recorded.runs {
+                for net in run.data.body.nets() {
+                    assert!(
+                        models.join(format!("{}.bpk", net.id)).is_file(),
+                        "figure {number}: {} names {:?}, not in the folder",
+                        net.label,
+                        net.id
+                    );
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn half_keeps_the_networks_of_a_run_in_16_bits() {
+        let dir = std::env::temp_dir().join(format!("identity-half-{}", std::process::id()));
+        let store = Store::with_precision(&dir, Backend::Flex, false, Precision::F16).unwrap();
+        make(&test_run("2"), &dir.join("figures"), Some(store), false).unwrap();
+        let files: Vec<PathBuf> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "bpk"))
+            .collect();
+        assert!(!files.is_empty());
+        for file in files {
+            let manifest = identity_core::saved::manifest_of(&fs::read(&file).unwrap()).unwrap();
+            assert_eq!(manifest.precision, Precision::F16, "{}", file.display());
         }
         let _ = fs::remove_dir_all(&dir);
     }
