@@ -1,6 +1,7 @@
 // Milliseconds per training step in headless Chromium, on burn's CPU backend (flex in wasm)
-// and on WebGPU over SwiftShader: `npm run bench` (after `cargo xtask build`). A benchmark,
-// not a test: it prints numbers and asserts nothing. `BENCH_WEBGPU=0` skips WebGPU.
+// and on WebGPU over SwiftShader, and the time and bytes on the wire until the page's first
+// paper figure shows its shipped answers: `npm run bench` (after `cargo xtask build`). A
+// benchmark, not a test: it prints numbers and asserts nothing. `BENCH_WEBGPU=0` skips WebGPU.
 
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
@@ -33,9 +34,28 @@ async function timeSteps({ arch, backend, steps }) {
   return { label, ms };
 }
 
+/**
+ * Opens the page fresh (empty cache) and waits for the first paper figure's shipped answers.
+ * @returns {Promise<{first_paper_answer_ms: number, bytes_on_the_wire: number}>}
+ */
+async function firstPaperAnswer(context, url) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.__timings?.firstPaperAnswer !== undefined, null, { timeout: 60_000 });
+  const result = await page.evaluate(() => {
+    const first = window.__timings.firstPaperAnswer;
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    const bytes = entries.filter((e) => e.responseEnd <= first).reduce((sum, e) => sum + e.transferSize, 0);
+    return { first_paper_answer_ms: Math.round(first), bytes_on_the_wire: bytes };
+  });
+  await page.close();
+  return result;
+}
+
 async function run(webgpu) {
   const server = await serve();
   const browser = await launch({ webgpu });
+  console.error(JSON.stringify(await firstPaperAnswer(browser.context, server.url)));
   const page = await browser.context.newPage();
   // Any page of the site's origin will do (this one is a 404): the bench imports the module.
   await page.goto(`${server.url}bench`);

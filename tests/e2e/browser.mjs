@@ -176,12 +176,40 @@ export function pearson(a, b) {
 }
 
 /**
- * Draws a stroke on the pad with mouse events, through points given in pad fractions.
+ * Brings an element to the middle of the window (clear of the sticky status bar) at a whole
+ * pixel, and waits until it stays put: the paper's figures above it fill in as they come
+ * near the window, and a stroke drawn while the page moves, or at another fraction of a
+ * pixel, lands elsewhere on the pad.
+ * @param {import('playwright-core').Locator} element
+ */
+async function steady(element) {
+  await element.evaluate(async (el) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const deadline = performance.now() + 5000;
+    let [last, still] = [NaN, 0];
+    while (still < 12 && performance.now() < deadline) {
+      if (still === 0) {
+        el.scrollIntoView({ block: 'center' });
+        const { top } = el.getBoundingClientRect();
+        window.scrollBy(0, top - Math.round(top));
+      }
+      await frame();
+      const { top } = el.getBoundingClientRect();
+      still = top === last ? still + 1 : 0;
+      last = top;
+    }
+  });
+}
+
+/**
+ * Draws a stroke on a pad with mouse events, through points given in pad fractions.
  * @param {import('playwright-core').Page} page
  * @param {[number, number][]} points (0..1, 0..1)
+ * @param {import('playwright-core').Locator} [pad] the pad (default: the training panel's)
  */
-export async function drawStroke(page, points) {
-  const box = await page.getByLabel('Drawing pad', { exact: true }).boundingBox();
+export async function drawStroke(page, points, pad = page.getByLabel('Drawing pad', { exact: true })) {
+  await steady(pad);
+  const box = await pad.boundingBox();
   const at = ([fx, fy]) => [box.x + fx * box.width, box.y + fy * box.height];
   await page.mouse.move(...at(points[0]));
   await page.mouse.down();

@@ -8,8 +8,12 @@ import { formatCorrelation, verdict } from './verdict.js';
 
 const PIXELS = 28 * 28;
 
-/** Readable names for the test inputs identity-core names. */
-function title(name) {
+/**
+ * A readable name for a test input that identity-core names (`training`, `mnist:3`, `rings`).
+ * @param {string} name
+ * @returns {string}
+ */
+export function inputTitle(name) {
   const [kind, index] = name.split(':');
   const words = { training: 'training image', mix: 'mix of two digits', mnist: 'MNIST test', fashion: 'Fashion-MNIST test' };
   return index === undefined ? (words[kind] ?? kind) : `${words[kind] ?? kind} ${index}`;
@@ -29,15 +33,15 @@ export function renderGallery(container, row, onPick) {
     const pick = document.createElement('button');
     pick.type = 'button';
     pick.className = 'thumb';
-    pick.title = `Load the ${title(name)} into the drawing pad`;
-    pick.setAttribute('aria-label', `Load the ${title(name)} into the drawing pad`);
+    pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
+    pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
     pick.append(imageCanvas(row.inputs, i * PIXELS));
-    pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), title(name)));
-    const out = imageCanvas(row.outputs, i * PIXELS, `Network output for the ${title(name)}`);
+    pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
+    const out = imageCanvas(row.outputs, i * PIXELS, `Network output for the ${inputTitle(name)}`);
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);
     caption.innerHTML = '<span class="name"></span><span class="id"></span><span class="co"></span><span class="word"></span>';
-    caption.querySelector('.name').textContent = title(name);
+    caption.querySelector('.name').textContent = inputTitle(name);
     caption.querySelector('.id').textContent = `identity ${formatCorrelation(row.identity[i])}`;
     caption.querySelector('.co').textContent = `constant ${formatCorrelation(row.constant[i])}`;
     caption.querySelector('.word').textContent = word;

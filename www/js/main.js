@@ -1,5 +1,6 @@
-// Wires the page: the form and the link, the worker, the pad and its live answers, training,
-// the comparison, the gallery and the heatmap. The page's mutable state lives here only.
+// Wires the page: the paper's figures (paper/paper.js), the form and the link, the worker, the
+// pad and its live answers, training, the comparison, the gallery and the heatmap. The page's
+// mutable state lives here only.
 
 import { REQUEST, ERROR_NAMES } from './protocol.js';
 import { WorkerClient, WorkerDiedError } from './worker-client.js';
@@ -14,6 +15,7 @@ import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
 import { Notices } from './notices.js';
 import { flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES } from './estimate.js';
+import { mountPaper } from './paper/paper.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
@@ -65,6 +67,26 @@ const compare = new ComparePanel($('kept'), { limit: KEEP_LIMIT, onRemove: remov
 const form = new TrainingForm($('config'), app.state);
 /** The pad's version before the reader touched it. */
 const untouchedPad = pad.version;
+/** The paper's figures, answered from the shipped data at once; they share the worker. */
+const paper = mountPaper($('paper'), {
+  client,
+  base: new URL('../paper/', import.meta.url),
+  training: {
+    backend: () => app.state.backend,
+    estimate: (arch) => {
+      const { backend, msPerStep, measured } = expectedSpeedOf(arch, app.state.backend);
+      return { msPerStep, measured, where: placeOf(backend) };
+    },
+    record: (label, arch, msPerStep) => {
+      speeds.record(label, flopsPerStep(arch), msPerStep);
+      showSize();
+    },
+  },
+  onFirstAnswer: () => {
+    window.__timings.firstPaperAnswer = performance.now();
+    showTimings();
+  },
+});
 
 function storage() {
   try {
@@ -176,11 +198,26 @@ function expectedBackend(preference) {
   return gpu ? { kind: 'webgpu', label: 'WebGPU' } : { kind: 'cpu', label: 'CPU' };
 }
 
+/**
+ * Expected ms per step for a network on the backend a preference will get.
+ * @param {object} arch an ArchConfig
+ * @param {string} preference "auto", "webgpu" or "cpu"
+ * @returns {{backend: object, msPerStep: number, measured: boolean}}
+ */
+function expectedSpeedOf(arch, preference) {
+  const backend = expectedBackend(preference);
+  const model = backend.kind === 'cpu' ? GUESSES.cpu : app.adapter?.software ? GUESSES.software : GUESSES.gpu;
+  return { backend, ...speeds.msPerStep(backend.label, flopsPerStep(arch), model) };
+}
+
 /** Expected ms per step for the form's network on its backend. */
 function expectedSpeed(state) {
-  const backend = expectedBackend(state.backend);
-  const model = backend.kind === 'cpu' ? GUESSES.cpu : app.adapter?.software ? GUESSES.software : GUESSES.gpu;
-  return { backend, ...speeds.msPerStep(backend.label, flopsPerStep(archOf(state)), model) };
+  return expectedSpeedOf(archOf(state), state.backend);
+}
+
+/** Where a backend runs, in words: "the CPU", "WebGPU". */
+function placeOf(backend) {
+  return backend.kind === 'cpu' ? 'the CPU' : backend.label;
 }
 
 /** Checks the form's network in the worker; Train stays disabled until it is known good. */
@@ -216,7 +253,7 @@ function showSize() {
   size.classList.remove('bad');
   const d = app.described;
   const { backend, msPerStep, measured } = expectedSpeed(app.state);
-  const where = backend.kind === 'cpu' ? 'the CPU' : backend.label;
+  const where = placeOf(backend);
   const perStep = `${msPerStep < 10 ? msPerStep.toFixed(1) : Math.round(msPerStep)} ms a step on ${where}${measured ? ', as measured here' : ', a guess until measured'}`;
   if (!d) {
     size.textContent = app.describing ? 'Checking this network\u2026' : `About ${perStep}.`;
@@ -345,8 +382,9 @@ function release(id) {
 
 /**
  * Asks the worker for a network of `state` on the training image. When the networks alive
- * leave no room, the one on the pad is freed to make room (if it is not kept) and the worker
- * asked again: the reader loses nothing they chose to keep.
+ * leave no room, the paper's figures give theirs back, then the one on the pad is freed (if
+ * it is not kept), and the worker is asked again after each: the reader loses nothing they
+ * chose to keep.
  * @param {object} state the configuration
  * @param {{preview?: boolean, lossEvery?: number}} [options] `preview`: the untrained network
  *   alone, for the pad
@@ -356,16 +394,25 @@ async function createNetwork(state, { preview = false, lossEvery: every = 1 } = 
   const ask = () => client.request({
     type: REQUEST.CREATE, arch: archOf(state), train: trainOf(state, every), backend: state.backend, image: app.image.pixels.slice(), preview,
   });
-  try {
-    return await ask();
-  } catch (error) {
-    const cur = app.current;
-    // A preview must not free what a training started meanwhile falls back to.
-    if (error.name !== ERROR_NAMES.MEMORY || !cur || isKept(cur.id) || (preview && app.training)) throw error;
-    await dropCurrent();
-    if (cur.trained) notify(`Freed ${cur.name} (it was not kept for comparison) to make room for the new network.`, 'info');
-    return ask();
-  }
+  /** The network, or the refusal when the networks alive leave no room (other errors throw). */
+  const attempt = async () => {
+    try {
+      return { created: await ask() };
+    } catch (error) {
+      if (error.name !== ERROR_NAMES.MEMORY) throw error;
+      return { refused: error };
+    }
+  };
+  let { created, refused } = await attempt();
+  // No room: the paper's figures give their networks back first (they load again when shown).
+  if (refused && await paper.release()) ({ created, refused } = await attempt());
+  if (created) return created;
+  const cur = app.current;
+  // A preview must not free what a training started meanwhile falls back to.
+  if (!cur || isKept(cur.id) || (preview && app.training)) throw refused;
+  await dropCurrent();
+  if (cur.trained) notify(`Freed ${cur.name} (it was not kept for comparison) to make room for the new network.`, 'info');
+  return ask();
 }
 
 /**
@@ -635,6 +682,7 @@ function removeKept(id) {
 
 function workerDied(error) {
   notify(error.message, 'error');
+  paper.workerDied();
   app.current = null;
   compare.clear();
   app.known = {};
@@ -767,6 +815,7 @@ function showTimings() {
   const t = window.__timings;
   const parts = [];
   if (t.workerReady !== undefined) parts.push(`network code ready ${t.workerReady} ms after navigation`);
+  if (t.firstPaperAnswer !== undefined) parts.push(`the paper's first figure answered after ${Math.round(t.firstPaperAnswer)} ms`);
   if (t.firstPrediction !== undefined) parts.push(`first prediction after ${t.firstPrediction} ms`);
   $('timings').textContent = parts.length ? `${parts.join('; ')}.` : 'Measuring\u2026';
 }

@@ -35,13 +35,10 @@ const MAX_TOTAL_BYTES: u64 = 25 << 20;
 /// Options of `models`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Network sizes: `quick` (32-channel ConvNets, the set in `www/paper`) or `paper` (the
-    /// paper's 128 channels, published with the site, not kept in git).
-    #[arg(long, default_value = "quick", value_parser = ["quick", "paper"])]
-    scale: String,
-    /// Compute backend: `flex` (CPU) or `wgpu` (Vulkan or Metal).
-    #[arg(long, default_value = "flex", value_parser = ["flex", "wgpu"])]
-    backend: String,
+    /// At quick scale the set goes into `www/paper` (in git); at paper scale it is published
+    /// with the site, not kept in git.
+    #[command(flatten)]
+    run: crate::paper::RunArgs,
     /// Where the set goes (default `www/paper` at quick scale, `paper/site-paper` at paper
     /// scale).
     #[arg(long)]
@@ -54,10 +51,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = match args.out {
         Some(out) => std::path::absolute(&out)
             .with_context(|| format!("cannot resolve {}", out.display()))?,
-        None if args.scale == "quick" => root.join("www/paper"),
-        None => root.join("paper").join(format!("site-{}", args.scale)),
+        None if args.run.scale == "quick" => root.join("www/paper"),
+        None => root.join("paper").join(format!("site-{}", args.run.scale)),
     };
-    let work = root.join("paper").join(format!("models-{}", args.scale));
+    let work = root.join("paper").join(format!("models-{}", args.run.scale));
     let (figures, networks) = (work.join("figures"), work.join("networks"));
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args(["run", "--quiet", "--bin", "identity-crisis", "--"])
@@ -69,13 +66,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "--force",
             "--half",
         ])
-        .args(["--scale", &args.scale, "--backend", &args.backend])
+        .args(["--scale", &args.run.scale, "--backend", &args.run.backend])
         .arg("--save-models")
         .arg(&networks)
         .arg("--out")
         .arg(&figures);
     sh::run(
-        &format!("figures {SHIPPED_FIGURES} at {} scale", args.scale),
+        &format!("figures {SHIPPED_FIGURES} at {} scale", args.run.scale),
         &mut cmd,
     )?;
     let shipped = ship(&figures, &networks, &out)?;

@@ -11,15 +11,22 @@ use anyhow::Context;
 
 use crate::sh;
 
+/// Which networks a run of the CLI's figures trains, and where (`paper` and `models`).
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Network sizes: `quick` (32-channel ConvNets) or `paper` (the paper's 128 channels).
+    #[arg(long, default_value = "quick", value_parser = ["quick", "paper"])]
+    pub scale: String,
+    /// Compute backend: `flex` (CPU) or `wgpu` (Vulkan or Metal).
+    #[arg(long, default_value = "flex", value_parser = ["flex", "wgpu"])]
+    pub backend: String,
+}
+
 /// Options of `paper`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Network sizes: `quick` (32-channel ConvNets) or `paper` (the paper's 128 channels).
-    #[arg(long, default_value = "quick", value_parser = ["quick", "paper"])]
-    scale: String,
-    /// Compute backend: `flex` (CPU) or `wgpu` (Vulkan or Metal).
-    #[arg(long, default_value = "flex", value_parser = ["flex", "wgpu"])]
-    backend: String,
+    #[command(flatten)]
+    run: RunArgs,
     /// Where the figures and the report go (default `paper/<scale>`).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -33,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let out = match args.out {
         Some(out) => std::path::absolute(&out)
             .with_context(|| format!("cannot resolve {}", out.display()))?,
-        None => sh::root().join("paper").join(&args.scale),
+        None => sh::root().join("paper").join(&args.run.scale),
     };
     let out_arg = out.to_string_lossy().into_owned();
     let cli = |what: &[&str]| {
@@ -46,9 +53,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         "figure",
         "all",
         "--scale",
-        &args.scale,
+        &args.run.scale,
         "--backend",
-        &args.backend,
+        &args.run.backend,
         "--out",
         &out_arg,
     ]);
@@ -56,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         figures.arg("--force");
     }
     sh::run(
-        &format!("every figure at {} scale", args.scale),
+        &format!("every figure at {} scale", args.run.scale),
         &mut figures,
     )?;
     sh::run("the claim report", &mut cli(&["report", "--dir", &out_arg]))?;

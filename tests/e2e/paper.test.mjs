@@ -1,0 +1,318 @@
+// The paper's figures on the page: every view answered from the shipped data with no training,
+// the FCN / ConvNet toggle, the "Your drawing" column (with the networks the site ships, and
+// with one exported by the page and served in place of a shipped file), and a figure file of
+// the wrong shape.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  site, openPage, watch, waitForState, train, drawStroke, readCanvas, screenshot,
+} from './browser.mjs';
+
+/** The views of the article, in page order, and the kind of data each shows. */
+const VIEWS = [6, 1, 5, 7, 8, 10];
+/** The accessible name of the pad of the "Your drawing" column. */
+const PAD = 'Pad for your drawing, answered by every network of the figure';
+/** A correlation as the page writes it. */
+const NUMBER = /^(-?\d\.\d\d|n\/a)$/;
+
+/** The figure of Fig. `n` (a view's figure element carries the number it shows). */
+const figureOf = (page, n) => page.locator(`figure.paper-figure[data-figure="${n}"]`);
+
+/** Scrolls the view of Fig. `n` into sight and waits until it has drawn (or failed). */
+async function showView(page, n) {
+  await page.locator(`[data-paper-figure="${n}"]`).scrollIntoViewIfNeeded();
+  await page.waitForSelector(`figure.paper-figure[data-figure="${n}"][data-state="shown"], figure.paper-figure[data-figure="${n}"][data-state="error"]`, { timeout: 30_000 });
+  return figureOf(page, n);
+}
+
+/** How many of a figure's pictures hold something brighter than black. */
+async function paintedPictures(figure) {
+  const canvases = await figure.locator('.pic canvas.pixels').all();
+  let painted = 0;
+  for (const canvas of canvases) {
+    if ((await readCanvas(canvas)).some((v) => v > 0.1)) painted += 1;
+  }
+  return { painted, total: canvases.length };
+}
+
+/** The live cells of the test-row view showing Fig. `n` (6: ConvNets, 4: FCNs), one per row. */
+const liveCells = (page, n = 6) => figureOf(page, n).locator('tbody tr:not(.inputs) td:last-child');
+
+/** Waits until a live cell's answer is to the pad's current drawing. */
+async function answersPad(page, row, timeout = 60_000) {
+  await page.waitForFunction((r) => {
+    const pad = document.querySelector('figure.paper-figure canvas.pad');
+    const cells = document.querySelectorAll('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas');
+    return cells[r]?.dataset.version !== undefined && cells[r].dataset.version === pad.dataset.version;
+  }, row, { timeout, polling: 50 });
+}
+
+/** Polls `check` until it holds (or fails with `what` after `timeout` ms). */
+async function waitFor(check, what, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * A network of `arch` (a ConvNet), trained one step on the training panel and exported.
+ * @returns {Promise<string>} the file's path
+ */
+async function exportedNetwork(env, arch) {
+  const link = `arch=conv&depth=${arch.depth}&channels=${arch.channels}&kernel=${arch.kernel}&steps=1&seed=0&backend=cpu`;
+  const { page } = await openPage(env.browser.context, `${env.server.url}#${link}`);
+  await waitForState(page, ['ready'], 120_000);
+  await train(page, 120_000);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export network', exact: true }).click(),
+  ]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'identity-paper-')), 'net.bpk');
+  await download.saveAs(file);
+  await page.close();
+  return file;
+}
+
+/**
+ * Serves fig6.json with ids on some rows, and `file` as the shipped network of every id but
+ * the ones it names nothing for (those are not on the site).
+ * @param {import('playwright-core').Page} page before it navigates
+ * @param {object} served fig6.json as the site has it
+ * @param {string} file a network file
+ * @param {Object<number, string>} ids row -> id; the first id is served `file`
+ */
+async function serveAsShipped(page, served, file, ids) {
+  const figure = structuredClone(served);
+  for (const [row, id] of Object.entries(ids)) figure.runs[0].rows[row].network.id = id;
+  await page.route('**/paper/fig6.json', (route) => route.fulfill({ json: figure }));
+  await page.route(`**/paper/models/${ids[0]}.bpk`, (route) => route.fulfill({ body: fs.readFileSync(file), contentType: 'application/octet-stream' }));
+  await page.route('**/paper/models/shipped.json', (route) => route.fulfill({ json: [ids[0]] }));
+}
+
+/** fig6.json as served, parsed. */
+async function servedFigure(url, n) {
+  const response = await fetch(new URL(`paper/fig${n}.json`, url));
+  assert.ok(response.ok, `paper/fig${n}.json is served (${response.status})`);
+  return response.json();
+}
+
+describe('the paper figures', () => {
+  const env = site();
+
+  it('every view is a figure captioned "Fig. N" that shows its shipped answers, with no training and no error', { timeout: 240_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    const region = page.getByRole('region', { name: 'Paper figures' });
+    await region.waitFor();
+    await showView(page, 6);
+    const first = await page.evaluate(() => window.__timings.firstPaperAnswer);
+    const wire = await page.evaluate((t) => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter((e) => e.responseEnd <= t).reduce((sum, e) => sum + e.transferSize, 0), first);
+    console.log(`time to the first answer of the paper's figures: ${Math.round(first)} ms after navigation, ${Math.round(wire / 1024)} KiB on the wire by then`);
+    assert.ok(first > 0, `window.__timings.firstPaperAnswer should be a time in ms, got ${first}`);
+    for (const n of VIEWS) {
+      const figure = await showView(page, n);
+      assert.equal(await figure.getAttribute('data-state'), 'shown', `Fig. ${n}: ${await figure.innerText()}`);
+      assert.ok(await region.locator(`figure[data-figure="${n}"]`).count() === 1, `Fig. ${n} is inside the region`);
+      const caption = await figure.locator('figcaption').innerText();
+      assert.match(caption, new RegExp(`^Fig\\. ${n}\\b`), `the caption starts with the figure number: ${caption}`);
+      const heatmap = n === 5 || n === 7;
+      if (heatmap) {
+        const coloured = await figure.locator('table.heatmap td').evaluateAll((tds) => tds.filter((td) => td.style.background !== '').length);
+        assert.ok(coloured > 0, `Fig. ${n}: cells coloured (${coloured})`);
+      } else {
+        const { painted, total } = await paintedPictures(figure);
+        assert.ok(total > 0 && painted > total / 2, `Fig. ${n}: pictures painted (${painted} of ${total})`);
+      }
+      const numbers = heatmap
+        ? await figure.locator('table.heatmap td').allInnerTexts()
+        : await figure.locator('.pic-numbers span').allInnerTexts();
+      assert.ok(numbers.length > 0 && numbers.every((t) => NUMBER.test(t.trim())), `Fig. ${n}: numbers shown (${numbers.slice(0, 5)}...)`);
+      // Sizes come from the worker's count (the network code loads after the pictures).
+      await figure.locator('.params').first().waitFor();
+      await page.waitForFunction((el) => [...el.querySelectorAll('.params')].every((p) => / parameters$/.test(p.textContent) && !/counting|unknown/.test(p.textContent)), await figure.elementHandle(), { timeout: 120_000 });
+    }
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', 'nothing was trained');
+    await screenshot(page, 'paper-figures');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('the FCN / ConvNet toggle switches the rows, and the drawing column says which networks are not shipped', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    await showView(page, 6);
+    // The view's figure, whichever number it shows.
+    const figure = page.locator('[data-paper-figure="6"] figure');
+    const convnet = figure.getByRole('button', { name: 'ConvNet', exact: true });
+    const fcn = figure.getByRole('button', { name: 'FCN', exact: true });
+    assert.equal(await convnet.getAttribute('aria-pressed'), 'true', 'ConvNets come first');
+    const rowNames = () => page.locator('figure.paper-figure .test-row tbody th .name').allInnerTexts();
+    const convRows = await rowNames();
+    const served = await servedFigure(env.server.url, 6);
+    assert.deepEqual(convRows, served.runs[0].rows.map((r) => r.network.label), 'one row per ConvNet of fig6.json');
+    assert.equal(await figure.getByRole('columnheader', { name: 'Your drawing', exact: true }).count(), 1, 'a column headed "Your drawing"');
+
+    await fcn.click();
+    const fig4 = figureOf(page, 4);
+    await page.waitForSelector('figure.paper-figure[data-figure="4"][data-state="shown"]');
+    assert.match(await fig4.locator('figcaption').innerText(), /^Fig\. 4\b/);
+    assert.equal(await fcn.getAttribute('aria-pressed'), 'true');
+    const fcnServed = await servedFigure(env.server.url, 4);
+    const fcnRows = await rowNames();
+    assert.deepEqual(fcnRows, fcnServed.runs[0].rows.map((r) => r.network.label), 'one row per FCN of fig4.json');
+
+    // FCN rows with no file shipped (the deep ones are over the repository's size limit)
+    // say so, and a stroke (or a key) changes nothing there.
+    const list = await fetch(new URL('paper/models/shipped.json', env.server.url));
+    const ids = new Set(list.ok ? await list.json() : []);
+    const unshipped = fcnServed.runs[0].rows.map((r, i) => (ids.has(r.network.id) ? null : i)).filter((i) => i !== null);
+    const pad = page.getByLabel(PAD, { exact: true });
+    await drawStroke(page, [[0.3, 0.3], [0.7, 0.3], [0.5, 0.8]], pad);
+    await pad.focus();
+    await page.keyboard.press('Space');
+    for (const i of unshipped) await liveCells(page, 4).nth(i).getByText('not shipped: Train it here').waitFor({ timeout: 30_000 });
+    assert.ok(Number(await pad.getAttribute('data-version')) >= 3, 'the stroke and the key changed the pad');
+
+    await convnet.click();
+    await page.waitForSelector('figure.paper-figure[data-figure="6"][data-state="shown"]');
+    assert.deepEqual(await rowNames(), convRows, 'back to the ConvNets');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('the networks load when the reader reaches for the pad, and a stroke on "Your drawing" is answered by every network the site ships for the view', { timeout: 300_000 }, async () => {
+    const served = await servedFigure(env.server.url, 6);
+    const list = await fetch(new URL('paper/models/shipped.json', env.server.url));
+    const ids = new Set(list.ok ? await list.json() : []);
+    const shipped = served.runs[0].rows.map((row, i) => (ids.has(row.network.id) ? i : null)).filter((i) => i !== null);
+    assert.ok(shipped.length > 0, 'the site ships networks for Fig. 6 (cargo xtask models writes them into www/paper/models/)');
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    await showView(page, 6);
+    await page.waitForTimeout(1000);
+    const fetched = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /\/paper\/models\/[0-9a-f]{16}\.bpk$/.test(e.name)).length);
+    assert.equal(await fetched(), 0, 'no network file is fetched before the reader reaches for the pad');
+    const pad = page.getByLabel(PAD, { exact: true });
+    await drawStroke(page, [[0.25, 0.3], [0.75, 0.3], [0.5, 0.85]], pad);
+    for (const i of shipped) {
+      await answersPad(page, i, 240_000);
+      const numbers = await liveCells(page).nth(i).locator('.pic-numbers span').allInnerTexts();
+      assert.equal(numbers.length, 2, `row ${i} shows two correlations: ${numbers}`);
+    }
+    await screenshot(page, 'paper-drawing-shipped');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('a network exported by the page, served as a shipped file, answers the drawing live; a missing or mismatched file is said so', { timeout: 300_000 }, async () => {
+    const served = await servedFigure(env.server.url, 6);
+    const rows = served.runs[0].rows;
+    const { arch } = rows[0].network;
+    assert.equal(arch.arch, 'conv', 'the first row of Fig. 6 is a ConvNet');
+
+    const file = await exportedNetwork(env, arch);
+
+    // Served as row 0's file; row 1 names a file the site does not have; row 2 the same
+    // file as row 0, which holds another network than row 2's.
+    const ids = ['0123456789abcdef', 'fedcba9876543210'];
+    const page = await env.browser.context.newPage();
+    const errors = await watch(page, new URL(env.server.url).origin);
+    await serveAsShipped(page, served, file, { 0: ids[0], 1: ids[1], 2: ids[0] });
+    await page.route('**/js/worker.js', async (route) => {
+      // The worker, with a window on the networks it holds, for this test.
+      const response = await route.fetch();
+      const hook = '\nself.networksAlive = () => worker.entries.size;\nself.wasmBytes = () => worker.memory?.buffer.byteLength ?? 0;\n';
+      await route.fulfill({ response, body: (await response.text()) + hook });
+    });
+    await page.goto(env.server.url);
+    await showView(page, 6);
+    const pad = page.getByLabel(PAD, { exact: true });
+    // Reaching for the pad (here: the keyboard's focus) loads the networks.
+    await pad.focus();
+    await answersPad(page, 0, 120_000);
+    const before = await readCanvas(liveCells(page).nth(0).locator('canvas'));
+    await drawStroke(page, [[0.2, 0.2], [0.8, 0.8]], pad);
+    await answersPad(page, 0, 60_000);
+    const after = await readCanvas(liveCells(page).nth(0).locator('canvas'));
+    assert.notDeepEqual(after, before, 'the answer follows the drawing');
+    const numbers = await liveCells(page).nth(0).locator('.pic-numbers span').allInnerTexts();
+    assert.ok(numbers.length === 2 && numbers.every((v) => NUMBER.test(v)), `two correlations: ${numbers}`);
+    assert.match(await liveCells(page).nth(0).locator('canvas').getAttribute('aria-label'), /to your drawing: identity .*, constant /);
+    await liveCells(page).nth(1).getByText('not shipped: Train it here').waitFor({ timeout: 30_000 });
+    await liveCells(page).nth(2).getByText(/holds .*, not this row's network/).waitFor({ timeout: 60_000 });
+    // The keyboard draws too, and is answered.
+    await pad.focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await answersPad(page, 0, 60_000);
+    await screenshot(page, 'paper-drawing-live');
+
+    // The worker holds the networks of the view in use only: the FCNs of Fig. 4 (none
+    // shipped here) take the ConvNets' place, which come back with the ConvNets.
+    const [worker] = page.workers();
+    const alive = () => worker.evaluate(() => self.networksAlive());
+    const withConvNets = await alive();
+    const view = page.locator('[data-paper-figure="6"] figure');
+    await view.getByRole('button', { name: 'FCN', exact: true }).click();
+    await waitFor(async () => (await alive()) === withConvNets - 1, 'the ConvNet freed when the FCNs are shown');
+    await view.getByRole('button', { name: 'ConvNet', exact: true }).click();
+    await answersPad(page, 0, 60_000);
+    assert.equal(await alive(), withConvNets, 'the ConvNet imported again on return');
+    console.log(`wasm memory after the round trip: ${Math.round((await worker.evaluate(() => self.wasmBytes())) / 2 ** 20)} MiB`);
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it("the figures' networks make room when the reader's own network does not fit", { timeout: 300_000 }, async () => {
+    const served = await servedFigure(env.server.url, 6);
+    const file = await exportedNetwork(env, served.runs[0].rows[0].network.arch);
+    const page = await env.browser.context.newPage();
+    const errors = await watch(page, new URL(env.server.url).origin);
+    await serveAsShipped(page, served, file, { 0: '0123456789abcdef' });
+    // Three kept 784 -> 16,384 -> 784 take 294 MiB; 784 -> 5,700 -> 5,700 -> 784 needs about
+    // 791 MiB to train: refused beside them, whatever the figures hold, which the figures
+    // give back first (the message then counts the reader's networks alone).
+    await page.goto(`${env.server.url}#arch=relu&hidden=1&width=16384&steps=1&backend=cpu`);
+    await showView(page, 6);
+    await page.getByLabel(PAD, { exact: true }).focus();
+    await answersPad(page, 0, 120_000);
+    await waitForState(page, ['ready'], 120_000);
+    for (let i = 0; i < 3; i++) {
+      await train(page, 120_000);
+      await page.getByRole('button', { name: 'Keep for comparison' }).click();
+    }
+    await page.evaluate(() => {
+      location.hash = 'arch=relu&hidden=2&width=5700&steps=1&backend=cpu';
+    });
+    await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.getByRole('list', { name: 'Messages' }).getByText(/relu-h5700x2 needs about 791 MiB, but the networks alive already take 294 MiB/).waitFor({ timeout: 60_000 })
+      .catch(async (e) => {
+        throw new Error(`${e.message}; ${await page.locator('#notices').innerText()}`);
+      });
+    await liveCells(page).nth(0).getByText(/given back to make room for your own network/).waitFor({ timeout: 10_000 });
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('a figure file of the wrong shape gets a message in its view, and the other views still work', { timeout: 120_000 }, async () => {
+    const page = await env.browser.context.newPage();
+    const errors = await watch(page, new URL(env.server.url).origin);
+    await page.route('**/paper/fig7.json', (route) => route.fulfill({ json: { figure: 7, scale: 'quick', backend: 'flex', seconds: 1, runs: [{ seed: 0, figure: 7, kind: 'heatmap', measure: 'correlation', rhos: [0, 1], probes_per_rho: 2, rows: 'oops' }], claims: [] } }));
+    await page.route('**/paper/fig1.json', (route) => route.fulfill({ body: '{"figure": 1, "runs": [', contentType: 'application/json' }));
+    await page.goto(env.server.url);
+    await showView(page, 6);
+    const broken = await showView(page, 7);
+    assert.equal(await broken.getAttribute('data-state'), 'error');
+    assert.match(await broken.locator('figcaption').innerText(), /^Fig\. 7\b/, 'the caption stays');
+    assert.match(await broken.getByRole('alert').innerText(), /fig7\.json is not a figure file of the expected shape: runs\[0\]\.rows: expected a list, got the text "oops"/);
+    const unreadable = await showView(page, 1);
+    assert.match(await unreadable.getByRole('alert').innerText(), /fig1\.json could not be read/);
+    for (const n of [5, 8]) assert.equal(await (await showView(page, n)).getAttribute('data-state'), 'shown', `Fig. ${n} still works`);
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+});

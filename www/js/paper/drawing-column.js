@@ -1,0 +1,175 @@
+// The "Your drawing" column of a view: a small pad whose drawing every network of the view
+// answers live. Each row's cell shows its network's answer with the answer's correlations,
+// or where its network stands (downloading, not shipped, failed); a network retrained here
+// answers beside the shipped one. Answers are asked at most every PREDICT_INTERVAL_MS, one
+// request in flight per network.
+
+import { REQUEST } from '../protocol.js';
+import { DrawingPad } from '../pad.js';
+import { paintImage } from '../charts.js';
+import { formatCorrelation } from '../verdict.js';
+import {
+  el, button, numberLine, correlations, inWords,
+} from './parts.js';
+import { STATUS } from './shipped-networks.js';
+
+/** The drawing's answers refresh at most this often while drawing. */
+const PREDICT_INTERVAL_MS = 100;
+
+/** Numbers the pads of a page, for their hints' ids. */
+let pads = 0;
+
+/** What a row's cell says while its shipped network does not answer. */
+function statusText(slot, trainable) {
+  const mb = (bytes) => (bytes / 1e6).toFixed(1);
+  switch (slot.status) {
+    case STATUS.NONE: return trainable && !slot.trained ? 'not shipped: Train it here' : 'not shipped';
+    case STATUS.WAITING: return slot.message || 'loads when you draw';
+    case STATUS.LOADING: return slot.total ? `loading ${mb(slot.loaded)} of ${mb(slot.total)} MB` : `loading ${mb(slot.loaded)} MB`;
+    case STATUS.IMPORTING: return 'starting\u2026';
+    case STATUS.FAILED: return slot.message;
+    default: return '';
+  }
+}
+
+/** The drawing pad of a view and the cells of its rows' live answers. */
+export class DrawingColumn {
+  /**
+   * @param {{client: import('../worker-client.js').WorkerClient, first: Float32Array, trainable: boolean}} options
+   *   `first`: the pad's picture before the reader draws (28 x 28); `trainable`: whether the
+   *   view offers "Train it here" (the cell of a network not shipped says so)
+   */
+  constructor({ client, first, trainable, onWanted = () => undefined }) {
+    this.client = client;
+    this.trainable = trainable;
+    pads += 1;
+    /** How to draw on the pad, for under the figure. */
+    this.hint = el('p', {
+      className: 'hint',
+      text: 'Your drawing: draw with a mouse, finger or pen; or focus the pad, then arrows move, Space paints, Shift+arrows draw a line, Ctrl+Z undoes.',
+      attrs: { id: `paper-pad-help-${pads}` },
+    });
+    const canvas = el('canvas', {
+      className: 'pad', attrs: { tabindex: '0', role: 'application', 'aria-roledescription': 'drawing pad', 'aria-label': 'Pad for your drawing, answered by every network of the figure', 'aria-describedby': this.hint.id },
+    });
+    this.pad = new DrawingPad(canvas);
+    this.pad.load(first);
+    this.padCell = el('div', { className: 'drawing' }, [
+      canvas,
+      el('div', { className: 'pad-tools' }, [
+        button('Clear', () => this.pad.clear(), { label: 'Clear your drawing' }),
+        button('Undo', () => this.pad.undo(), { label: 'Undo your last stroke' }),
+      ]),
+    ]);
+    this.pad.addEventListener('change', () => this.answerSoon());
+    // The networks are fetched once the reader reaches for the pad, not with the page.
+    for (const type of ['pointerdown', 'focus']) canvas.addEventListener(type, () => onWanted(), { once: true });
+    this.pad.addEventListener('change', () => onWanted(), { once: true });
+    this.set = null;
+    this.cells = [];
+    this.onChange = (event) => this.refresh(event.detail);
+    this.inFlight = new Set();
+    this.answered = new Map();
+    this.timer = null;
+    this.dirty = false;
+    this.last = -Infinity;
+  }
+
+  /**
+   * Answers with the networks of `set` from now on.
+   * @param {import('./shipped-networks.js').NetworkSet} set
+   * @returns {HTMLElement[]} one cell per row of the set, for the table
+   */
+  bind(set) {
+    this.set?.removeEventListener('change', this.onChange);
+    this.set = set;
+    set.addEventListener('change', this.onChange);
+    this.cells = set.slots.map(({ net }) => {
+      const output = el('canvas', { className: 'pixels', attrs: { role: 'img', 'aria-label': `Answer of ${net.label} to your drawing` } });
+      output.width = output.height = 28;
+      return {
+        output,
+        numbers: el('span', { className: 'pic-numbers' }),
+        status: el('span', { className: 'live-status' }),
+        here: el('span', { className: 'here' }),
+      };
+    });
+    set.slots.forEach((_, i) => this.refresh(i));
+    return this.cells.map((c) => el('div', { className: 'pic live' }, [c.output, c.numbers, c.status, c.here]));
+  }
+
+  /** Shows where row `index`'s networks stand, and asks the new ones for answers. */
+  refresh(index) {
+    const slot = this.set.slots[index];
+    const cell = this.cells[index];
+    cell.status.textContent = statusText(slot, this.trainable);
+    cell.output.dataset.status = slot.status;
+    if (slot.session === null && !slot.trained?.session) {
+      cell.output.getContext('2d').clearRect(0, 0, 28, 28);
+      delete cell.output.dataset.version;
+      cell.numbers.replaceChildren();
+    }
+    if (!slot.trained?.session) cell.here.textContent = slot.trained ? 'retrained here: freed' : '';
+    this.answerSoon();
+  }
+
+  /** Asks for fresh answers soon: at most one round per PREDICT_INTERVAL_MS. */
+  answerSoon() {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.answer(), Math.max(0, this.last + PREDICT_INTERVAL_MS - performance.now()));
+  }
+
+  answer() {
+    this.timer = null;
+    this.dirty = false;
+    this.last = performance.now();
+    if (!this.set) return;
+    const set = this.set;
+    const version = this.pad.version;
+    const pixels = this.pad.pixels();
+    for (const { index, session, kind } of set.sessions()) {
+      if (this.answered.get(session) === version) continue;
+      if (this.inFlight.has(session)) {
+        this.dirty = true;
+        continue;
+      }
+      this.inFlight.add(session);
+      this.client.request({ type: REQUEST.PREDICT, session, pixels: pixels.slice(), side: this.pad.side })
+        .then((answer) => {
+          this.answered.set(session, version);
+          if (set === this.set && this.alive(index, session)) this.show(index, kind, answer, version);
+        }, (error) => {
+          if (set === this.set && this.alive(index, session)) this.cells[index].status.textContent = `could not answer: ${error.message}`;
+        })
+        .finally(() => {
+          this.inFlight.delete(session);
+          if (this.dirty) this.answerSoon();
+        });
+    }
+  }
+
+  /** Whether `session` is still one of row `index`'s networks. */
+  alive(index, session) {
+    const slot = this.set.slots[index];
+    return slot.session === session || slot.trained?.session === session;
+  }
+
+  /**
+   * Paints an answer: the shipped network's in the picture with its numbers under it; the
+   * retrained one's numbers on a line of their own (and its picture when none is shipped).
+   */
+  show(index, kind, answer, version) {
+    const slot = this.set.slots[index];
+    const cell = this.cells[index];
+    const [identity, constant] = [answer.identity[0], answer.constant[0]];
+    if (kind === 'trained') cell.here.textContent = `retrained here: identity ${formatCorrelation(identity)}, constant ${formatCorrelation(constant)}`;
+    if (kind === 'shipped' || slot.session === null) {
+      paintImage(cell.output, answer.outputs);
+      cell.output.dataset.version = String(version);
+      cell.output.setAttribute('aria-label', `Answer of ${slot.net.label}${kind === 'trained' ? ' (retrained here)' : ''} to your drawing: ${inWords(identity, constant)}`);
+      // The numbers of a network retrained here are on their own line.
+      cell.numbers.replaceChildren(...(kind === 'shipped' ? numberLine(correlations(identity, constant)).childNodes : []));
+    }
+  }
+}

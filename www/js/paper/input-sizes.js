@@ -1,0 +1,75 @@
+// Fig. 10 and 11: ConvNets trained on one 28 x 28 digit answering the test row drawn at other
+// sizes (a ConvNet takes any size). Fig. 10: a 5-layer net at 7 and 112 pixels, inputs above
+// answers; Fig. 11: every size from 7 to 112, for a 20-layer net (and the 5-layer one).
+
+import { inputTitle } from '../gallery.js';
+import { formatCorrelation } from '../verdict.js';
+import {
+  el, pictureTable, netHeader, toggle, inputRow, answerCells, claimsList,
+} from './parts.js';
+
+/** The two figures of the view and their toggle's names. */
+const FIGURES = Object.freeze([
+  Object.freeze({ figure: 10, name: 'Two sizes (Fig. 10)' }),
+  Object.freeze({ figure: 11, name: 'Every size (Fig. 11)' }),
+]);
+
+/**
+ * The caption of Fig. 10 or 11.
+ * @param {number} figure
+ * @returns {string}
+ */
+function caption(figure) {
+  return figure === 11
+    ? 'Fig. 11: ConvNets trained on 28\u00d728 digits answering the test row drawn at every size from 7\u00d77 to 112\u00d7112 (the inputs are those of Fig. 10).'
+    : 'Fig. 10: a ConvNet trained on 28\u00d728 digits answering the test row drawn at 7\u00d77 and at 112\u00d7112 pixels.';
+}
+
+/**
+ * The table: for each side, the inputs (when the figure shows them), then each network's answers.
+ * @param {import('./figure-data.js').InputSizes} run
+ * @param {import('./network-size.js').NetworkSizes} sizes
+ */
+function sizesTable(run, sizes) {
+  const names = run.inputs.map(inputTitle);
+  const rows = run.sides.flatMap((side, s) => {
+    const at = `${side}\u00d7${side}`;
+    const inputs = run.inputs_shown ? [inputRow(run.resampled[s], names.map((n) => `${n} at ${at}`), `inputs at ${at}`)] : [];
+    return [...inputs, ...run.rows.map((row) => ({
+      header: el('div', {}, [
+        el('span', { className: 'side', text: `at ${at}` }),
+        netHeader(row.network, sizes),
+        el('span', { className: 'means', text: `mean over unseen inputs: identity ${formatCorrelation(row.mean_identity_unseen[s])}, constant ${formatCorrelation(row.mean_constant_unseen[s])}` }),
+      ]),
+      cells: answerCells(row.per_side[s], names.map((n) => `${n} at ${at}`), row.network.label),
+    }))];
+  });
+  return pictureTable({ className: 'sizes', corner: 'size and network', columns: names, rows }).box;
+}
+
+/**
+ * Mounts the view at Fig. 10 or 11 (a toggle shows the other).
+ * @param {import('./paper.js').Shell} shell
+ * @param {import('./paper.js').Context} ctx
+ * @returns {Promise<import('./paper.js').ViewHandle>}
+ */
+async function mount(shell, ctx) {
+  function choose(figure) {
+    shell.caption(figure, caption(figure));
+    return shell.present(() => ctx.load(figure, 'input_sizes'), ({ run, claims, scale }) => {
+      shell.show(
+        sizesTable(run, ctx.sizes),
+        el('p', { className: 'note', text: 'Pictures of every size are drawn at the same width. Under each answer: correlation to the input (green) and to the training digit (pink).' }),
+        claimsList(claims, scale),
+      );
+      ctx.painted();
+    });
+  }
+  const first = FIGURES.find((f) => f.figure === shell.figure) ?? FIGURES[0];
+  shell.controls.append(toggle('Input sizes', FIGURES.map((f) => f.name), first.name, (name) => choose(FIGURES.find((f) => f.name === name).figure)));
+  await choose(first.figure);
+  return {};
+}
+
+/** The view of Fig. 10 and 11. */
+export const inputSizesView = Object.freeze({ caption, mount });

@@ -1,0 +1,55 @@
+// The size of a network of the paper's figures, in parameters, as identity-core counts it:
+// the worker's "describe" request answers it (one rule, in Rust), so the views never count.
+
+import { REQUEST } from '../protocol.js';
+
+/**
+ * A count for people: exact below ten thousand, else "7.4M", "52K".
+ * @param {number} n
+ * @returns {string}
+ */
+function formatCount(n) {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+}
+
+/** The worker's descriptions of architectures, asked once each. */
+export class NetworkSizes {
+  /** @param {import('../worker-client.js').WorkerClient} client */
+  constructor(client) {
+    this.client = client;
+    this.known = new Map();
+  }
+
+  /**
+   * The worker's description of an architecture (asked once; a failure is asked again later).
+   * @param {import('./figure-data.js').ArchConfig} arch
+   * @returns {Promise<{name: string, params: number, memory_bytes: number, train: {steps: number}}>}
+   */
+  describe(arch) {
+    const key = JSON.stringify(arch);
+    if (!this.known.has(key)) {
+      const asked = this.client.request({ type: REQUEST.DESCRIBE, arch });
+      asked.catch(() => this.known.delete(key));
+      this.known.set(key, asked);
+    }
+    return this.known.get(key);
+  }
+
+  /**
+   * Writes "N parameters" into `element` once the worker has counted them (the network code
+   * loads after the figures are drawn: until then the element says so).
+   * @param {HTMLElement} element
+   * @param {import('./figure-data.js').ArchConfig} arch
+   */
+  show(element, arch) {
+    element.textContent = 'counting parameters\u2026';
+    this.describe(arch).then((d) => {
+      element.textContent = `${formatCount(d.params)} parameters`;
+      element.title = `${d.name}: ${d.params.toLocaleString('en-US')} parameters`;
+    }, (error) => {
+      element.textContent = 'parameters: unknown';
+      element.title = error.message;
+    });
+  }
+}

@@ -1,0 +1,202 @@
+// The pieces every view of the paper's figures is built from: elements, pictures with their
+// correlations, tables of pictures, network labels, toggles and the claims of a figure.
+
+import { paintImage } from '../charts.js';
+import { formatCorrelation } from '../verdict.js';
+
+/**
+ * An element with a class, text and attributes.
+ * @param {string} tag
+ * @param {{className?: string, text?: string, attrs?: Object<string, string>}} [options]
+ * @param {(Node | string | null)[]} [children]
+ * @returns {HTMLElement}
+ */
+export function el(tag, { className = '', text = null, attrs = {} } = {}, children = []) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== null) node.textContent = text;
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  node.append(...children.filter((c) => c !== null));
+  return node;
+}
+
+/**
+ * A button that runs `onClick`.
+ * @param {string} text what it says
+ * @param {() => void} onClick
+ * @param {{className?: string, label?: string}} [options] `label`: an accessible name that
+ *   says more than the text (it must start with it)
+ * @returns {HTMLButtonElement}
+ */
+export function button(text, onClick, { className = 'quiet', label = '' } = {}) {
+  const b = el('button', { className, text, attrs: { type: 'button', ...(label ? { 'aria-label': label } : {}) } });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/**
+ * A canvas showing a figure's picture at data resolution (CSS scales it, crisp).
+ * @param {import('./figure-data.js').Picture} picture
+ * @param {string} label its accessible name
+ * @returns {HTMLCanvasElement}
+ */
+function pictureCanvas(picture, label) {
+  const canvas = el('canvas', { className: 'pixels', attrs: { role: 'img', 'aria-label': label } });
+  paintImage(canvas, picture.pixels, 0, picture.side);
+  return canvas;
+}
+
+/**
+ * One number under a picture: its kind says its colour (identity green, constant pink).
+ * @typedef {{kind: "identity" | "constant" | "plain", value: number | null, title: string}} CellNumber
+ */
+
+/**
+ * The numbers under a picture.
+ * @param {CellNumber[]} numbers
+ * @returns {HTMLElement}
+ */
+export function numberLine(numbers) {
+  return el('span', { className: 'pic-numbers' }, numbers.map(({ kind, value, title }) => el('span', {
+    className: kind, text: formatCorrelation(value), attrs: { title: `${title}: ${formatCorrelation(value)}` },
+  })));
+}
+
+/**
+ * The usual pair: correlation to the input (identity) and to the training digit (constant).
+ * @param {number | null} identity
+ * @param {number | null} constant
+ * @returns {CellNumber[]}
+ */
+export function correlations(identity, constant) {
+  return [
+    { kind: 'identity', value: identity, title: 'correlation to the input (identity)' },
+    { kind: 'constant', value: constant, title: 'correlation to the training digit (constant)' },
+  ];
+}
+
+/** What the two numbers mean, in words for an image's accessible name. */
+export function inWords(identity, constant) {
+  return `identity ${formatCorrelation(identity)}, constant ${formatCorrelation(constant)}`;
+}
+
+/**
+ * A cell of a picture table: a picture with numbers under it.
+ * @typedef {{picture: import('./figure-data.js').Picture, label: string, numbers?: CellNumber[]}} PictureCell
+ */
+
+/**
+ * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
+ * column names, then rows, each with a header and one cell per column (a picture cell, any
+ * element, or null for none).
+ * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
+ * @returns {{box: HTMLElement, table: HTMLTableElement, rows: HTMLTableRowElement[]}}
+ */
+export function pictureTable({ columns, corner = '', rows, className = '' }) {
+  const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
+  const body = rows.map(({ header, cells, className: rowClass = '' }) => el('tr', { className: rowClass }, [
+    el('th', { attrs: { scope: 'row' } }, [header]),
+    ...cells.map((cell) => el('td', {}, [cellContent(cell)])),
+  ]));
+  const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), el('tbody', {}, body)]);
+  return { box: el('div', { className: 'table-scroll' }, [table]), table, rows: body };
+}
+
+/**
+ * The row of a picture table that shows the inputs.
+ * @param {import('./figure-data.js').Picture[]} pictures
+ * @param {string[]} names the inputs' names for people
+ * @param {string} [header]
+ * @returns {{header: string, className: string, cells: PictureCell[]}}
+ */
+export function inputRow(pictures, names, header = 'input') {
+  return { header, className: 'inputs', cells: pictures.map((picture, i) => ({ picture, label: `Input: ${names[i]}` })) };
+}
+
+/**
+ * The cells of a network's answers to the inputs, each with its two correlations.
+ * @param {import('./figure-data.js').Answers} answers
+ * @param {string[]} names the inputs' names for people
+ * @param {string} who the network, for the pictures' accessible names
+ * @returns {PictureCell[]}
+ */
+export function answerCells(answers, names, who) {
+  return answers.outputs.map((picture, i) => {
+    const [identity, constant] = [answers.identity[i], answers.constant[i]];
+    return { picture, label: `${who} answers the ${names[i]}: ${inWords(identity, constant)}`, numbers: correlations(identity, constant) };
+  });
+}
+
+function cellContent(cell) {
+  if (cell === null || cell instanceof Node) return cell;
+  return el('div', { className: 'pic' }, [pictureCanvas(cell.picture, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
+}
+
+/**
+ * A training loss for people.
+ * @param {number | null} loss
+ * @returns {string}
+ */
+export function formatLoss(loss) {
+  return Number.isFinite(loss) ? loss.toExponential(1) : 'not a number';
+}
+
+/**
+ * A network's row header: its label, its size in parameters (filled in by the worker) and
+ * its final training loss.
+ * @param {import('./figure-data.js').Net} net
+ * @param {import('./network-size.js').NetworkSizes} sizes
+ * @param {{untrained?: boolean}} [options] `untrained`: shown as initialised, before training
+ * @returns {HTMLElement}
+ */
+export function netHeader(net, sizes, { untrained = false } = {}) {
+  const params = el('span', { className: 'params' });
+  sizes.show(params, net.arch);
+  const loss = untrained
+    ? el('span', { className: 'loss', text: 'before training' })
+    : el('span', { className: 'loss', text: `loss ${formatLoss(net.final_loss)}`, attrs: { title: `training loss (mean squared error) after ${net.steps} optimiser steps` } });
+  return el('div', { className: 'net' }, [el('span', { className: 'name', text: net.label }), params, loss]);
+}
+
+/**
+ * A group of buttons of which one is pressed (aria-pressed), e.g. "ConvNet" / "FCN".
+ * @param {string} label the group's accessible name
+ * @param {string[]} options the buttons' names
+ * @param {string} selected the one pressed first
+ * @param {(option: string) => void} onSelect called when another one is pressed
+ * @returns {HTMLElement}
+ */
+export function toggle(label, options, selected, onSelect) {
+  const buttons = options.map((option) => button(option, () => {
+    const pressed = buttons.find((b) => b.textContent === option);
+    if (pressed.getAttribute('aria-pressed') === 'true') return;
+    buttons.forEach((b) => b.setAttribute('aria-pressed', String(b === pressed)));
+    onSelect(option);
+  }));
+  buttons.forEach((b, i) => b.setAttribute('aria-pressed', String(options[i] === selected)));
+  return el('div', { className: 'toggle', attrs: { role: 'group', 'aria-label': label } }, buttons);
+}
+
+/** How a claim came out over the seeds, in words. */
+function overall(verdicts) {
+  const holds = verdicts.filter((v) => v === 'holds').length;
+  if (verdicts.every((v) => v === 'not_judged')) return 'shown, not judged';
+  return `holds on ${holds} of ${verdicts.length} seed${verdicts.length === 1 ? '' : 's'}`;
+}
+
+/**
+ * The claims a figure's run judged, folded away under a summary.
+ * @param {import('./figure-data.js').OverSeeds[]} claims
+ * @param {string} scale the networks' sizes (`quick`, `paper`)
+ * @returns {HTMLElement | null} null when there are none
+ */
+export function claimsList(claims, scale) {
+  if (claims.length === 0) return null;
+  return el('details', { className: 'claims' }, [
+    el('summary', { text: `What this data says about the paper's claims (${scale} scale)` }),
+    el('ul', {}, claims.map((c) => el('li', {}, [
+      el('span', { className: 'claim', text: c.claim }),
+      el('span', { className: 'outcome', text: `: ${overall(c.verdicts)} (${c.measured[0] ?? 'nothing measured'})` }),
+    ]))),
+  ]);
+}
