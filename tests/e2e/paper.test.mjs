@@ -298,6 +298,29 @@ describe('the paper figures', () => {
     await page.close();
   });
 
+  it('"Train it here" shows the expected time first, offers narrower networks when that is long, trains them one by one and stops', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    await showView(page, 6);
+    const view = page.locator('[data-paper-figure="6"] figure');
+    await view.getByRole('button', { name: 'Train it here', exact: true }).click();
+    const text = view.locator('.train-text');
+    await text.getByText(/in all/).waitFor({ timeout: 120_000 });
+    console.log(`Train it here: ${await text.innerText()}`);
+    // Eight 32-channel ConvNets of up to 4,000 steps take longer than a few minutes on this
+    // machine's CPU: narrower ones are offered, with their time.
+    const narrow = view.getByRole('button', { name: /^Train at \d+ channels$/ });
+    assert.ok(await narrow.isVisible(), `a narrower width is offered: ${await text.innerText()}`);
+    assert.match(await text.innerText(), /Narrower ones \(at \d+ channels\) take /);
+    await narrow.click();
+    const first = view.locator('tbody tr:not(.inputs)').nth(0);
+    await first.getByText(/retrained here at \d+ channels: loss \S+ after \d+ steps/).waitFor({ timeout: 240_000 });
+    await view.getByRole('button', { name: 'Stop training here', exact: true }).click();
+    await text.getByText(/^Stopped\./).waitFor({ timeout: 60_000 });
+    assert.equal(await view.getByRole('button', { name: 'Train it here', exact: true }).isEnabled(), true, 'it can be asked again');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
   it('a figure file of the wrong shape gets a message in its view, and the other views still work', { timeout: 120_000 }, async () => {
     const page = await env.browser.context.newPage();
     const errors = await watch(page, new URL(env.server.url).origin);

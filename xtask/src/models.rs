@@ -54,7 +54,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None if args.run.scale == "quick" => root.join("www/paper"),
         None => root.join("paper").join(format!("site-{}", args.run.scale)),
     };
-    let work = root.join("paper").join(format!("models-{}", args.run.scale));
+    let work = root
+        .join("paper")
+        .join(format!("models-{}", args.run.scale));
     let (figures, networks) = (work.join("figures"), work.join("networks"));
     let mut cmd = Command::new(env!("CARGO"));
     cmd.args(["run", "--quiet", "--bin", "identity-crisis", "--"])

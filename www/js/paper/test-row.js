@@ -36,7 +36,7 @@ function firstDrawing(inputs) {
 
 /** A row's note on its network retrained here. */
 function retrained(report) {
-  return `retrained here: loss ${formatLoss(report.loss)} after ${report.step} steps`;
+  return `retrained here${report.narrower ? ` ${report.narrower}` : ''}: loss ${formatLoss(report.loss)} after ${report.step} steps`;
 }
 
 /**

@@ -15,6 +15,28 @@ import { el, button, formatLoss } from './parts.js';
  *   record: (backendLabel: string, arch: import('./figure-data.js').ArchConfig, msPerStep: number) => void}} Training
  */
 
+/** Training here expected to take longer than this offers narrower networks as well (the
+ * widest that fit in it, or the fastest). */
+const NARROW_OFFER_MS = 3 * 60_000;
+/** The narrowest networks offered: ConvNet channels, FCN hidden units. */
+const NARROWEST = Object.freeze({ channels: 4, hidden: 16 });
+
+/**
+ * `arch` with its width divided by `factor` (ConvNet channels, FCN hidden units; no
+ * narrower than NARROWEST), and the width in words.
+ * @param {import('./figure-data.js').ArchConfig} arch
+ * @param {number} factor
+ * @returns {{arch: import('./figure-data.js').ArchConfig, words: string}}
+ */
+function narrowed(arch, factor) {
+  if (arch.arch === 'conv') {
+    const channels = Math.max(NARROWEST.channels, Math.round(arch.channels / factor));
+    return { arch: { ...arch, channels }, words: `at ${channels} channels` };
+  }
+  const hidden = arch.hidden.map((h) => Math.max(NARROWEST.hidden, Math.round(h / factor)));
+  return { arch: { ...arch, hidden }, words: hidden.length ? `at ${hidden[0]} hidden units` : 'as shipped' };
+}
+
 /** The "Train it here" controls of a view. */
 export class TrainHere {
   /**
@@ -32,13 +54,14 @@ export class TrainHere {
     this.running = null;
     this.stopped = false;
     this.trainButton = button('Train it here', () => this.plan());
-    this.startButton = button('Start training', () => this.start(), { className: 'primary' });
+    this.startButton = button('Start training', () => this.start(this.planned.full), { className: 'primary' });
+    this.narrowButton = button('Train narrower', () => this.start(this.planned.narrow));
     this.cancelButton = button('Cancel', () => this.closePlan());
     this.stopButton = button('Stop training here', () => this.stop(), { className: '' });
     this.text = el('p', { className: 'train-text', attrs: { 'aria-live': 'polite' } });
     this.progress = el('progress', { attrs: { max: '1', value: '0', 'aria-label': 'Training here: progress' } });
     this.element = el('div', { className: 'train-here' }, [
-      el('div', { className: 'actions' }, [this.trainButton, this.startButton, this.cancelButton, this.stopButton]),
+      el('div', { className: 'actions' }, [this.trainButton, this.startButton, this.narrowButton, this.cancelButton, this.stopButton]),
       this.text, this.progress,
     ]);
     this.show('idle');
@@ -50,6 +73,7 @@ export class TrainHere {
     this.trainButton.hidden = phase === 'training';
     this.trainButton.disabled = phase !== 'idle' || !this.target;
     this.startButton.hidden = phase !== 'planned';
+    this.narrowButton.hidden = phase !== 'planned' || !this.planned?.narrow;
     this.cancelButton.hidden = phase !== 'planned';
     this.stopButton.hidden = phase !== 'training';
     this.progress.hidden = phase !== 'training';
@@ -71,22 +95,47 @@ export class TrainHere {
     this.show('idle');
   }
 
-  /** Works out and shows the expected time, and offers to start. */
+  /**
+   * The networks of `target` made `factor` times narrower (1: as shipped), with their
+   * training defaults and expected speeds here.
+   * @returns {Promise<{archs: object[], words: string, described: object[], speeds: object[], total: number}>}
+   */
+  async option(target, factor) {
+    const narrow = target.set.slots.map((s) => narrowed(s.net.arch, factor));
+    const archs = factor === 1 ? target.set.slots.map((s) => s.net.arch) : narrow.map((n) => n.arch);
+    const described = await Promise.all(archs.map((a) => this.sizes.describe(a)));
+    const speeds = archs.map((a) => this.training.estimate(a));
+    const total = speeds.reduce((sum, s, i) => sum + s.msPerStep * described[i].train.steps, 0);
+    return { archs, words: factor === 1 ? '' : narrow[0].words, described, speeds, total };
+  }
+
+  /** Works out and shows the expected time, and offers to start (and, when that is long, to
+   * train narrower networks instead). */
   async plan() {
     const target = this.target;
     this.show('planning');
     this.text.textContent = 'Working out how long it takes here\u2026';
     try {
       const nets = target.set.slots.map((s) => s.net);
-      const described = await Promise.all(nets.map((n) => this.sizes.describe(n.arch)));
+      const full = await this.option(target, 1);
+      // The widest narrower networks that take at most NARROW_OFFER_MS, else the fastest
+      // (down to NARROWEST) when that at least halves the time.
+      let narrow = null;
+      for (let factor = 2; full.total > NARROW_OFFER_MS && factor <= 256; factor *= 2) {
+        const option = await this.option(target, factor);
+        if (!narrow || option.total < narrow.total) narrow = option;
+        if (option.total <= NARROW_OFFER_MS) break;
+      }
+      if (narrow && narrow.total > full.total / 2) narrow = null;
       if (target !== this.target) return;
-      const speeds = nets.map((n) => this.training.estimate(n.arch));
-      const total = speeds.reduce((sum, s, i) => sum + s.msPerStep * described[i].train.steps, 0);
+      const { described, speeds, total } = full;
       const steps = [...new Set(described.map((d) => d.train.steps))].map((s) => s.toLocaleString('en-US')).join(' or ');
       const how = speeds.every((s) => s.measured) ? 'as measured here' : 'a guess until a network of that size has trained here';
       this.text.textContent = `Retrain the ${nets.length} ${target.what} here, one after another, on ${speeds[0].where}: up to ${steps} steps each, `
-        + `${formatDuration(total)} in all (${how}). They answer your drawing as each finishes.`;
-      this.planned = { target, nets, described, speeds };
+        + `${formatDuration(total)} in all (${how}). They answer your drawing as each finishes.`
+        + (narrow ? ` Narrower ones (${narrow.words}) take ${formatDuration(narrow.total)}.` : '');
+      this.narrowButton.textContent = narrow ? `Train ${narrow.words}` : 'Train narrower';
+      this.planned = { target, nets, full, narrow };
       this.show('planned');
     } catch (error) {
       this.text.textContent = `Could not plan the training: ${error.message}`;
@@ -94,9 +143,14 @@ export class TrainHere {
     }
   }
 
-  /** Trains the planned networks one after another, until done, stopped or the set is freed. */
-  async start() {
-    const { target, nets, described, speeds } = this.planned;
+  /**
+   * Trains the planned networks one after another (as shipped, or narrower), until done,
+   * stopped or the set is freed.
+   * @param {{archs: object[], words: string, described: object[], speeds: object[]}} option
+   */
+  async start(option) {
+    const { target, nets } = this.planned;
+    const { archs, words, described, speeds } = option;
     const { set, seed } = target;
     const generation = set.generation;
     const gone = () => generation !== set.generation;
@@ -108,11 +162,11 @@ export class TrainHere {
       const steps = described[i].train.steps;
       this.progress.max = steps;
       this.progress.value = 0;
-      this.text.textContent = `Building ${net.label} (${i + 1} of ${nets.length})\u2026`;
+      this.text.textContent = `Building ${net.label}${words ? ` ${words}` : ''} (${i + 1} of ${nets.length})\u2026`;
       let created = null;
       try {
         created = await this.client.request({
-          type: REQUEST.CREATE, arch: net.arch, train: { seed, loss_every: lossEvery(speeds[i].msPerStep) }, backend: this.training.backend(),
+          type: REQUEST.CREATE, arch: archs[i], train: { seed, loss_every: lossEvery(speeds[i].msPerStep) }, backend: this.training.backend(),
         });
         if (gone()) {
           set.dispose(created.session);
@@ -127,9 +181,10 @@ export class TrainHere {
         if (gone()) break;
         set.training = null;
         if (report.step > 0) {
-          set.adopt(i, created.session, report);
-          this.training.record(created.backend.label, net.arch, report.ms_per_step);
-          this.onReport(i, report, '');
+          const kept = { ...report, narrower: words };
+          set.adopt(i, created.session, kept);
+          this.training.record(created.backend.label, archs[i], report.ms_per_step);
+          this.onReport(i, kept, '');
         } else {
           set.dispose(created.session);
         }
