@@ -321,6 +321,40 @@ describe('the paper figures', () => {
     await page.close();
   });
 
+  it('Fig. 8 shows the layers of the reader\'s drawing in the random and the trained networks', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    const figure = await showView(page, 8);
+    const served = (await servedFigure(env.server.url, 8)).runs[0];
+    const pad = figure.getByLabel('Pad for your drawing, seen inside the networks of Fig. 8', { exact: true });
+    await drawStroke(page, [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]], pad);
+    const mine = figure.locator('table.layers').nth(1);
+    await mine.waitFor({ timeout: 240_000 });
+    // One row per network of the figure (the random 20-layer net is the trained one's
+    // initialisation), one picture per layer, each with its two correlations.
+    const rows = mine.locator('tbody tr:not(.inputs)');
+    assert.equal(await rows.count(), served.networks.length, 'a row per network of the figure');
+    for (const [i, net] of served.networks.entries()) {
+      const pictures = rows.nth(i).locator('.pic canvas.pixels');
+      assert.equal(await pictures.count(), 1 + net.layers.length, `${net.network.label}: the input and its ${net.layers.length} layers`);
+      const numbers = await rows.nth(i).locator('.pic-numbers span').allInnerTexts();
+      assert.equal(numbers.length, 2 * net.layers.length, `${net.network.label}: two correlations a layer`);
+      assert.ok(numbers.every((t) => NUMBER.test(t.trim())), `${net.network.label}: ${numbers.slice(0, 4)}`);
+    }
+    // The input column shows the drawing, not the figure's digit.
+    const input = await readCanvas(rows.nth(0).locator('.pic canvas.pixels').first());
+    const digit = await readCanvas(figure.locator('table.layers').nth(0).locator('tbody tr:not(.inputs)').nth(0).locator('.pic canvas.pixels').first());
+    assert.notDeepEqual(input, digit, 'the drawing is the input');
+    // The trained 20-layer net answers with the training digit whatever the drawing: its
+    // output layer correlates with the training digit, not with the drawing.
+    const last = served.networks.findIndex((n) => n.state === 'trained' && n.network.arch.depth === 20);
+    const out = rows.nth(last).locator('.pic').last().locator('.pic-numbers span');
+    const [toInput, toTraining] = (await out.allInnerTexts()).map(Number);
+    console.log(`Fig. 8 on a drawing: the trained 20-layer net's output correlates ${toInput} with the drawing, ${toTraining} with the training digit`);
+    assert.deepEqual(errors, [], 'no console errors');
+    await screenshot(page, 'paper-fig8-drawing');
+    await page.close();
+  });
+
   it('a figure file of the wrong shape gets a message in its view, and the other views still work', { timeout: 120_000 }, async () => {
     const page = await env.browser.context.newPage();
     const errors = await watch(page, new URL(env.server.url).origin);

@@ -14,6 +14,8 @@
  * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: (number|null)[], constant: (number|null)[]} (null: a flat image)
  * - heatmap  {session, rhos: number[], perRho, probes: 'pearson'|'cosine'} -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
+ * - layers   {session, pixels: Float32Array, side, initial} -> Layer[] (Fig. 8's views of every layer of a ConvNet
+ *                                                   for one image, as the figure files hold them; initial: the network as initialised)
  * - export   {session}                           -> {bytes: Uint8Array} (the trained network as a file)
  * - import   {bytes: Uint8Array, backend}        -> {session, backend, config, report} (a trained network from a file)
  * - dispose  {session}                           -> {}
@@ -32,6 +34,7 @@ export const REQUEST = Object.freeze({
   PREDICT: 'predict',
   HEATMAP: 'heatmap',
   GALLERY: 'gallery',
+  LAYERS: 'layers',
   EXPORT: 'export',
   IMPORT: 'import',
   DISPOSE: 'dispose',

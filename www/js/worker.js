@@ -82,6 +82,7 @@ class NetworkWorker {
       case REQUEST.PREDICT: return this.queued(msg.session, (s) => s.predict(msg.pixels, msg.side));
       case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho, msg.probes));
       case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
+      case REQUEST.LAYERS: return this.queued(msg.session, (s) => s.layers(msg.pixels, msg.side, Boolean(msg.initial)));
       case REQUEST.EXPORT: return this.queued(msg.session, async (s) => ({ bytes: await s.export() }));
       case REQUEST.IMPORT: return this.importNetwork(msg);
       case REQUEST.DISPOSE: return this.dispose(msg.session);

@@ -208,29 +208,44 @@ impl LayerProbe {
         training: &Image,
         device: &Device,
     ) -> Result<Vec<Layer>, identity_core::Error> {
-        let maps = activations(network, &self.input, device).await?;
+        let mut layers = layers_of(network, &self.input, training, device).await?;
         let dead = dead_units(network, &self.dead_unit_inputs, device).await?;
-        let view = |map: &[f32], channel: Option<usize>| -> Result<View, identity_core::Error> {
-            Ok(View {
-                channel,
-                corr_input: pearson(map, self.input.pixels()),
-                corr_training: pearson(map, training.pixels()),
-                picture: Picture::stretched(map)?,
-            })
-        };
-        maps.iter()
-            .zip(dead)
-            .map(|(a, dead)| {
-                let v: LayerViews = layer_views(a, &self.input);
-                Ok(Layer {
-                    dead,
-                    top_singular: view(&v.top_singular, None)?,
-                    max_correlated: view(&v.max_correlated, Some(v.max_correlated_channel))?,
-                    channel0: view(&v.channel0, Some(0))?,
-                })
-            })
-            .collect()
+        for (layer, dead) in layers.iter_mut().zip(dead) {
+            layer.dead = dead;
+        }
+        Ok(layers)
     }
+}
+
+/// Every layer of the ConvNet `network` for `input` (any side; on the page, the reader's
+/// drawing), bottom first: its three views, each correlated with `input` and with `training`
+/// (the training image at `input`'s side). Dead units are not counted (`None`).
+pub async fn layers_of(
+    network: &Network,
+    input: &Image,
+    training: &Image,
+    device: &Device,
+) -> Result<Vec<Layer>, identity_core::Error> {
+    let maps = activations(network, input, device).await?;
+    let view = |map: &[f32], channel: Option<usize>| -> Result<View, identity_core::Error> {
+        Ok(View {
+            channel,
+            corr_input: pearson(map, input.pixels()),
+            corr_training: pearson(map, training.pixels()),
+            picture: Picture::stretched(map)?,
+        })
+    };
+    maps.iter()
+        .map(|a| {
+            let v: LayerViews = layer_views(a, input);
+            Ok(Layer {
+                dead: None,
+                top_singular: view(&v.top_singular, None)?,
+                max_correlated: view(&v.max_correlated, Some(v.max_correlated_channel))?,
+                channel0: view(&v.channel0, Some(0))?,
+            })
+        })
+        .collect()
 }
 
 impl Layers {

@@ -644,6 +644,49 @@ impl Session {
         answers_to_js(measured)
     }
 
+    /// Every layer of the ConvNet for one `side` x `side` image (the reader's drawing), or,
+    /// with `initial`, of the same network as initialised (Fig. 8's random net, rebuilt from
+    /// the seed): `identity_figures::layers::Layer[]` as the figure files hold them (three
+    /// pictures a layer with their correlations to the input and to the training image;
+    /// dead units not counted: `null`).
+    pub async fn layers(
+        &self,
+        pixels: Float32Array,
+        side: usize,
+        initial: bool,
+    ) -> Result<JsValue, JsValue> {
+        let inputs = images_from(&pixels, side)?;
+        let [input] = inputs.as_slice() else {
+            return Err(js_error(format!(
+                "the layers are shown for one image, got {}",
+                inputs.len()
+            )));
+        };
+        let now = self.snapshot()?;
+        if now.fcn {
+            return Err(js_error(
+                "a fully connected net's layers are not images: only ConvNets' layers are shown",
+            ));
+        }
+        let network = if initial {
+            let (arch, config) = {
+                let inner = self.state()?;
+                (inner.arch.clone(), inner.config.clone())
+            };
+            initial_network(&arch, side, &config, &now.device).map_err(js_error)?
+        } else {
+            now.network
+        };
+        let training = now.training.resample(side).map_err(js_error)?;
+        let layers =
+            identity_figures::layers::layers_of(&network, input, &training, &now.device)
+                .await
+                .map_err(|e| self.device_error(e))?;
+        layers
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(js_error)
+    }
+
     /// Mean correlations (and MSEs) over `n_per_rho` rho probes for each rho (Fig. 5, 7), in
     /// the sense `probes` (`"pearson"`: centred; `"cosine"`: uncentred, rho 0 is `x̂ᵀx = 0`):
     /// `{identity: [], constant: [], mse_identity: [], mse_constant: []}`.

@@ -207,6 +207,22 @@ function checkInputs(run, p) {
 
 const view = record({ channel: optional(maybeNumber, null), corr_input: maybeNumber, corr_training: maybeNumber, picture });
 
+/** A `Layer` of Fig. 8: three views of it, and its dead units (null: not counted). */
+const layer = record({
+  dead: optional(maybeNumber, null), top_singular: view, max_correlated: view, channel0: view,
+});
+
+/**
+ * Reads the layers the worker measured for one image (`identity_figures::layers::Layer[]`,
+ * as in the figure files), checked like a file's.
+ * @param {unknown} value the worker's answer
+ * @returns {Layer[]}
+ * @throws {FigureDataError} naming the field that does not fit
+ */
+export function readLayers(value) {
+  return list(layer)(value, 'layers');
+}
+
 /** The parser of each kind of body, with its checks across fields. */
 const BODIES = Object.freeze({
   eq1(v, p) {
@@ -248,9 +264,7 @@ const BODIES = Object.freeze({
       networks: list(record({
         network: net,
         state: oneOf('initial', 'trained'),
-        layers: list(record({
-          dead: optional(maybeNumber, null), top_singular: view, max_correlated: view, channel0: view,
-        })),
+        layers: list(layer),
       })),
     })(v, p);
   },
