@@ -678,10 +678,9 @@ impl Session {
             now.network
         };
         let training = now.training.resample(side).map_err(js_error)?;
-        let layers =
-            identity_figures::layers::layers_of(&network, input, &training, &now.device)
-                .await
-                .map_err(|e| self.device_error(e))?;
+        let layers = identity_figures::layers::layers_of(&network, input, &training, &now.device)
+            .await
+            .map_err(|e| self.device_error(e))?;
         layers
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(js_error)
