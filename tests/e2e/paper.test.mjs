@@ -321,6 +321,53 @@ describe('the paper figures', () => {
     await page.close();
   });
 
+  it('"Train it here" on Fig. 7 measures the heatmap rows of the networks retrained here beside the shipped ones', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    const figure = await showView(page, 7);
+    await figure.getByRole('button', { name: 'Train it here', exact: true }).click();
+    await figure.locator('.train-text').getByText(/in all/).waitFor({ timeout: 120_000 });
+    const narrow = figure.getByRole('button', { name: /^Train at \d+ channels$/ });
+    await (await narrow.isVisible() ? narrow : figure.getByRole('button', { name: 'Start training', exact: true })).click();
+    // The first ConvNet (1 layer) trains in seconds; its rows appear under "retrained here".
+    const retrained = figure.locator('.retrained table.heatmap');
+    await retrained.first().waitFor({ timeout: 240_000 });
+    await figure.getByRole('button', { name: 'Stop training here', exact: true }).click();
+    await figure.locator('.train-text').getByText(/^Stopped\./).waitFor({ timeout: 60_000 });
+    const served = (await servedFigure(env.server.url, 7)).runs[0];
+    const cells = await retrained.first().locator('tbody tr').first().locator('td').allInnerTexts();
+    assert.equal(cells.length, served.rhos.length, `a cell per rho: ${cells}`);
+    assert.ok(cells.every((t) => NUMBER.test(t.trim())), `correlations: ${cells}`);
+    assert.match(await figure.locator('.retrained').innerText(), /retrained here/);
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('"Train it here" on Fig. 1 retrains the linear network, whose answers join the shipped ones', { timeout: 240_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    const figure = await showView(page, 1);
+    const rowsBefore = await figure.locator('tbody tr:not(.inputs)').count();
+    await figure.getByRole('button', { name: 'Train it here', exact: true }).click();
+    await figure.locator('.train-text').getByText(/^Retrain the linear network here/).waitFor({ timeout: 120_000 });
+    await figure.getByRole('button', { name: 'Start training', exact: true }).click();
+    await figure.locator('.train-text').getByText(/^Retrained the linear network here/).waitFor({ timeout: 180_000 });
+    const rows = figure.locator('tbody tr:not(.inputs)');
+    assert.equal(await rows.count(), rowsBefore + 1, 'a row for the network retrained here');
+    const retrained = rows.filter({ hasText: 'retrained here' });
+    const numbers = await retrained.locator('.pic-numbers span').allInnerTexts();
+    const served = (await servedFigure(env.server.url, 1)).runs[0];
+    assert.equal(numbers.length, 2 * served.inputs.names.length, `two correlations an input: ${numbers}`);
+    assert.ok(numbers.every((t) => NUMBER.test(t.trim())), `correlations: ${numbers}`);
+    // Fig. 10 and 8 plan their retraining the same way (their training takes minutes).
+    for (const n of [10, 8]) {
+      const other = await showView(page, n);
+      await other.getByRole('button', { name: 'Train it here', exact: true }).click();
+      await other.locator('.train-text').getByText(/^Retrain the .* in all/).waitFor({ timeout: 120_000 });
+      await other.getByRole('button', { name: 'Cancel', exact: true }).click();
+    }
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
   it('Fig. 8 shows the layers of the reader\'s drawing in the random and the trained networks', { timeout: 300_000 }, async () => {
     const { page, errors } = await openPage(env.browser.context, env.server.url);
     const figure = await showView(page, 8);
@@ -328,11 +375,10 @@ describe('the paper figures', () => {
     const pad = figure.getByLabel('Pad for your drawing, seen inside the networks of Fig. 8', { exact: true });
     await drawStroke(page, [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]], pad);
     const mine = figure.locator('table.layers').nth(1);
-    await mine.waitFor({ timeout: 240_000 });
     // One row per network of the figure (the random 20-layer net is the trained one's
-    // initialisation), one picture per layer, each with its two correlations.
+    // initialisation) once all are loaded, one picture per layer, each with its two correlations.
     const rows = mine.locator('tbody tr:not(.inputs)');
-    assert.equal(await rows.count(), served.networks.length, 'a row per network of the figure');
+    await waitFor(async () => (await rows.count()) === served.networks.length, 'a row per network of the figure', 240_000);
     for (const [i, net] of served.networks.entries()) {
       const pictures = rows.nth(i).locator('.pic canvas.pixels');
       assert.equal(await pictures.count(), 1 + net.layers.length, `${net.network.label}: the input and its ${net.layers.length} layers`);

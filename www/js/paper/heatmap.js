@@ -1,11 +1,14 @@
 // The rho heatmaps (Fig. 5: FCNs, Fig. 7: ConvNets): rows are networks by depth, columns rho,
 // the correlation of random inputs to the training digit; each cell is the mean correlation of
 // the network's answers to the training digit (constant) or to the input (identity), coloured
-// and written out.
+// and written out. "Train it here" retrains the figure's networks in the worker and measures
+// the same heatmap rows from them (the same rho grid and probes), shown below the shipped ones.
 
+import { REQUEST } from '../protocol.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from '../palette.js';
 import { formatCorrelation } from '../verdict.js';
 import { el, netHeader, claimsList } from './parts.js';
+import { trainHereFor } from './train-here.js';
 
 /** The families of networks, in the order the paper shows them, and their names. */
 const FAMILIES = Object.freeze({ relu: 'ReLU FCNs', linear: 'linear FCNs', conv: 'ConvNets' });
@@ -64,18 +67,40 @@ function mapTable(rows, run, map, sizes) {
 async function mount(shell, ctx) {
   shell.caption(shell.figure, caption(shell.figure));
   const { run, claims, scale } = await ctx.load(shell.figure, 'heatmap');
-  const groups = Object.keys(FAMILIES).map((arch) => [arch, run.rows.filter((r) => r.network.arch.arch === arch)]).filter(([, rows]) => rows.length > 0);
+  const families = (rows, retrained) => Object.keys(FAMILIES)
+    .map((arch) => [arch, rows.filter((r) => r.network.arch.arch === arch)])
+    .filter(([, shown]) => shown.length > 0)
+    .map(([arch, shown]) => el('div', { className: 'heatmap-family' }, [
+      el('p', { className: 'family-title', text: `${FAMILIES[arch]}${retrained ? ', retrained here' : ''}` }),
+      el('div', { className: 'heatmap-pair' }, MAPS.map((map) => mapTable(shown, run, map, ctx.sizes))),
+    ]));
   const sense = run.probes === 'cosine' ? 'cosine (uncentred)' : 'Pearson (centred)';
+  // The rows measured from networks retrained here, by row index; shown below the shipped.
+  const live = new Map();
+  const liveBox = el('div', { className: 'retrained' });
+  const paintLive = () => liveBox.replaceChildren(...(live.size ? families([...live.keys()].sort((a, b) => a - b).map((i) => live.get(i)), true) : []));
+  const here = trainHereFor(ctx, {
+    nets: run.rows.map((r) => r.network),
+    seed: run.seed,
+    what: shell.figure === 5 ? 'FCNs' : 'ConvNets',
+    measure: async (i, session, network) => {
+      const measured = await ctx.client.request({
+        type: REQUEST.HEATMAP, session, rhos: run.rhos, perRho: run.probes_per_rho, probes: run.probes ?? 'pearson',
+      });
+      live.set(i, { network, ...measured });
+      paintLive();
+    },
+    onError: (message) => liveBox.append(el('p', { className: 'note', text: message })),
+  });
+  if (here) shell.controls.append(here.element);
   shell.show(
-    ...groups.map(([arch, rows]) => el('div', { className: 'heatmap-family' }, [
-      el('p', { className: 'family-title', text: FAMILIES[arch] }),
-      el('div', { className: 'heatmap-pair' }, MAPS.map((map) => mapTable(rows, run, map, ctx.sizes))),
-    ])),
+    ...families(run.rows, false),
     el('p', { className: 'note', text: `\u03c1 in the ${sense} sense; each cell is the mean over ${run.probes_per_rho} random inputs. At \u03c1 = 1 the input is the training digit itself.` }),
+    liveBox,
     claimsList(claims, scale),
   );
   ctx.painted();
-  return {};
+  return { hidden: () => here && ctx.keeper.idle(here.set) };
 }
 
 /** The view of Fig. 5 and 7. */

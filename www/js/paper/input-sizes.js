@@ -7,6 +7,7 @@ import { formatCorrelation } from '../verdict.js';
 import {
   el, pictureTable, netHeader, toggle, inputRow, answerCells, claimsList,
 } from './parts.js';
+import { trainHereFor, answersHere } from './train-here.js';
 
 /** The two figures of the view and their toggle's names. */
 const FIGURES = Object.freeze([
@@ -26,11 +27,14 @@ function caption(figure) {
 }
 
 /**
- * The table: for each side, the inputs (when the figure shows them), then each network's answers.
+ * The table: for each side, the inputs (when the figure shows them), then each network's
+ * answers, then those of the networks retrained here.
  * @param {import('./figure-data.js').InputSizes} run
  * @param {import('./network-size.js').NetworkSizes} sizes
+ * @param {{network: import('./figure-data.js').Net, per_side: object[]}[]} live the networks
+ *   retrained here and their answers at each side
  */
-function sizesTable(run, sizes) {
+function sizesTable(run, sizes, live) {
   const names = run.inputs.map(inputTitle);
   const rows = run.sides.flatMap((side, s) => {
     const at = `${side}\u00d7${side}`;
@@ -41,6 +45,9 @@ function sizesTable(run, sizes) {
         netHeader(row.network, sizes),
         el('span', { className: 'means', text: `mean over unseen inputs: identity ${formatCorrelation(row.mean_identity_unseen[s])}, constant ${formatCorrelation(row.mean_constant_unseen[s])}` }),
       ]),
+      cells: answerCells(row.per_side[s], names.map((n) => `${n} at ${at}`), row.network.label),
+    })), ...live.map((row) => ({
+      header: el('div', {}, [el('span', { className: 'side', text: `at ${at}` }), netHeader(row.network, sizes)]),
       cells: answerCells(row.per_side[s], names.map((n) => `${n} at ${at}`), row.network.label),
     }))];
   });
@@ -54,11 +61,36 @@ function sizesTable(run, sizes) {
  * @returns {Promise<import('./paper.js').ViewHandle>}
  */
 async function mount(shell, ctx) {
+  /** The networks alive here (retrained in the figure shown), freed with the view. */
+  let here = null;
   function choose(figure) {
     shell.caption(figure, caption(figure));
     return shell.present(() => ctx.load(figure, 'input_sizes'), ({ run, claims, scale }) => {
+      // The networks retrained here, by row, with their answers at every side of the figure.
+      const live = new Map();
+      const box = el('div');
+      const paint = () => box.replaceChildren(sizesTable(run, ctx.sizes, [...live.keys()].sort((a, b) => a - b).map((i) => live.get(i))));
+      const notes = el('div');
+      // The other figure's networks retrained here go (and their training ends).
+      here?.element.remove();
+      here?.set.free();
+      here = trainHereFor(ctx, {
+        nets: run.rows.map((r) => r.network),
+        seed: run.seed,
+        what: run.rows.length === 1 ? 'ConvNet' : 'ConvNets',
+        measure: async (i, session, network) => {
+          const perSide = [];
+          for (const pictures of run.resampled) perSide.push(await answersHere(ctx.client, session, pictures));
+          live.set(i, { network, per_side: perSide });
+          paint();
+        },
+        onError: (message) => notes.append(el('p', { className: 'note', text: message })),
+      });
+      if (here) shell.controls.append(here.element);
+      paint();
       shell.show(
-        sizesTable(run, ctx.sizes),
+        box,
+        notes,
         el('p', { className: 'note', text: 'Pictures of every size are drawn at the same width. Under each answer: correlation to the input (green) and to the training digit (pink).' }),
         claimsList(claims, scale),
       );
@@ -68,7 +100,7 @@ async function mount(shell, ctx) {
   const first = FIGURES.find((f) => f.figure === shell.figure) ?? FIGURES[0];
   shell.controls.append(toggle('Input sizes', FIGURES.map((f) => f.name), first.name, (name) => choose(FIGURES.find((f) => f.name === name).figure)));
   await choose(first.figure);
-  return {};
+  return { hidden: () => here && ctx.keeper.idle(here.set) };
 }
 
 /** The view of Fig. 10 and 11. */

@@ -14,6 +14,7 @@ import {
 } from './parts.js';
 import { readLayers } from './figure-data.js';
 import { NetworkSet, STATUS } from './shipped-networks.js';
+import { TrainHere } from './train-here.js';
 
 /** The drawing's layers are measured again at most this often while drawing. */
 const LAYERS_INTERVAL_MS = 150;
@@ -181,27 +182,40 @@ class DrawnLayers {
       return;
     }
     const version = this.pad.version;
-    const sessions = new Map(this.set.slots.filter((s) => s.session !== null).map((s) => [s.net.id ?? s.net.label, s.session]));
-    const rows = this.rows.filter((r) => sessions.has(r.network.id ?? r.network.label));
-    if (!rows.length || this.measured?.version === version) return;
+    // A network retrained here answers in place of the shipped one.
+    const key = (net) => net.id ?? net.label;
+    const sessions = new Map(this.set.slots
+      .map((s) => [key(s.net), s.trained?.session ?? s.session, s.trained?.session ? s.trained.report : null])
+      .filter(([, session]) => session !== null && session !== undefined)
+      .map(([k, session, report]) => [k, { session, report }]));
+    const rows = this.rows.filter((r) => sessions.has(key(r.network)));
+    // Measured again when the drawing or the networks answering it changed.
+    const signature = `${version}:${[...sessions.values()].map((s) => s.session).join(',')}`;
+    if (!rows.length || this.measured?.signature === signature) return;
     this.busy = true;
     const pixels = this.pad.pixels();
     try {
-      const networks = await Promise.all(rows.map(async ({ network, state }) => ({
-        network,
-        state,
-        layers: readLayers(await this.ctx.client.request({
-          type: REQUEST.LAYERS, session: sessions.get(network.id ?? network.label), pixels: pixels.slice(), side: this.pad.side, initial: state === 'initial',
-        })),
-      })));
-      this.measured = { version, networks, picture: { side: this.pad.side, pixels } };
+      const networks = await Promise.all(rows.map(async ({ network, state }) => {
+        const { session, report } = sessions.get(key(network));
+        // The random row is the same network before training, retrained or not (same seed).
+        const retrained = report && state === 'trained';
+        const here = retrained ? ` (retrained here${report.narrower ? ` ${report.narrower}` : ''})` : '';
+        return {
+          network: retrained ? { ...network, label: `${network.label}${here}`, final_loss: report.loss, steps: report.step } : network,
+          state,
+          layers: readLayers(await this.ctx.client.request({
+            type: REQUEST.LAYERS, session, pixels: pixels.slice(), side: this.pad.side, initial: state === 'initial',
+          })),
+        };
+      }));
+      this.measured = { signature, networks, picture: { side: this.pad.side, pixels } };
       this.onChange();
     } catch (error) {
       // A network freed meanwhile (the view left, or room made) is measured when it is back.
       if (this.set.slots.every((s) => s.session !== null)) this.status.textContent = `The layers of your drawing could not be measured: ${error.message}`;
     } finally {
       this.busy = false;
-      if (this.pad.version !== version) this.soon();
+      if (this.pad.version !== version || this.set.slots.some((s) => s.status === STATUS.READY && !sessions.has(key(s.net)))) this.soon();
     }
   }
 }
@@ -229,6 +243,17 @@ async function mount(shell, ctx) {
     paintMine();
   };
   shell.controls.append(toggle('Picture of each layer', VIEWS.map((v) => v.name), VIEWS[0].name, (name) => show(VIEWS.find((v) => v.name === name))));
+  if (ctx.training) {
+    const trainer = new TrainHere({
+      client: ctx.client,
+      sizes: ctx.sizes,
+      training: ctx.training,
+      onStart: (set) => ctx.keeper.use(set, { load: false }),
+      onReport: () => drawn.soon(),
+    });
+    shell.controls.append(trainer.element);
+    trainer.bind({ set: drawn.set, seed: run.seed, what: 'ConvNets' });
+  }
   shell.show(digitBox, note, drawn.element, mineBox, claimsList(claims, scale));
   show(VIEWS[0]);
   ctx.painted();

@@ -242,16 +242,18 @@ export class Keeper {
   }
 
   /**
-   * Makes `set` the set alive and loads its networks.
+   * Makes `set` the set alive and loads its shipped networks (unless `load` is false: a view
+   * that only retrains its networks here).
    * @param {NetworkSet} set
+   * @param {{load?: boolean}} [options]
    * @returns {Promise<void>} as set.load()
    */
-  use(set) {
+  use(set, { load = true } = {}) {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.active && this.active !== set) this.active.free();
     this.active = set;
-    return set.load();
+    return load ? set.load() : Promise.resolve();
   }
 
   /**

@@ -4,6 +4,7 @@
 // retrained network's final loss goes beside the shipped one, and it answers the drawing.
 
 import { REQUEST, ERROR_NAMES } from '../protocol.js';
+import { NetworkSet } from './shipped-networks.js';
 import { formatDuration, lossEvery } from '../estimate.js';
 import { el, button, formatLoss } from './parts.js';
 
@@ -41,11 +42,13 @@ function narrowed(arch, factor) {
 export class TrainHere {
   /**
    * @param {{client: import('../worker-client.js').WorkerClient, sizes: import('./network-size.js').NetworkSizes,
-   *   training: Training, onReport: (index: number, report: object | null, note: string) => void}} options
-   *   `onReport`: a row's network finished training here (report null: it failed, `note` says why)
+   *   training: Training, onReport: (index: number, report: object | null, note: string) => void,
+   *   onStart?: (set: import('./shipped-networks.js').NetworkSet) => void}} options
+   *   `onReport`: a row's network finished training here (report null: it failed, `note` says
+   *   why); `onStart`: training begins in this set (a view whose set is not alive yet makes it so)
    */
-  constructor({ client, sizes, training, onReport }) {
-    Object.assign(this, { client, sizes, training, onReport });
+  constructor({ client, sizes, training, onReport, onStart = () => undefined }) {
+    Object.assign(this, { client, sizes, training, onReport, onStart });
     /** The networks the button retrains: {set, seed, what}. */
     this.target = null;
     /** The plan shown, waiting for "Start training": {target, nets, described, speeds}. */
@@ -131,8 +134,9 @@ export class TrainHere {
       const { described, speeds, total } = full;
       const steps = [...new Set(described.map((d) => d.train.steps))].map((s) => s.toLocaleString('en-US')).join(' or ');
       const how = speeds.every((s) => s.measured) ? 'as measured here' : 'a guess until a network of that size has trained here';
-      this.text.textContent = `Retrain the ${nets.length} ${target.what} here, one after another, on ${speeds[0].where}: up to ${steps} steps each, `
-        + `${formatDuration(total)} in all (${how}). They answer your drawing as each finishes.`
+      const which = nets.length === 1 ? `the ${target.what} here` : `the ${nets.length} ${target.what} here, one after another,`;
+      this.text.textContent = `Retrain ${which} on ${speeds[0].where}: up to ${steps} steps${nets.length === 1 ? '' : ' each'}, `
+        + `${formatDuration(total)} in all (${how}). The figure shows ${nets.length === 1 ? 'its answers' : 'their answers as each finishes'} beside the shipped ones.`
         + (narrow ? ` Narrower ones (${narrow.words}) take ${formatDuration(narrow.total)}.` : '');
       this.narrowButton.textContent = narrow ? `Train ${narrow.words}` : 'Train narrower';
       this.planned = { target, nets, full, narrow };
@@ -156,6 +160,7 @@ export class TrainHere {
     const gone = () => generation !== set.generation;
     this.stopped = false;
     this.running = set;
+    this.onStart(set);
     this.show('training');
     for (let i = 0; i < nets.length && !this.stopped && !gone(); i++) {
       const net = nets[i];
@@ -203,7 +208,7 @@ export class TrainHere {
     }
     if (gone()) this.text.textContent = 'Training here ended: these networks were freed (the view was left or switched).';
     else if (this.stopped) this.text.textContent = 'Stopped. The networks retrained so far answer your drawing.';
-    else this.text.textContent = `Retrained ${nets.length} ${target.what} here: their final loss is beside the shipped one, and they answer your drawing.`;
+    else this.text.textContent = `Retrained ${nets.length === 1 ? `the ${target.what}` : `${nets.length} ${target.what}`} here: the figure shows ${nets.length === 1 ? 'its' : 'their'} answers and final loss beside the shipped ones.`;
     this.show('idle');
   }
 
@@ -216,4 +221,57 @@ export class TrainHere {
       this.text.textContent = `Could not stop: ${error.message}`;
     });
   }
+}
+
+/**
+ * A network retrained here answering pictures of one side, as a figure's `Answers` (outputs
+ * as pictures, the two correlations of each).
+ * @param {import('../worker-client.js').WorkerClient} client
+ * @param {number} session
+ * @param {import('./figure-data.js').Picture[]} pictures all of one side
+ * @returns {Promise<{outputs: import('./figure-data.js').Picture[], identity: (number|null)[], constant: (number|null)[]}>}
+ */
+export async function answersHere(client, session, pictures) {
+  const { side } = pictures[0];
+  const pixels = new Float32Array(pictures.length * side * side);
+  pictures.forEach((p, i) => pixels.set(p.pixels, i * side * side));
+  const answer = await client.request({ type: REQUEST.PREDICT, session, pixels, side });
+  const outputs = pictures.map((_, i) => ({ side, pixels: answer.outputs.slice(i * side * side, (i + 1) * side * side) }));
+  return { outputs, identity: answer.identity, constant: answer.constant };
+}
+
+/**
+ * "Train it here" for a view without a drawing: retrains the networks of `nets` (the view's
+ * rows) and, as each finishes, has `measure` answer with it; the view's networks come alive
+ * (the other views' freed) without fetching the shipped files.
+ * @param {import('./paper.js').Context} ctx
+ * @param {{nets: import('./figure-data.js').Net[], seed: number, what: string,
+ *   measure: (index: number, session: number, net: import('./figure-data.js').Net) => Promise<void>,
+ *   onError: (message: string) => void}} options
+ *   `net`: the row's network as retrained here (its label says so, with its loss and steps)
+ * @returns {{element: HTMLElement, set: NetworkSet} | null} null when the page lends no training
+ */
+export function trainHereFor(ctx, { nets, seed, what, measure, onError }) {
+  if (!ctx.training) return null;
+  const set = new NetworkSet({ client: ctx.client, base: ctx.base, nets });
+  const trainer = new TrainHere({
+    client: ctx.client,
+    sizes: ctx.sizes,
+    training: ctx.training,
+    onStart: (started) => ctx.keeper.use(started, { load: false }),
+    onReport: async (i, report) => {
+      const session = report && set.slots[i].trained?.session;
+      if (!session) return;
+      const net = nets[i];
+      const retrained = { ...net, label: `${net.label}, retrained here${report.narrower ? ` ${report.narrower}` : ''}`, final_loss: report.loss, steps: report.step };
+      try {
+        await measure(i, session, retrained);
+      } catch (error) {
+        // Freed meanwhile (the view's networks given back): nothing to measure.
+        if (set.slots[i].trained?.session === session) onError(`Could not measure ${retrained.label}: ${error.message}`);
+      }
+    },
+  });
+  trainer.bind({ set, seed, what });
+  return { element: trainer.element, set };
 }
