@@ -369,9 +369,22 @@ describe('the paper figures', () => {
   });
 
   it('Fig. 8 shows the layers of the reader\'s drawing in the random and the trained networks', { timeout: 300_000 }, async () => {
-    const { page, errors } = await openPage(env.browser.context, env.server.url);
+    const page = await env.browser.context.newPage();
+    const errors = await watch(page, new URL(env.server.url).origin);
+    await page.route('**/js/worker.js', async (route) => {
+      // The worker, with a window on the networks it holds, for this test.
+      const response = await route.fetch();
+      const hook = '\nself.networksAlive = () => worker.entries.size;\nself.wasmBytes = () => worker.memory?.buffer.byteLength ?? 0;\n';
+      await route.fulfill({ response, body: (await response.text()) + hook });
+    });
+    await page.goto(env.server.url);
     const figure = await showView(page, 8);
     const served = (await servedFigure(env.server.url, 8)).runs[0];
+    // The networks of the page's own panel (its untrained preview), before any figure's.
+    await waitForState(page, ['ready'], 120_000);
+    const [worker] = page.workers();
+    const alive = () => worker.evaluate(() => self.networksAlive());
+    const own = await alive();
     const pad = figure.getByLabel('Pad for your drawing, seen inside the networks of Fig. 8', { exact: true });
     await drawStroke(page, [[0.3, 0.2], [0.7, 0.2], [0.45, 0.85]], pad);
     const mine = figure.locator('table.layers').nth(1);
@@ -396,6 +409,16 @@ describe('the paper figures', () => {
     const out = rows.nth(last).locator('.pic').last().locator('.pic-numbers span');
     const [toInput, toTraining] = (await out.allInnerTexts()).map(Number);
     console.log(`Fig. 8 on a drawing: the trained 20-layer net's output correlates ${toInput} with the drawing, ${toTraining} with the training digit`);
+    // Every view visited, then back to the first and drawn on: the worker holds the first
+    // view's networks only (Fig. 8's were freed when they came in).
+    const report = async (when) => console.log(`wasm memory ${when}: ${Math.round((await worker.evaluate(() => self.wasmBytes())) / 2 ** 20)} MiB, ${(await alive()) - own} networks of the figures`);
+    await report('with Fig. 8\'s networks');
+    for (const n of VIEWS) await showView(page, n);
+    await showView(page, 6);
+    await drawStroke(page, [[0.3, 0.3], [0.7, 0.7]], page.getByLabel(PAD, { exact: true }));
+    const shippedSix = (await servedFigure(env.server.url, 6)).runs[0].rows.length;
+    await waitFor(async () => (await alive()) === own + shippedSix, `the worker holds Fig. 6's ${shippedSix} networks and the page's own ${own} only`, 120_000);
+    await report('after visiting every view and drawing on the first');
     assert.deepEqual(errors, [], 'no console errors');
     await screenshot(page, 'paper-fig8-drawing');
     await page.close();
