@@ -2,7 +2,8 @@
 //! each claim, its numbers and its verdict. Not part of `cargo xtask test`: the quick scale
 //! takes about 35 minutes a seed on 2 CPU cores (three seeds by default), the paper scale
 //! hours (see the estimate it prints first). Interrupted runs resume: finished figures are
-//! kept.
+//! kept, and so is every network trained (in `<out>/networks`, by id), so a figure cut short
+//! trains only what it had not finished.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -43,6 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => sh::root().join("paper").join(&args.run.scale),
     };
     let out_arg = out.to_string_lossy().into_owned();
+    let networks_arg = out.join("networks").to_string_lossy().into_owned();
     let cli = |what: &[&str]| {
         let mut cmd = Command::new(env!("CARGO"));
         cmd.args(["run", "--quiet", "--bin", "identity-crisis", "--"])
@@ -58,6 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &args.run.backend,
         "--out",
         &out_arg,
+        "--save-models",
+        &networks_arg,
     ]);
     if args.force {
         figures.arg("--force");
