@@ -7,7 +7,9 @@
 //! Pages does). Around it: files are served only from
 //! inside `www/` (a link out of it is not followed), every response carries the page's
 //! Content-Security-Policy (read from `www/index.html`, so that the network worker, whose
-//! policy comes from its own response, gets it too) and `Cache-Control: no-cache`;
+//! policy comes from its own response, gets it too), `Cache-Control: no-cache` and
+//! `Access-Control-Allow-Origin: *` (a public static site, as GitHub Pages serves it: another
+//! site's page may load `embed.js` as a module);
 //! connections are capped, and one that does not send its headers in time is dropped.
 //!
 //! The browser tests serve the site through this command too (`--port 0 --no-build`).
@@ -20,7 +22,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue};
+use http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, HeaderValue,
+};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tower_http::services::fs::{Backend, TokioBackend, TokioFile};
@@ -112,6 +116,10 @@ async fn serve(root: PathBuf, port: u16, policy: String) -> anyhow::Result<()> {
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
         ))
         .service(
             ServeDir::with_backend(&root, InsideRoot::new(&root))

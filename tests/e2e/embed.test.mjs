@@ -1,0 +1,125 @@
+// The embed on another site: a host page on a second origin loads embed.js once and puts in
+// <identity-crisis> elements and a plain iframe of embed.html. The figures render and answer,
+// take their height from the framed page, start only when they come near the window, say what
+// is wrong with a bad attribute inside the figure, and ask nothing of any origin but the two.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { site, openPage, screenshot } from './browser.mjs';
+
+/** A blog post on its own origin, with the site's embeds (`site`: the site's base URL). */
+function post(site) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A post with live figures</title><link rel="icon" href="data:,">
+<script type="module" src="${site}embed.js"></script>
+<style>body { margin: 0 auto; max-width: 900px; font: 16px/1.5 serif; } .spacer { height: 3000px; }</style>
+</head><body>
+<h1>A post</h1>
+<p>The first figure has attributes the embed does not know.</p>
+<identity-crisis id="bad" view="nope" colour="red"></identity-crisis>
+<div class="spacer"></div>
+<identity-crisis id="far" view="gallery" arch="conv"></identity-crisis>
+<div class="spacer"></div>
+<iframe id="plain" src="${site}embed.html#view=heatmap&amp;arch=conv" loading="lazy" title="Fig. 7" style="width:100%;height:720px;border:0"></iframe>
+</body></html>`;
+}
+
+/** Serves `html` at / of a fresh origin (127.0.0.1, a free port). */
+async function host(html) {
+  const server = http.createServer((req, res) => {
+    res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(req.url === '/' ? html : 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** The frame of an <identity-crisis> element (inside its shadow root). */
+const frameOf = (page, id) => page.locator(`#${id}`).locator('iframe').contentFrame();
+
+describe('the embed on another site', () => {
+  const env = site();
+  let blog = null;
+  before(async () => {
+    blog = await host(post(env.server.url));
+  });
+  after(async () => blog?.close());
+
+  it('a custom element and a plain iframe render and answer, size themselves, load when near, and report a bad attribute inside the figure', { timeout: 300_000 }, async () => {
+    const page = await env.browser.context.newPage();
+    const allowed = new Set([new URL(env.server.url).origin, new URL(blog.url).origin]);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${m.location().url})`));
+    page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} for ${r.url()}`));
+    const requested = [];
+    page.on('request', (r) => {
+      const target = new URL(r.url());
+      requested.push(r.url());
+      if (!['data:', 'blob:'].includes(target.protocol) && !allowed.has(target.origin)) errors.push(`request off the two origins: ${r.url()}`);
+    });
+    const started = Date.now();
+    await page.goto(blog.url);
+
+    // The element near the top loads at once: the figure shows its defaults, and the message
+    // names the bad attributes.
+    const bad = frameOf(page, 'bad');
+    await bad.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
+    console.log(`embed: first figure shown ${Date.now() - started} ms after navigation`);
+    const message = await bad.getByRole('list', { name: 'Messages' }).innerText();
+    assert.match(message, /unknown key "colour"/, message);
+    assert.match(message, /view="nope" is not one of gallery, eq1, heatmap, layers, sizes/, message);
+
+    // The far one has made no frame, and nothing of its view was asked for.
+    assert.equal(await page.locator('#far').evaluate((el) => el.shadowRoot.querySelector('iframe')), null, 'no frame before the element comes near');
+    assert.ok(!requested.some((u) => u.includes('view=gallery')), 'nothing loaded for the far figure yet');
+
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    const far = frameOf(page, 'far');
+    await far.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
+    // The frame takes the height its page reports.
+    let heights = null;
+    for (let i = 0; i < 50; i++) {
+      const outer = await page.locator('#far').evaluate((el) => el.shadowRoot.querySelector('iframe').getBoundingClientRect().height);
+      const inner = await far.locator('html').evaluate((html) => html.getBoundingClientRect().height);
+      heights = { outer, inner };
+      if (Math.abs(outer - Math.ceil(inner)) <= 1) break;
+      await page.waitForTimeout(100);
+    }
+    assert.ok(Math.abs(heights.outer - Math.ceil(heights.inner)) <= 1, `the frame is as tall as its page: ${JSON.stringify(heights)}`);
+
+    // A stroke on its pad is answered by the shipped networks, inside the frame.
+    const pad = far.getByLabel('Pad for your drawing, answered by every network of the figure', { exact: true });
+    await pad.focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await far.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
+
+    // The plain iframe (for hosts without scripts) shows its heatmap.
+    await page.locator('#plain').scrollIntoViewIfNeeded();
+    const plain = page.frameLocator('#plain');
+    await plain.locator('figure.paper-figure[data-figure="7"][data-state="shown"] table.heatmap').first().waitFor({ timeout: 60_000 });
+
+    await screenshot(page, 'embed-host');
+    assert.deepEqual(errors, [], 'no errors, no request off the two origins');
+    await page.close();
+  });
+
+  it('the example post shows its three figures (two elements, one iframe) with no policy violation', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}examples/post.html`);
+    const frames = [page.locator('identity-crisis').nth(0), page.locator('identity-crisis').nth(1), page.locator('iframe.figure')];
+    for (const [i, figure] of [6, 8, 7].entries()) {
+      await frames[i].scrollIntoViewIfNeeded();
+      const frame = i < 2 ? frames[i].locator('iframe').contentFrame() : page.frameLocator('iframe.figure');
+      await frame.locator(`figure.paper-figure[data-figure="${figure}"][data-state="shown"]`).waitFor({ timeout: 60_000 });
+      // As wide as the post's column, whatever the post's styles.
+      const [outer, column] = await frames[i].evaluate((el) => [el.getBoundingClientRect().width, document.querySelector('article p').getBoundingClientRect().width]);
+      assert.ok(Math.abs(outer - column) < 2, `figure ${figure} fills the column: ${outer} of ${column}`);
+    }
+    const widths = await page.locator('identity-crisis').first().evaluate((el) => [el.shadowRoot.querySelector('iframe').getBoundingClientRect().width, el.getBoundingClientRect().width]);
+    assert.ok(Math.abs(widths[0] - widths[1]) < 2, `the frame fills its element: ${widths}`);
+    await screenshot(page, 'embed-example-post');
+    assert.deepEqual(errors, [], 'no console errors, no policy violation, no request off the site');
+    await page.close();
+  });
+});

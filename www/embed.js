@@ -1,0 +1,74 @@
+// The embed: `<script type="module" src="https://HOST/embed.js"></script>` once in a page,
+// then `<identity-crisis view="gallery" arch="conv"></identity-crisis>` wherever a live
+// figure of the paper goes. The element holds a frame of embed.html (the view, its worker and
+// its data all live there, on this site's origin, so the host page needs no header of ours and
+// nothing of the host page can break the figure or be broken by it). The frame is made only
+// when the element comes near the window, and takes the height its page reports.
+//
+// Attributes: the keys of js/embed-options.js (`view`, `arch`), passed to the frame, which
+// checks them and says what is wrong inside the figure.
+
+/** The framed page. */
+const FRAME = new URL('embed.html', import.meta.url);
+
+/** How near the window an embed starts loading. */
+const NEAR = '600px';
+
+/** The height before the frame reports its own: three quarters of the width, within bounds. */
+function placeholderHeight(width) {
+  return Math.round(Math.min(900, Math.max(360, 0.75 * (width || 800))));
+}
+
+/** Attributes that style the element on the host page and are not settings of the figure. */
+const HOST_ATTRIBUTES = /^(class|style|id|title|hidden|data-.*|aria-.*)$/;
+
+/** The tallest height a frame may ask for (a runaway report cannot swallow the host page). */
+const MAX_HEIGHT = 20000;
+
+/** Makes `element` a block as wide as the embed, with no border. */
+function fill(element) {
+  Object.assign(element.style, { display: 'block', width: '100%', border: '0' });
+}
+
+class IdentityCrisisFigure extends HTMLElement {
+  connectedCallback() {
+    if (this.shadowRoot) return;
+    const root = this.attachShadow({ mode: 'open' });
+    // Styles through the CSSOM only: a host page's Content-Security-Policy may forbid inline
+    // <style> elements, never this.
+    this.style.display = 'block';
+    const placeholder = document.createElement('div');
+    fill(placeholder);
+    Object.assign(placeholder.style, { background: '#f4f5f7', borderRadius: '8px' });
+    placeholder.style.height = `${placeholderHeight(this.getBoundingClientRect().width)}px`;
+    root.append(placeholder);
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      this.load(placeholder);
+    }, { rootMargin: NEAR });
+    observer.observe(this);
+  }
+
+  /** Puts the frame in the placeholder's place, at its height until the frame reports one. */
+  load(placeholder) {
+    const settings = new URLSearchParams([...this.attributes]
+      .filter((a) => !HOST_ATTRIBUTES.test(a.name))
+      .map((a) => [a.name, a.value]));
+    const frame = document.createElement('iframe');
+    frame.src = `${FRAME.href}#${settings}`;
+    frame.title = `Identity Crisis: a live figure of the paper (${this.getAttribute('view') ?? 'gallery'})`;
+    fill(frame);
+    frame.style.height = placeholder.style.height;
+    window.addEventListener('message', (event) => {
+      if (event.source !== frame.contentWindow) return;
+      const { type, height } = event.data ?? {};
+      if (type === 'embed-size' && Number.isFinite(height) && height > 0) {
+        frame.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(height))}px`;
+      }
+    });
+    placeholder.replaceWith(frame);
+  }
+}
+
+if (!customElements.get('identity-crisis')) customElements.define('identity-crisis', IdentityCrisisFigure);

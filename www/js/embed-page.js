@@ -1,0 +1,37 @@
+// The framed page of an embed (embed.html): one view of the paper's figures, chosen by the
+// hash (the keys of embed-options.js), answered from the shipped data, with its own worker
+// for the live answers. It tells the page around it its height (AMP's "embed-size" message,
+// which embed.js and AMP's amp-iframe apply), so that the frame fits its figure.
+
+import { WorkerClient } from './worker-client.js';
+import { Notices } from './notices.js';
+import { mountFigure } from './paper/paper.js';
+import { readEmbed, problemsMessage } from './embed-options.js';
+
+const notices = new Notices(document.getElementById('notices'));
+const place = document.getElementById('figure');
+const settings = readEmbed(new URLSearchParams(location.hash.slice(1)));
+if (settings.problems.length) notices.show(problemsMessage(settings.problems), 'error');
+
+/** Posts the page's height to the page around it, whenever it changes. */
+function reportHeight() {
+  let last = -1;
+  const post = () => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height === last || window.parent === window) return;
+    last = height;
+    window.parent.postMessage({ sentinel: 'amp', type: 'embed-size', height }, '*');
+  };
+  new ResizeObserver(post).observe(document.documentElement);
+  post();
+}
+
+const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
+  onDied: (error) => notices.show(error.message, 'error'),
+  onGpuLost: () => undefined,
+});
+reportHeight();
+mountFigure(place, { figure: settings.figure, client, base: new URL('../paper/', import.meta.url) })
+  .then(() => {
+    document.body.dataset.state = 'ready';
+  });
