@@ -21,11 +21,12 @@ export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swi
 
 /**
  * Launches Chromium with a fresh profile.
- * @param {{webgpu?: boolean, args?: string[]}} [options] `webgpu`: add the SwiftShader
- *   WebGPU flags; `args`: more flags
+ * @param {{webgpu?: boolean, args?: string[], serviceWorkers?: 'allow' | 'block'}} [options]
+ *   `webgpu`: add the SwiftShader WebGPU flags; `args`: more flags; `serviceWorkers`: let the
+ *   site's service worker run (blocked unless asked for)
  * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
  */
-export async function launch({ webgpu = false, args = [] } = {}) {
+export async function launch({ webgpu = false, args = [], serviceWorkers = 'block' } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package or set CHROMIUM`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'identity-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -33,6 +34,9 @@ export async function launch({ webgpu = false, args = [] } = {}) {
     headless: true,
     args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : []), ...args],
     viewport: { width: 1280, height: 900 },
+    // The site's service worker answers the page's requests, which page.route() then cannot
+    // see: only the offline test lets it run.
+    serviceWorkers,
   });
   return {
     context,

@@ -7,6 +7,7 @@ import { WorkerClient } from './worker-client.js';
 import { Notices } from './notices.js';
 import { mountFigure } from './paper/paper.js';
 import { readEmbed, problemsMessage } from './embed-options.js';
+import { keepOffline } from './offline.js';
 
 const notices = new Notices(document.getElementById('notices'));
 const place = document.getElementById('figure');
@@ -31,6 +32,7 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
   onGpuLost: () => undefined,
 });
 reportHeight();
+keepOffline();
 mountFigure(place, { figure: settings.figure, client, base: new URL('../paper/', import.meta.url) })
   .then(() => {
     document.body.dataset.state = 'ready';

@@ -16,6 +16,7 @@ import { imageFromFile } from './images.js';
 import { Notices } from './notices.js';
 import { flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES } from './estimate.js';
 import { mountPaper } from './paper/paper.js';
+import { keepOffline } from './offline.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
@@ -57,6 +58,7 @@ const app = {
 };
 window.__timings = {};
 
+keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(storage());

@@ -6,7 +6,9 @@
 //!    it is the version of the `wasm-bindgen` crate in Cargo.lock (a mismatch makes broken
 //!    glue);
 //! 4. runs `wasm-opt -Oz` when it is installed (Debian `binaryen`) and asked for;
-//! 5. prints the raw and gzipped size of the wasm.
+//! 5. prints the raw and gzipped size of the wasm;
+//! 6. writes `www/precache.js`: the files the service worker (`www/sw.js`) keeps for offline
+//!    use, and a version made from their content hashes (a new deploy gets a new cache).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,7 +86,70 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
         }
     }
     report_size(&wasm)?;
+    write_precache(&sh::root().join("www"))?;
     Ok(wasm)
+}
+
+/// What the service worker does not precache: itself and its list, the shipped networks (kept
+/// as the views fetch them), the example post, and the TypeScript declarations.
+fn precached(relative: &str) -> bool {
+    !(relative == "sw.js"
+        || relative == "precache.js"
+        || relative.starts_with("paper/models/")
+        || relative.starts_with("examples/")
+        || relative.ends_with(".d.ts"))
+}
+
+/// Writes `www/precache.js` (`self.PRECACHE = {version, files}`, read by `sw.js`): every file
+/// of the site to keep offline, and a version that changes with any of their contents.
+fn write_precache(www: &Path) -> anyhow::Result<()> {
+    use sha2::{Digest, Sha256};
+    let mut files = vec![];
+    let mut stack = vec![www.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(www)
+                .expect("found under www")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if precached(&relative) {
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    let mut version = Sha256::new();
+    for file in &files {
+        let bytes = std::fs::read(www.join(file)).with_context(|| format!("cannot read {file}"))?;
+        version.update(file.as_bytes());
+        version.update(Sha256::digest(&bytes));
+    }
+    let version: String = version.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut list: Vec<String> = vec!["./".into()];
+    list.extend(files);
+    let script = format!(
+        "// Written by `cargo xtask build`: the files sw.js keeps offline, and their version.\nself.PRECACHE = {};\n",
+        serde_json::json!({ "version": version, "files": list })
+    );
+    let out = www.join("precache.js");
+    std::fs::write(&out, script).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "xtask: {} lists {} files to keep offline (version {version})",
+        out.display(),
+        list.len()
+    );
+    Ok(())
 }
 
 /// Adds the wasm32 target with rustup when it is missing.
