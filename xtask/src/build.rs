@@ -6,7 +6,8 @@
 //!    it is the version of the `wasm-bindgen` crate in Cargo.lock (a mismatch makes broken
 //!    glue);
 //! 4. runs `wasm-opt -Oz` when it is installed (Debian `binaryen`) and asked for;
-//! 5. prints the raw and gzipped size of the wasm;
+//! 5. writes the wasm and its glue gzipped beside them (`.gz`, which `cargo xtask serve` sends
+//!    to browsers that take gzip, as static hosts compress) and prints the wasm's two sizes;
 //! 6. writes `www/precache.js`: the files the service worker (`www/sw.js`) keeps for offline
 //!    use, and a version made from their content hashes (a new deploy gets a new cache).
 
@@ -86,18 +87,21 @@ pub fn run(args: Args) -> anyhow::Result<PathBuf> {
         }
     }
     report_size(&wasm)?;
+    precompress(&out.join("identity_wasm.js"))?;
     write_precache(&sh::root().join("www"))?;
     Ok(wasm)
 }
 
 /// What the service worker does not precache: itself and its list, the shipped networks (kept
-/// as the views fetch them), the example post, and the TypeScript declarations.
+/// as the views fetch them), the example post, the TypeScript declarations and the gzipped
+/// copies (the browser asks for the files; the server picks the copy).
 fn precached(relative: &str) -> bool {
     !(relative == "sw.js"
         || relative == "precache.js"
         || relative.starts_with("paper/models/")
         || relative.starts_with("examples/")
-        || relative.ends_with(".d.ts"))
+        || relative.ends_with(".d.ts")
+        || relative.ends_with(".gz"))
 }
 
 /// Writes `www/precache.js` (`self.PRECACHE = {version, files}`, read by `sw.js`): every file
@@ -195,16 +199,29 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| sh::root().join("target"))
 }
 
-fn report_size(wasm: &Path) -> anyhow::Result<()> {
-    let bytes = std::fs::read(wasm).with_context(|| format!("no {}", wasm.display()))?;
+/// Writes `path` gzipped beside it (`path.gz`); returns the gzipped size.
+fn precompress(path: &Path) -> anyhow::Result<usize> {
+    let bytes = std::fs::read(path).with_context(|| format!("no {}", path.display()))?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&bytes)?;
-    let gzipped = gz.finish()?.len();
+    let gzipped = gz.finish()?;
+    let mut name = path.as_os_str().to_owned();
+    name.push(".gz");
+    std::fs::write(&name, &gzipped).with_context(|| format!("cannot write {name:?}"))?;
+    Ok(gzipped.len())
+}
+
+/// Precompresses the wasm ([`precompress`]) and prints its raw and gzipped size.
+fn report_size(wasm: &Path) -> anyhow::Result<()> {
+    let bytes = std::fs::metadata(wasm)
+        .with_context(|| format!("no {}", wasm.display()))?
+        .len() as usize;
+    let gzipped = precompress(wasm)?;
     let mb = |n: usize| n as f64 / 1e6;
     eprintln!(
         "xtask: {} is {:.1} MB, {:.1} MB gzipped",
         wasm.display(),
-        mb(bytes.len()),
+        mb(bytes),
         mb(gzipped)
     );
     Ok(())

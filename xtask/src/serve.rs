@@ -4,7 +4,8 @@
 //! The files are served by tower-http's `ServeDir` on hyper: percent-decoding, `..` removed,
 //! the right MIME types (`application/wasm` for streaming compilation), ETag and
 //! Last-Modified revalidation (304), range requests, `404.html` for a missing file (as GitHub
-//! Pages does). Around it: files are served only from
+//! Pages does), the gzipped copy `cargo xtask build` writes of the wasm and its glue to a
+//! browser that takes gzip (3.4 MB on the wire instead of 14.3). Around it: files are served only from
 //! inside `www/` (a link out of it is not followed), every response carries the page's
 //! Content-Security-Policy (read from `www/index.html`, so that the network worker, whose
 //! policy comes from its own response, gets it too), `Cache-Control: no-cache` and
@@ -123,6 +124,7 @@ async fn serve(root: PathBuf, port: u16, policy: String) -> anyhow::Result<()> {
         ))
         .service(
             ServeDir::with_backend(&root, InsideRoot::new(&root))
+                .precompressed_gzip()
                 .not_found_service(ServeFile::new(root.join("404.html"))),
         );
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
