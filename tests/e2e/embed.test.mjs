@@ -68,8 +68,8 @@ describe('the embed on another site', () => {
     await bad.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
     console.log(`embed: first figure shown ${Date.now() - started} ms after navigation`);
     const message = await bad.getByRole('list', { name: 'Messages' }).innerText();
-    assert.match(message, /unknown key "colour"/, message);
-    assert.match(message, /view="nope" is not one of gallery, eq1, heatmap, layers, sizes/, message);
+    assert.match(message, /unknown key colour \(known: view, arch\)/, message);
+    assert.match(message, /view must be one of gallery, eq1, heatmap, layers, sizes/, message);
 
     // The far one has made no frame, and nothing of its view was asked for.
     assert.equal(await page.locator('#far').evaluate((el) => el.shadowRoot.querySelector('iframe')), null, 'no frame before the element comes near');

@@ -6,13 +6,13 @@
 import { WorkerClient } from './worker-client.js';
 import { Notices } from './notices.js';
 import { mountFigure } from './paper/paper.js';
-import { readEmbed, problemsMessage } from './embed-options.js';
+import { readEmbed } from './embed-options.js';
 import { keepOffline } from './offline.js';
 
 const notices = new Notices(document.getElementById('notices'));
 const place = document.getElementById('figure');
-const settings = readEmbed(new URLSearchParams(location.hash.slice(1)));
-if (settings.problems.length) notices.show(problemsMessage(settings.problems), 'error');
+const settings = readEmbed(location.hash);
+if (settings.problem) notices.show(`${settings.problem} The figure shows its defaults.`, 'error');
 
 /** Posts the page's height to the page around it, whenever it changes. */
 function reportHeight() {

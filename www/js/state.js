@@ -116,11 +116,14 @@ function quote(text) {
  * Reads a URL hash.
  * @param {string} hash e.g. "#arch=conv&depth=5"
  * @param {object} [base] the state for keys absent from the hash (default: `defaults()`)
+ * @param {object[]} [props] the keys it may hold (default: the page's PROPS; an embed passes
+ *   its own, of the same form)
  * @returns {{state: object, problems: {key: string | null, message: string}[], given: Set<string>}}
  *   the state (every bad key at its default), one problem per ignored key or value (the key,
  *   or null when the whole link was refused), and the keys the link set
  */
-export function fromHash(hash, base = defaults()) {
+export function fromHash(hash, base = defaults(), props = PROPS) {
+  const byName = props === PROPS ? BY_NAME : new Map(props.map((p) => [p.name, p]));
   const state = { ...base };
   const problems = [];
   const given = new Set();
@@ -136,9 +139,9 @@ export function fromHash(hash, base = defaults()) {
   const seen = new Set();
   for (const [key, value] of new URLSearchParams(text)) {
     const shown = `"${quote(key)}=${quote(value)}"`;
-    const prop = BY_NAME.get(key);
+    const prop = byName.get(key);
     if (!prop) {
-      problems.push({ key, message: `Ignored ${shown} in the link: unknown key ${quote(key)} (known: ${PROPS.map((p) => p.name).join(', ')})` });
+      problems.push({ key, message: `Ignored ${shown} in the link: unknown key ${quote(key)} (known: ${props.map((p) => p.name).join(', ')})` });
       continue;
     }
     if (seen.has(key)) {
