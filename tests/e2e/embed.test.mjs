@@ -35,6 +35,15 @@ async function host(html) {
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** Waits until `check()` holds (polled every 100 ms), failing with `what` after `timeout` ms. */
+async function waitUntil(check, what, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** The frame of an <identity-crisis> element (inside its shadow root). */
 const frameOf = (page, id) => page.locator(`#${id}`).locator('iframe').contentFrame();
 
@@ -94,6 +103,26 @@ describe('the embed on another site', () => {
     await pad.focus();
     await page.keyboard.press('Shift+ArrowRight');
     await far.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
+
+    // "Train it here" in the embed trains on the CPU, and waits while the figure is out of
+    // sight: its progress line stays put, and moves again when the figure is back.
+    await far.getByRole('button', { name: 'Train it here', exact: true }).click();
+    await far.locator('.train-text').getByText(/in all/).waitFor({ timeout: 60_000 });
+    const narrow = far.getByRole('button', { name: /^Train at \d+ channels$/ });
+    await (await narrow.isVisible() ? narrow : far.getByRole('button', { name: 'Start training', exact: true })).click();
+    const progress = far.locator('progress[aria-label="Training here: progress"]');
+    const text = () => far.locator('.train-text').innerText();
+    await far.locator('.train-text').getByText(/^Training .* step \d+/).waitFor({ timeout: 60_000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(1000);
+    const away = await text();
+    await page.waitForTimeout(1500);
+    assert.equal(await text(), away, 'training waits while the figure is out of sight');
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    await waitUntil(async () => (await text()) !== away, 'training goes on when the figure is back');
+    await far.getByRole('button', { name: 'Stop training here', exact: true }).click();
+    await far.locator('.train-text').getByText(/^Stopped\./).waitFor({ timeout: 60_000 });
+    assert.ok(await progress.count() === 1);
 
     // The plain iframe (for hosts without scripts) shows its heatmap.
     await page.locator('#plain').scrollIntoViewIfNeeded();

@@ -1,13 +1,17 @@
 // The framed page of an embed (embed.html): one view of the paper's figures, chosen by the
 // hash (the keys of embed-options.js), answered from the shipped data, with its own worker
-// for the live answers. It tells the page around it its height (AMP's "embed-size" message,
-// which embed.js and AMP's amp-iframe apply), so that the frame fits its figure.
+// for the live answers and "Train it here" (on the CPU: an embed never takes a reader's GPU
+// unasked), which pauses while the figure is out of sight or the tab hidden. It tells the page
+// around it its height (AMP's "embed-size" message, which embed.js and AMP's amp-iframe
+// apply), so that the frame fits its figure.
 
 import { WorkerClient } from './worker-client.js';
 import { Notices } from './notices.js';
 import { mountFigure } from './paper/paper.js';
 import { readEmbed } from './embed-options.js';
 import { keepOffline } from './offline.js';
+import { pauseWhenAway } from './polite.js';
+import { flopsPerStep, SpeedBook, GUESSES } from './estimate.js';
 
 const notices = new Notices(document.getElementById('notices'));
 const place = document.getElementById('figure');
@@ -33,7 +37,25 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), {
 });
 reportHeight();
 keepOffline();
-mountFigure(place, { figure: settings.figure, client, base: new URL('../paper/', import.meta.url) })
+pauseWhenAway(client, place);
+
+/** Storage for measured speeds, when the browser allows it in a frame. */
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** What "Train it here" needs: the CPU, its expected speed, and where measured speeds go. */
+const speeds = new SpeedBook(storage());
+const training = {
+  backend: () => 'cpu',
+  estimate: (arch) => ({ ...speeds.msPerStep('CPU', flopsPerStep(arch), GUESSES.cpu), where: 'the CPU' }),
+  record: (label, arch, msPerStep) => speeds.record(label, flopsPerStep(arch), msPerStep),
+};
+mountFigure(place, { figure: settings.figure, client, training, base: new URL('../paper/', import.meta.url) })
   .then(() => {
     document.body.dataset.state = 'ready';
   });

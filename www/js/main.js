@@ -17,6 +17,7 @@ import { Notices } from './notices.js';
 import { flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES } from './estimate.js';
 import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
+import { pauseWhenAway } from './polite.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
@@ -60,6 +61,7 @@ window.__timings = {};
 
 keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
+pauseWhenAway(client);
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(storage());
 const pad = new DrawingPad($('pad'));

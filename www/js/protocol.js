@@ -21,6 +21,8 @@
  * - dispose  {session}                           -> {}
  * - memory   {}                                  -> {wasm_bytes, cpu_bytes, cpu_limit, gpu_bytes, gpu_limit, networks}
  * - resetGpu {}                                  -> {fresh: boolean} (the next WebGPU network sets up a new device)
+ * - pause    {paused: boolean}                   -> {} (training waits between chunks while paused: the tab is
+ *                                                   hidden, or an embed is out of sight; stop still ends it)
  */
 /** How many bundled MNIST test digits the worker's "init" sends (the link's `image=N` range). */
 export const BUNDLED_DIGITS = 100;
@@ -40,6 +42,7 @@ export const REQUEST = Object.freeze({
   DISPOSE: 'dispose',
   MEMORY: 'memory',
   RESET_GPU: 'resetGpu',
+  PAUSE: 'pause',
 });
 
 /**

@@ -19,6 +19,9 @@ const WASM_URL = new URL('../pkg/identity_wasm_bg.wasm', import.meta.url);
 
 /** Gives the event loop a turn (messages are macrotasks; promise callbacks alone starve them). */
 const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** While paused, training looks again this often (a stop or a resume is seen within it). */
+const PAUSED_POLL_MS = 100;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs calls one after another: each starts once every call queued before it has settled. */
 class Queue {
@@ -87,6 +90,9 @@ class NetworkWorker {
       case REQUEST.IMPORT: return this.importNetwork(msg);
       case REQUEST.DISPOSE: return this.dispose(msg.session);
       case REQUEST.MEMORY: return this.memoryInUse();
+      case REQUEST.PAUSE:
+        this.paused = Boolean(msg.paused);
+        return {};
       case REQUEST.RESET_GPU: return { fresh: (await this.module()).resetGpu() };
       default: throw new Error(`unknown request type ${JSON.stringify(msg.type)}`);
     }
@@ -159,6 +165,7 @@ class NetworkWorker {
   async train(entry, onProgress) {
     let lastPost = -Infinity;
     for (;;) {
+      while (this.paused && !entry.stopping && !entry.disposed) await sleep(PAUSED_POLL_MS);
       if (entry.disposed) return { stop: 'cancelled' };
       if (entry.stopping) await entry.run(() => entry.session.cancel());
       const report = await entry.run(() => entry.session.advance());

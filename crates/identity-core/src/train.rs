@@ -178,7 +178,8 @@ pub struct Progress {
     pub steps: usize,
     /// The training loss (MSE) at the last read.
     pub loss: f32,
-    /// Milliseconds since training started.
+    /// Milliseconds spent training: inside [`Trainer::advance`], so that a pause between
+    /// calls (the page's, while its tab is hidden) does not count.
     pub elapsed_ms: f64,
     /// Set once training is over.
     pub stop: Option<Stop>,
@@ -192,7 +193,6 @@ pub struct Trainer {
     input: Tensor<4>,
     config: TrainConfig,
     progress: Progress,
-    started: Instant,
 }
 
 impl Trainer {
@@ -220,7 +220,6 @@ impl Trainer {
                 stop: None,
             },
             config,
-            started: Instant::now(),
         })
     }
 
@@ -245,6 +244,7 @@ impl Trainer {
         if self.progress.stop.is_some() {
             return Ok(self.progress);
         }
+        let began = Instant::now();
         let n = self
             .config
             .loss_every
@@ -264,7 +264,7 @@ impl Trainer {
             }
             self.progress.loss = value;
         }
-        self.progress.elapsed_ms = self.started.elapsed().as_secs_f64() * 1e3;
+        self.progress.elapsed_ms += began.elapsed().as_secs_f64() * 1e3;
         if self.progress.loss < self.config.tolerance {
             self.progress.stop = Some(Stop::Converged);
         } else if self.progress.step >= self.config.steps {
