@@ -18,9 +18,10 @@ function post(site) {
 <h1>A post</h1>
 <p>The first figure has attributes the embed does not know.</p>
 <identity-crisis id="bad" view="nope" colour="red"></identity-crisis>
+<identity-crisis id="bare" view="gallery" arch="fcn" train_hide="true" drawing_hide="true" claims_hide="true"></identity-crisis>
 <div class="spacer"></div>
 <identity-crisis id="far" view="gallery" arch="conv"></identity-crisis>
-<div class="spacer"></div>
+<div class="spacer"></div><div class="spacer"></div>
 <iframe id="plain" src="${site}embed.html#view=heatmap&amp;arch=conv" loading="lazy" title="Fig. 7" style="width:100%;height:720px;border:0"></iframe>
 </body></html>`;
 }
@@ -77,16 +78,26 @@ describe('the embed on another site', () => {
     await bad.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
     console.log(`embed: first figure shown ${Date.now() - started} ms after navigation`);
     const message = await bad.getByRole('list', { name: 'Messages' }).innerText();
-    assert.match(message, /unknown key colour \(known: view, arch\)/, message);
+    assert.match(message, /unknown key colour \(known: view, arch, toggle_hide, train_hide, drawing_hide, claims_hide\)/, message);
     assert.match(message, /view must be one of gallery, eq1, heatmap, layers, sizes/, message);
+
+    // Hidden controls are not shown (and the FCN figure, Fig. 4, is).
+    const bare = frameOf(page, 'bare');
+    await bare.locator('figure.paper-figure[data-figure="4"][data-state="shown"]').waitFor({ timeout: 60_000 });
+    assert.equal(await bare.getByRole('button', { name: 'Train it here', exact: true }).isVisible(), false, 'train_hide');
+    assert.equal(await bare.getByRole('columnheader', { name: 'Your drawing', exact: true }).isVisible(), false, 'drawing_hide');
+    assert.equal(await bare.locator('details.claims').isVisible(), false, 'claims_hide');
+    assert.equal(await bare.getByRole('button', { name: 'FCN', exact: true }).isVisible(), true, 'the toggle stays');
 
     // The far one has made no frame, and nothing of its view was asked for.
     assert.equal(await page.locator('#far').evaluate((el) => el.shadowRoot.querySelector('iframe')), null, 'no frame before the element comes near');
-    assert.ok(!requested.some((u) => u.includes('view=gallery')), 'nothing loaded for the far figure yet');
+    const framed = () => requested.filter((u) => new URL(u).pathname.endsWith('/embed.html')).length;
+    assert.equal(framed(), 2, 'only the two figures near the top have loaded their frame');
 
     await page.locator('#far').scrollIntoViewIfNeeded();
     const far = frameOf(page, 'far');
     await far.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
+    assert.equal(framed(), 3, 'the far figure loads its frame once near');
     // The frame takes the height its page reports.
     let heights = null;
     for (let i = 0; i < 50; i++) {

@@ -17,6 +17,7 @@ const notices = new Notices(document.getElementById('notices'));
 const place = document.getElementById('figure');
 const settings = readEmbed(location.hash);
 if (settings.problem) notices.show(`${settings.problem} The figure shows its defaults.`, 'error');
+for (const control of settings.hidden) document.body.classList.add(`hide-${control}`);
 
 /** Posts the page's height to the page around it, whenever it changes. */
 function reportHeight() {
