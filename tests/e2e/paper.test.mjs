@@ -95,6 +95,19 @@ async function serveAsShipped(page, served, file, ids) {
   await page.route('**/paper/models/shipped.json', (route) => route.fulfill({ json: [ids[0]] }));
 }
 
+/**
+ * Serves the page's worker with a window on what it holds (`self.networksAlive()`,
+ * `self.wasmBytes()`), for tests that count its networks; call before the page navigates.
+ * @param {import('playwright-core').Page} page
+ */
+async function watchWorker(page) {
+  await page.route('**/js/worker.js', async (route) => {
+    const response = await route.fetch();
+    const hook = '\nself.networksAlive = () => worker.entries.size;\nself.wasmBytes = () => worker.memory?.buffer.byteLength ?? 0;\n';
+    await route.fulfill({ response, body: (await response.text()) + hook });
+  });
+}
+
 /** fig6.json as served, parsed. */
 async function servedFigure(url, n) {
   const response = await fetch(new URL(`paper/fig${n}.json`, url));
@@ -222,12 +235,7 @@ describe('the paper figures', () => {
     const page = await env.browser.context.newPage();
     const errors = await watch(page, new URL(env.server.url).origin);
     await serveAsShipped(page, served, file, { 0: ids[0], 1: ids[1], 2: ids[0] });
-    await page.route('**/js/worker.js', async (route) => {
-      // The worker, with a window on the networks it holds, for this test.
-      const response = await route.fetch();
-      const hook = '\nself.networksAlive = () => worker.entries.size;\nself.wasmBytes = () => worker.memory?.buffer.byteLength ?? 0;\n';
-      await route.fulfill({ response, body: (await response.text()) + hook });
-    });
+    await watchWorker(page);
     await page.goto(env.server.url);
     await showView(page, 6);
     const pad = page.getByLabel(PAD, { exact: true });
@@ -371,12 +379,7 @@ describe('the paper figures', () => {
   it('Fig. 8 shows the layers of the reader\'s drawing in the random and the trained networks', { timeout: 300_000 }, async () => {
     const page = await env.browser.context.newPage();
     const errors = await watch(page, new URL(env.server.url).origin);
-    await page.route('**/js/worker.js', async (route) => {
-      // The worker, with a window on the networks it holds, for this test.
-      const response = await route.fetch();
-      const hook = '\nself.networksAlive = () => worker.entries.size;\nself.wasmBytes = () => worker.memory?.buffer.byteLength ?? 0;\n';
-      await route.fulfill({ response, body: (await response.text()) + hook });
-    });
+    await watchWorker(page);
     await page.goto(env.server.url);
     const figure = await showView(page, 8);
     const served = (await servedFigure(env.server.url, 8)).runs[0];

@@ -74,11 +74,7 @@ pub fn run(args: Args) -> CliResult {
         p.elapsed_ms / p.step.max(1) as f64
     );
     if let Some(path) = &args.save {
-        let precision = if args.half {
-            Precision::F16
-        } else {
-            Precision::F32
-        };
+        let precision = Precision::half_if(args.half);
         let backend = flag_value(&args.common.backend);
         saved::write(path, &trained, &arch, &config, &image, &backend, precision)?;
         eprintln!("{}: saved to {}", arch.name(), path.display());

@@ -43,6 +43,13 @@ pub enum Precision {
     F16,
 }
 
+impl Precision {
+    /// The precision a `--half` flag asks for: 16 bits when set, else 32.
+    pub fn half_if(half: bool) -> Self {
+        if half { Precision::F16 } else { Precision::F32 }
+    }
+}
+
 /// Everything about a saved network but its weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {

@@ -306,19 +306,12 @@ impl Context {
 
 pub fn run(args: Args) -> CliResult {
     let store = match &args.save_models {
-        Some(dir) => {
-            let precision = if args.half {
-                Precision::F16
-            } else {
-                Precision::F32
-            };
-            Some(Store::with_precision(
-                dir,
-                args.run.backend,
-                false,
-                precision,
-            )?)
-        }
+        Some(dir) => Some(Store::with_precision(
+            dir,
+            args.run.backend,
+            false,
+            Precision::half_if(args.half),
+        )?),
         None => None,
     };
     match (args.shard, store, &args.out) {
