@@ -6,7 +6,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { site, openPage, screenshot } from './browser.mjs';
+import {
+  site, openPage, screenshot, train, waitForState, answerToPad,
+} from './browser.mjs';
 
 /** A blog post on its own origin, with the site's embeds (`site`: the site's base URL). */
 function post(site) {
@@ -45,6 +47,26 @@ async function waitUntil(check, what, timeout = 30_000) {
   }
 }
 
+/**
+ * Collects a host page's errors: uncaught exceptions, console errors, failed responses, and
+ * any request to an origin other than `origins` (the site's and the host's).
+ * @returns {{errors: string[], requested: string[]}} filled as the page runs
+ */
+function watchHost(page, origins) {
+  const allowed = new Set(origins.map((u) => new URL(u).origin));
+  const errors = [];
+  const requested = [];
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${m.location().url})`));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} for ${r.url()}`));
+  page.on('request', (r) => {
+    const target = new URL(r.url());
+    requested.push(r.url());
+    if (!['data:', 'blob:'].includes(target.protocol) && !allowed.has(target.origin)) errors.push(`request off the two origins: ${r.url()}`);
+  });
+  return { errors, requested };
+}
+
 /** The frame of an <identity-crisis> element (inside its shadow root). */
 const frameOf = (page, id) => page.locator(`#${id}`).locator('iframe').contentFrame();
 
@@ -58,17 +80,7 @@ describe('the embed on another site', () => {
 
   it('a custom element and a plain iframe render and answer, size themselves, load when near, and report a bad attribute inside the figure', { timeout: 300_000 }, async () => {
     const page = await env.browser.context.newPage();
-    const allowed = new Set([new URL(env.server.url).origin, new URL(blog.url).origin]);
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${m.location().url})`));
-    page.on('response', (r) => r.status() >= 400 && errors.push(`HTTP ${r.status()} for ${r.url()}`));
-    const requested = [];
-    page.on('request', (r) => {
-      const target = new URL(r.url());
-      requested.push(r.url());
-      if (!['data:', 'blob:'].includes(target.protocol) && !allowed.has(target.origin)) errors.push(`request off the two origins: ${r.url()}`);
-    });
+    const { errors, requested } = watchHost(page, [env.server.url, blog.url]);
     const started = Date.now();
     await page.goto(blog.url);
 
@@ -79,7 +91,7 @@ describe('the embed on another site', () => {
     console.log(`embed: first figure shown ${Date.now() - started} ms after navigation`);
     const message = await bad.getByRole('list', { name: 'Messages' }).innerText();
     assert.match(message, /unknown key colour \(known: view, arch, toggle_hide, train_hide, drawing_hide, claims_hide\)/, message);
-    assert.match(message, /view must be one of gallery, eq1, heatmap, layers, sizes/, message);
+    assert.match(message, /view must be one of gallery, eq1, heatmap, layers, sizes, train, pad/, message);
 
     // Hidden controls are not shown (and the FCN figure, Fig. 4, is).
     const bare = frameOf(page, 'bare');
@@ -143,6 +155,65 @@ describe('the embed on another site', () => {
     await screenshot(page, 'embed-host');
     assert.deepEqual(errors, [], 'no errors, no request off the two origins');
     await page.close();
+  });
+
+  it('the lab as embeds: the drawing pad and the training panel take the page\'s keys, train, answer and size themselves', { timeout: 300_000 }, async () => {
+    const lab = await host(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lab embeds</title><link rel="icon" href="data:,">
+<script type="module" src="${env.server.url}embed.js"></script></head><body>
+<identity-crisis id="pad" view="pad" arch="conv" depth="1" channels="4" kernel="3" steps="40" form_hide="true"></identity-crisis>
+<identity-crisis id="panel" view="train" arch="relu" hidden="1" width="16" depth="abc" drawing_hide="true"></identity-crisis>
+<iframe id="plain" src="${env.server.url}embed.html#view=pad&amp;arch=linear&amp;hidden=0&amp;lr=-1" title="pad" style="width:100%;height:600px;border:0"></iframe>
+</body></html>`);
+    try {
+      const page = await env.browser.context.newPage();
+      const { errors } = watchHost(page, [env.server.url, lab.url]);
+      await page.goto(lab.url);
+
+      // The pad, on the network its keys name: nothing of the page around the lab shows.
+      const pad = await (await page.locator('#pad').locator('iframe').elementHandle()).contentFrame();
+      await waitForState(pad, ['ready'], 120_000);
+      assert.match(new URL(pad.url()).search, /^\?embed/, `the lab's view is the page framed alone: ${pad.url()}`);
+      for (const [name, shown] of [['Identity Crisis', false], ['Copy the input, or draw the 7?', false], ['Draw, and see what it learned', true]]) {
+        assert.equal(await pad.getByRole('heading', { name: new RegExp(name.replace(/[?,]/g, '.')) }).first().isVisible(), shown, `heading "${name}" ${shown ? 'shown' : 'hidden'}`);
+      }
+      assert.equal(await pad.locator('#config').isVisible(), false, 'the form is not part of the pad');
+      const size = await pad.locator('#size').innerText();
+      assert.match(size, /conv-d1-c4-k3|parameters/, `the pad names its network's size: ${size}`);
+      await train(pad, 180_000);
+      const status = await pad.getByRole('status', { name: 'Backend and training progress' }).innerText();
+      assert.match(status, /CPU/, `an embed trains on the CPU unless its keys ask: ${status}`);
+      assert.match(status, /40 steps/, `the steps key is taken: ${status}`);
+      await pad.getByLabel('Drawing pad', { exact: true }).focus();
+      await page.keyboard.press('Shift+ArrowRight');
+      const { output } = await answerToPad(pad);
+      assert.ok(output.some((v) => v > 0.1), 'the trained network answers a stroke');
+      // The element is as tall as its page.
+      const outer = await page.locator('#pad').evaluate((el) => el.shadowRoot.querySelector('iframe').getBoundingClientRect().height);
+      const inner = await pad.locator('html').evaluate((html) => html.getBoundingClientRect().height);
+      assert.ok(Math.abs(outer - Math.ceil(inner)) <= 1, `the pad's frame is as tall as its page: ${outer} against ${inner}`);
+
+      // The training panel: the page's keys in its form, a bad one named inside the figure.
+      const panel = await (await page.locator('#panel').locator('iframe').elementHandle()).contentFrame();
+      await waitForState(panel, ['ready'], 120_000);
+      assert.equal(await panel.getByLabel('Kind').inputValue(), 'relu');
+      assert.equal(await panel.getByLabel('Width').inputValue(), '16');
+      assert.equal(await panel.locator('#draw-card').isVisible(), false, 'drawing_hide');
+      const said = await panel.getByRole('list', { name: 'Messages' }).innerText();
+      assert.match(said, /depth must be an integer in 1\.\.32/, said);
+
+      // A plain iframe of embed.html shows the lab too, and names its bad value.
+      const plain = page.frameLocator('#plain');
+      await plain.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+      assert.match(await plain.getByRole('list', { name: 'Messages' }).innerText(), /lr must be a number in \(0, 10\]/);
+      assert.equal(await plain.locator('#draw-card').isVisible(), true);
+
+      await screenshot(page, 'embed-lab');
+      assert.deepEqual(errors, [], 'no errors, no request off the two origins');
+      await page.close();
+    } finally {
+      await lab.close();
+    }
   });
 
   it('the example post shows its three figures (two elements, one iframe) with no policy violation', { timeout: 300_000 }, async () => {

@@ -1,11 +1,15 @@
 // What an embedded figure may be asked for: the keys of an embed (the custom element's
 // attributes, which become the framed page's hash), in the form of the page's own link table
 // (state.js), and read by the same code: a bad key or value is ignored with one message.
+//
+// Two kinds of view: the paper's figures (embed.html shows one), and the page's own lab, the
+// training panel and the drawing pad (index.html shows them, framed alone), which take every
+// key of the page's link (state.js PROPS: the network, its training, the image, the backend).
 
-import { fromHash, summarizeProblems } from './state.js';
+import { PROPS, fromHash, parseValue, summarizeProblems } from './state.js';
 
-/** The views an embed shows, by name, and the figure each shows (per family where it has two). */
-export const EMBED_VIEWS = Object.freeze({
+/** The views of the paper's figures, by name, and the figure each shows (per family where it has two). */
+export const FIGURE_VIEWS = Object.freeze({
   gallery: Object.freeze({ conv: 6, fcn: 4 }),
   eq1: Object.freeze({ conv: 1, fcn: 1 }),
   heatmap: Object.freeze({ conv: 7, fcn: 5 }),
@@ -14,38 +18,82 @@ export const EMBED_VIEWS = Object.freeze({
 });
 
 /**
- * The controls an embed can hide (`<control>_hide="true"`), each with what it hides: the
- * elements of the framed page that `css/site.css` hides under `body.hide-<control>`.
+ * The views of the page's lab, each with what it shows: the training panel (the network's
+ * form, its training image, training and its loss, and the pad that answers with it), or the
+ * drawing pad with just what it takes to train the network the keys name.
  */
-export const HIDEABLE = Object.freeze({
-  toggle: 'the buttons that switch the figure (FCN / ConvNet, the picture of each layer, the input sizes)',
-  train: '"Train it here"',
-  drawing: 'the drawing pad and the answers to it',
-  claims: "the list of the paper's claims",
+export const LAB_VIEWS = Object.freeze({
+  train: 'the training panel and the drawing pad',
+  pad: 'the drawing pad, with Train and Stop for the network the keys name',
 });
 
-/** The keys an embed takes (the form of state.js's PROPS). */
-export const EMBED_PROPS = Object.freeze([
-  Object.freeze({ name: 'view', type: 'enum', values: Object.keys(EMBED_VIEWS), default: 'gallery' }),
-  Object.freeze({ name: 'arch', type: 'enum', values: ['conv', 'fcn'], default: 'conv' }),
-  ...Object.keys(HIDEABLE).map((control) => Object.freeze({ name: `${control}_hide`, type: 'bool', default: false })),
-]);
+/** Every view an embed shows. */
+export const VIEWS = Object.freeze([...Object.keys(FIGURE_VIEWS), ...Object.keys(LAB_VIEWS)]);
+
+/**
+ * The controls an embed can hide (`<control>_hide="true"`), per kind of view, each with what
+ * it hides: the elements that `css/site.css` hides under `body.hide-<control>`.
+ */
+export const HIDEABLE = Object.freeze({
+  figure: Object.freeze({
+    toggle: 'the buttons that switch the figure (FCN / ConvNet, the picture of each layer, the input sizes)',
+    train: '"Train it here"',
+    drawing: 'the drawing pad and the answers to it',
+    claims: "the list of the paper's claims",
+  }),
+  lab: Object.freeze({
+    form: 'the form that changes the network and its training (the keys fix them)',
+    picker: 'the choice of training image',
+    drawing: 'the drawing pad (the training panel alone)',
+  }),
+});
+
+/** The `view` key. */
+const VIEW = Object.freeze({ name: 'view', type: 'enum', values: VIEWS, default: 'gallery' });
+
+/** The `<control>_hide` keys of one kind of view. */
+const hideKeys = (kind) => Object.keys(HIDEABLE[kind])
+  .map((control) => Object.freeze({ name: `${control}_hide`, type: 'bool', default: false }));
+
+/** The keys an embed takes, per kind of view (the form of state.js's PROPS). */
+export const EMBED_PROPS = Object.freeze({
+  figure: Object.freeze([
+    VIEW,
+    Object.freeze({ name: 'arch', type: 'enum', values: ['conv', 'fcn'], default: 'conv' }),
+    ...hideKeys('figure'),
+  ]),
+  lab: Object.freeze([VIEW, ...hideKeys('lab'), ...PROPS]),
+});
+
+/** Whether `view` is one of the lab's. */
+export const isLabView = (view) => Object.hasOwn(LAB_VIEWS, view);
 
 /**
  * Reads an embed's settings from the framed page's hash.
- * @param {string} hash e.g. "#view=gallery&arch=fcn&train_hide=true"
- * @returns {{view: string, arch: string, figure: number, hidden: string[], problem: string | null}}
- *   the settings (defaults where a value was bad), the figure they show, the controls to hide,
- *   and what was wrong, in words
+ * @param {string} hash e.g. "#view=gallery&arch=fcn&train_hide=true", or
+ *   "#view=pad&arch=conv&depth=20&form_hide=true"
+ * @param {object} [labBase] the lab's state for keys absent from the hash (the page's defaults)
+ * @returns {{view: string, lab: boolean, figure: number | null, state: object, hidden: string[],
+ *   given: Set<string>, problem: string | null}} the view (its default where the value was
+ *   bad), whether it is the lab's, the figure it shows (null for the lab), every key's value
+ *   (defaults where a value was bad), the controls to hide, the keys the hash set, and what
+ *   was wrong, in words
  */
-export function readEmbed(hash) {
-  const base = Object.fromEntries(EMBED_PROPS.map((p) => [p.name, p.default]));
-  const { state, problems } = fromHash(hash, base, EMBED_PROPS);
+export function readEmbed(hash, labBase = {}) {
+  const asked = new URLSearchParams(String(hash).replace(/^#/, '')).get('view');
+  const parsed = asked === null ? { ok: false } : parseValue(VIEW, asked);
+  const lab = parsed.ok && isLabView(parsed.value);
+  const kind = lab ? 'lab' : 'figure';
+  const props = EMBED_PROPS[kind];
+  const base = Object.fromEntries(props.map((p) => [p.name, p.name in labBase ? labBase[p.name] : p.default]));
+  const { state, problems, given } = fromHash(hash, base, props);
   return {
     view: state.view,
-    arch: state.arch,
-    figure: EMBED_VIEWS[state.view][state.arch],
-    hidden: Object.keys(HIDEABLE).filter((control) => state[`${control}_hide`]),
+    lab,
+    figure: lab ? null : FIGURE_VIEWS[state.view][state.arch],
+    state,
+    hidden: Object.keys(HIDEABLE[kind]).filter((control) => state[`${control}_hide`]),
+    given,
     problem: summarizeProblems(problems),
   };
 }

@@ -112,6 +112,15 @@ export function readSpeeds(text) {
   return { byBackend, clean };
 }
 
+/** The page's localStorage, or null where the browser denies it (e.g. in some frames). */
+export function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 /** Measured speeds per backend, kept in localStorage so that estimates improve over visits. */
 export class SpeedBook {
   /** @param {Storage | null} storage where to keep measurements (null: only in memory) */

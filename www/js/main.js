@@ -5,7 +5,7 @@
 import { REQUEST, ERROR_NAMES } from './protocol.js';
 import { WorkerClient, WorkerDiedError } from './worker-client.js';
 import {
-  fromHash, toHash, defaults, archOf, trainOf, summarizeProblems,
+  PROPS, fromHash, toHash, defaults, archOf, trainOf, summarizeProblems,
 } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
@@ -14,10 +14,14 @@ import { AnswerView, ComparePanel } from './answers.js';
 import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
 import { Notices } from './notices.js';
-import { flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES } from './estimate.js';
+import {
+  flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES, browserStorage,
+} from './estimate.js';
 import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
+import { readEmbed } from './embed-options.js';
+import { reportHeight } from './embed-size.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
@@ -31,6 +35,10 @@ const TRAINING_PREDICT_INTERVAL_MS = 1000;
 const KEEP_LIMIT = 3;
 /** On a hardware GPU the paper's width fits: 128 channels. */
 const GPU_DEFAULTS = { depth: 5, channels: 128 };
+/** An embed's defaults: the CPU (an embed never takes a reader's GPU unless its keys ask). */
+const EMBED_DEFAULTS = defaults({ backend: 'cpu' });
+/** What the page tells the paper's figures, where it shows none (an embed of the lab). */
+const NO_FIGURES = Object.freeze({ workerDied: () => undefined, release: async () => false });
 /** What the training image is: the paper's 7, a bundled digit (part of the link), or the
  * reader's own (an upload or the drawing, not part of the link). */
 const IMAGE_KIND = Object.freeze({ PAPER: 'paper', BUNDLED: 'bundled', OWN: 'own' });
@@ -59,11 +67,21 @@ const app = {
 };
 window.__timings = {};
 
+/**
+ * The page framed as an embed of the lab (`?embed`, from embed.html): its hash holds the
+ * embed's keys (js/embed-options.js) beside the page's own; null on the page itself.
+ */
+const embed = new URLSearchParams(location.search).has('embed') ? readEmbed(location.hash, EMBED_DEFAULTS) : null;
+if (embed) {
+  document.body.classList.add('embedded', 'embedded-lab', `embed-${embed.view}`, ...embed.hidden.map((c) => `hide-${c}`));
+  reportHeight();
+}
+
 keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
-pauseWhenAway(client);
+pauseWhenAway(client, embed ? document.querySelector('main') : null);
 const notices = new Notices($('notices'));
-const speeds = new SpeedBook(storage());
+const speeds = new SpeedBook(browserStorage());
 const pad = new DrawingPad($('pad'));
 const chart = new LossChart($('loss-chart'));
 const mainView = new AnswerView({ output: $('output'), identity: $('corr-identity'), constant: $('corr-constant'), verdict: $('verdict') });
@@ -72,7 +90,7 @@ const form = new TrainingForm($('config'), app.state);
 /** The pad's version before the reader touched it. */
 const untouchedPad = pad.version;
 /** The paper's figures, answered from the shipped data at once; they share the worker. */
-const paper = mountPaper($('paper'), {
+const paper = embed ? NO_FIGURES : mountPaper($('paper'), {
   client,
   base: new URL('../paper/', import.meta.url),
   training: {
@@ -91,14 +109,6 @@ const paper = mountPaper($('paper'), {
     showTimings();
   },
 });
-
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
 
 // ---------------------------------------------------------------- messages and page state
 
@@ -158,6 +168,7 @@ window.addEventListener('error', (event) => notify(`Unexpected error: ${event.me
 // ---------------------------------------------------------------- configuration and link
 
 function writeHash() {
+  if (embed) return; // an embed's hash holds its own keys too, and its reader never sees it
   const hash = toHash(app.state);
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }
@@ -173,15 +184,28 @@ function browserDefaults(backend) {
  * link's (a link with thousands of bad keys must not flood the page).
  */
 function readHash() {
-  const first = fromHash(location.hash);
-  const { state, problems, given } = fromHash(location.hash, browserDefaults(first.state.backend));
-  const summary = summarizeProblems(problems);
-  if (summary) notify(summary, 'warn', { key: 'link' });
+  const { state, given, problem } = readLink();
+  if (problem) notify(problem, 'warn', { key: 'link' });
   else notices.remove('link');
   app.state = state;
   form.set(state);
   if (app.data) pickLinkedImage(given.has('image'));
   configChanged({});
+}
+
+/**
+ * The configuration the link sets.
+ * @returns {{state: object, given: Set<string>, problem: string | null}} the state (one field
+ *   per PROPS entry), the keys the link set, and its problems in one message
+ */
+function readLink() {
+  if (embed) {
+    const { state, given, problem } = readEmbed(location.hash, EMBED_DEFAULTS);
+    return { state: Object.fromEntries(PROPS.map((p) => [p.name, state[p.name]])), given, problem };
+  }
+  const first = fromHash(location.hash);
+  const { state, problems, given } = fromHash(location.hash, browserDefaults(first.state.backend));
+  return { state, given, problem: summarizeProblems(problems) };
 }
 
 /**
