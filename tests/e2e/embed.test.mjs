@@ -101,6 +101,10 @@ describe('the embed on another site', () => {
     assert.equal(await bare.locator('details.claims').isVisible(), false, 'claims_hide');
     assert.equal(await bare.getByRole('button', { name: 'FCN', exact: true }).isVisible(), true, 'the toggle stays');
 
+    // Figures looked at but not used start no worker: the network code is not even fetched.
+    const wasm = () => requested.filter((u) => new URL(u).pathname.endsWith('.wasm')).length;
+    assert.equal(wasm(), 0, 'no figure has loaded the network code before the reader draws or trains');
+
     // The far one has made no frame, and nothing of its view was asked for.
     assert.equal(await page.locator('#far').evaluate((el) => el.shadowRoot.querySelector('iframe')), null, 'no frame before the element comes near');
     const framed = () => requested.filter((u) => new URL(u).pathname.endsWith('/embed.html')).length;
@@ -126,6 +130,7 @@ describe('the embed on another site', () => {
     await pad.focus();
     await page.keyboard.press('Shift+ArrowRight');
     await far.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
+    assert.equal(wasm(), 1, 'one worker, the drawn-on figure\'s, has loaded the network code');
 
     // "Train it here" in the embed trains on the CPU, and waits while the figure is out of
     // sight: its progress line stays put, and moves again when the figure is back.
@@ -216,7 +221,7 @@ describe('the embed on another site', () => {
     }
   });
 
-  it('the example post shows its three figures (two elements, one iframe) with no policy violation', { timeout: 300_000 }, async () => {
+  it('the example post shows its four figures (three elements, one iframe) with no policy violation', { timeout: 300_000 }, async () => {
     const { page, errors } = await openPage(env.browser.context, `${env.server.url}examples/post.html`);
     const frames = [page.locator('identity-crisis').nth(0), page.locator('identity-crisis').nth(1), page.locator('iframe.figure')];
     for (const [i, figure] of [6, 8, 7].entries()) {
@@ -227,6 +232,13 @@ describe('the embed on another site', () => {
       const [outer, column] = await frames[i].evaluate((el) => [el.getBoundingClientRect().width, document.querySelector('article p').getBoundingClientRect().width]);
       assert.ok(Math.abs(outer - column) < 2, `figure ${figure} fills the column: ${outer} of ${column}`);
     }
+    // The last is the drawing pad on the network its attributes name, ready to train.
+    const padElement = page.locator('identity-crisis[view="pad"]');
+    await padElement.scrollIntoViewIfNeeded();
+    const pad = padElement.locator('iframe').contentFrame();
+    await pad.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+    assert.match(await pad.locator('#size').innerText(), /conv-d3-c16-k5/);
+    assert.equal(await pad.getByRole('button', { name: 'Train', exact: true }).isEnabled(), true);
     const widths = await page.locator('identity-crisis').first().evaluate((el) => [el.shadowRoot.querySelector('iframe').getBoundingClientRect().width, el.getBoundingClientRect().width]);
     assert.ok(Math.abs(widths[0] - widths[1]) < 2, `the frame fills its element: ${widths}`);
     await screenshot(page, 'embed-example-post');

@@ -1,7 +1,8 @@
 // The framed page of an embed (embed.html): one view of the paper's figures, chosen by the
 // hash (the keys of embed-options.js), answered from the shipped data, with its own worker
 // for the live answers and "Train it here" (on the CPU: an embed never takes a reader's GPU
-// unasked), which pauses while the figure is out of sight or the tab hidden. It tells the page
+// unasked): started when the reader first draws or trains, paused while the figure is out of
+// sight or the tab hidden, ended when out of sight a while holding nothing (polite.js). It tells the page
 // around it its height (embed-size.js), so that the frame fits its figure. The lab's views
 // (the training panel, the drawing pad) are the page's own: this page hands them to it.
 
@@ -27,7 +28,7 @@ function showFigure(settings) {
   });
   reportHeight();
   keepOffline();
-  pauseWhenAway(client, place);
+  pauseWhenAway(client, place, { retire: true });
 
   /** What "Train it here" needs: the CPU, its expected speed, and where measured speeds go. */
   const speeds = new SpeedBook(browserStorage());

@@ -2,7 +2,7 @@
 // with the same id. When the worker dies (a wasm trap, e.g. a lost GPU device) every pending
 // request is rejected, the owner is told, and a fresh worker takes its place.
 
-import { REPLY, transferables } from './protocol.js';
+import { REQUEST, REPLY, transferables } from './protocol.js';
 
 /** The error of a request whose worker died: the sessions it held are gone too. */
 export class WorkerDiedError extends Error {
@@ -12,7 +12,11 @@ export class WorkerDiedError extends Error {
   }
 }
 
-/** A module worker running worker.js, with requests settled by id. */
+/**
+ * A module worker running worker.js, with requests settled by id. The worker starts with the
+ * first request (a page that never asks never loads the network code), and can be retired
+ * when it holds nothing (the next request starts a fresh one).
+ */
 export class WorkerClient {
   /**
    * @param {URL} url the worker module
@@ -28,7 +32,45 @@ export class WorkerClient {
     this.pending = new Map();
     this.worker = null;
     this.replied = false;
-    this.start();
+    this.paused = false;
+  }
+
+  /** Whether a worker is running (it starts with the first request). */
+  get running() {
+    return this.worker !== null;
+  }
+
+  /** How many requests wait for their reply. */
+  get waiting() {
+    return this.pending.size;
+  }
+
+  /**
+   * Sets whether training waits (worker.js's "pause"); kept for a worker started later.
+   * @param {boolean} paused
+   */
+  setPaused(paused) {
+    this.paused = paused;
+    if (this.worker) this.sendPause();
+  }
+
+  /** Tells the worker whether training waits. */
+  sendPause() {
+    this.request({ type: REQUEST.PAUSE, paused: this.paused }).catch(() => {
+      // A worker that died takes its training with it: nothing is left to pause.
+    });
+  }
+
+  /**
+   * Ends the worker when no request waits on it (its owner knows it holds no network); the
+   * next request starts a fresh one.
+   * @returns {boolean} whether it was ended
+   */
+  retire() {
+    if (!this.worker || this.pending.size > 0) return false;
+    this.worker.terminate();
+    this.worker = null;
+    return true;
   }
 
   /** Starts a fresh worker (it starts loading the wasm module at once). */
@@ -45,6 +87,7 @@ export class WorkerClient {
     });
     worker.addEventListener('messageerror', () => this.died(worker, 'a message from the worker could not be read'));
     this.worker = worker;
+    if (this.paused) this.sendPause();
   }
 
   /**

@@ -445,6 +445,7 @@ mod tests {
             final_loss: 1e-5,
             steps: 100,
             id: String::new(),
+            params: None,
         }
     }
 
@@ -671,6 +672,7 @@ mod tests {
                         final_loss: 1e-5,
                         steps: 100,
                         id: String::new(),
+                        params: None,
                     },
                     answers: Answers {
                         identity: vec![Some(0.1)],
@@ -786,6 +788,7 @@ mod tests {
                     final_loss: 1e-5,
                     steps: 100,
                     id: String::new(),
+                    params: None,
                 },
                 identity: vec![Some(0.1)],
                 constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],

@@ -1,6 +1,7 @@
 //! A network as a row of a figure: its architecture (the row's identity), a label for
 //! people, and how its training went.
 
+use burn::module::Module;
 use identity_core::{ArchConfig, Trained};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,10 @@ pub struct Net {
     /// folder keeps it as `<id>.bpk` (empty in data written before networks were named).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
+    /// Its number of parameters (absent in data written before they were counted): the
+    /// page shows it without loading the network code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<u64>,
 }
 
 impl Net {
@@ -39,6 +44,7 @@ impl Net {
             final_loss: trained.progress.loss,
             steps: trained.progress.step,
             id: trained.id.clone(),
+            params: Some(trained.network.num_params() as u64),
         }
     }
 

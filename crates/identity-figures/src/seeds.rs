@@ -125,6 +125,7 @@ mod tests {
             final_loss: 1e-5,
             steps: 30,
             id: String::new(),
+            params: None,
         };
         Run {
             seed,

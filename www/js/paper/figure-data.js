@@ -20,8 +20,9 @@
 /**
  * `identity_figures::net::Net`: a trained network of a figure. `final_loss` is null where it
  * was not a number; `id` (`identity_core::saved::network_id`, 16 hex digits; absent or empty
- * in older files, null here) names its shipped file, `models/<id>.bpk`.
- * @typedef {{label: string, arch: ArchConfig, final_loss: number | null, steps: number, id: string | null}} Net
+ * in older files, null here) names its shipped file, `models/<id>.bpk`; `params`, its number of
+ * parameters (absent in older files, null here).
+ * @typedef {{label: string, arch: ArchConfig, final_loss: number | null, steps: number, id: string | null, params: number | null}} Net
  */
 /**
  * `identity_figures::answers::Inputs`: the test row (ids such as `training`, `mnist:3`).
@@ -182,6 +183,7 @@ const net = record({
   final_loss: maybeNumber,
   steps: count,
   id: optional((v, p) => (v === '' ? null : typeof v === 'string' && ID.test(v) ? v : fail(p, '16 hex digits', v)), null),
+  params: optional(count, null),
 });
 
 const inputs = record({ names: list(text), pictures: list(picture) });

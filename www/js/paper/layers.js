@@ -14,7 +14,7 @@ import {
 } from './parts.js';
 import { readLayers } from './figure-data.js';
 import { NetworkSet, STATUS } from './shipped-networks.js';
-import { TrainHere } from './train-here.js';
+import { TrainHere, retrainedNet } from './train-here.js';
 
 /** The drawing's layers are measured again at most this often while drawing. */
 const LAYERS_INTERVAL_MS = 150;
@@ -199,9 +199,8 @@ class DrawnLayers {
         const { session, report } = sessions.get(key(network));
         // The random row is the same network before training, retrained or not (same seed).
         const retrained = report && state === 'trained';
-        const here = retrained ? ` (retrained here${report.narrower ? ` ${report.narrower}` : ''})` : '';
         return {
-          network: retrained ? { ...network, label: `${network.label}${here}`, final_loss: report.loss, steps: report.step } : network,
+          network: retrained ? retrainedNet(network, report) : network,
           state,
           layers: readLayers(await this.ctx.client.request({
             type: REQUEST.LAYERS, session, pixels: pixels.slice(), side: this.pad.side, initial: state === 'initial',

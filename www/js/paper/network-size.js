@@ -37,17 +37,22 @@ export class NetworkSizes {
   }
 
   /**
-   * Writes "N parameters" into `element` once the worker has counted them (the network code
-   * loads after the figures are drawn: until then the element says so).
+   * Writes "N parameters" into `element`: the figure's own count where its data has one (no
+   * network code needed), else once the worker has counted them (until then the element says so).
    * @param {HTMLElement} element
-   * @param {import('./figure-data.js').ArchConfig} arch
+   * @param {import('./figure-data.js').Net} net
    */
-  show(element, arch) {
+  show(element, net) {
+    const write = (name, params) => {
+      element.textContent = `${formatCount(params)} parameters`;
+      element.title = `${name}: ${params.toLocaleString('en-US')} parameters`;
+    };
+    if (net.params !== null && net.params !== undefined) {
+      write(net.label, net.params);
+      return;
+    }
     element.textContent = 'counting parameters\u2026';
-    this.describe(arch).then((d) => {
-      element.textContent = `${formatCount(d.params)} parameters`;
-      element.title = `${d.name}: ${d.params.toLocaleString('en-US')} parameters`;
-    }, (error) => {
+    this.describe(net.arch).then((d) => write(d.name, d.params), (error) => {
       element.textContent = 'parameters: unknown';
       element.title = error.message;
     });

@@ -142,7 +142,7 @@ export function formatLoss(loss) {
 }
 
 /**
- * A network's row header: its label, its size in parameters (filled in by the worker) and
+ * A network's row header: its label, its size in parameters (from the data, else the worker) and
  * its final training loss.
  * @param {import('./figure-data.js').Net} net
  * @param {import('./network-size.js').NetworkSizes} sizes
@@ -151,7 +151,7 @@ export function formatLoss(loss) {
  */
 export function netHeader(net, sizes, { untrained = false } = {}) {
   const params = el('span', { className: 'params' });
-  sizes.show(params, net.arch);
+  sizes.show(params, net);
   const loss = untrained
     ? el('span', { className: 'loss', text: 'before training' })
     : el('span', { className: 'loss', text: `loss ${formatLoss(net.final_loss)}`, attrs: { title: `training loss (mean squared error) after ${net.steps} optimiser steps` } });

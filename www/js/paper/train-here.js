@@ -38,6 +38,24 @@ function narrowed(arch, factor) {
   return { arch: { ...arch, hidden }, words: hidden.length ? `at ${hidden[0]} hidden units` : 'as shipped' };
 }
 
+/**
+ * The row of a network retrained here: the shipped row's, with the architecture it was
+ * retrained at (narrower, maybe) and how its training went.
+ * @param {import('./figure-data.js').Net} net the shipped row
+ * @param {{arch: object, narrower: string, loss: number, step: number}} report what TrainHere kept
+ * @returns {import('./figure-data.js').Net}
+ */
+export function retrainedNet(net, report) {
+  return {
+    ...net,
+    arch: report.arch,
+    params: report.arch === net.arch ? net.params : null,
+    label: `${net.label}, retrained here${report.narrower ? ` ${report.narrower}` : ''}`,
+    final_loss: report.loss,
+    steps: report.step,
+  };
+}
+
 /** The "Train it here" controls of a view. */
 export class TrainHere {
   /**
@@ -186,7 +204,7 @@ export class TrainHere {
         if (gone()) break;
         set.training = null;
         if (report.step > 0) {
-          const kept = { ...report, narrower: words };
+          const kept = { ...report, narrower: words, arch: archs[i] };
           set.adopt(i, created.session, kept);
           this.training.record(created.backend.label, archs[i], report.ms_per_step);
           this.onReport(i, kept, '');
@@ -263,7 +281,7 @@ export function trainHereFor(ctx, { nets, seed, what, measure, onError }) {
       const session = report && set.slots[i].trained?.session;
       if (!session) return;
       const net = nets[i];
-      const retrained = { ...net, label: `${net.label}, retrained here${report.narrower ? ` ${report.narrower}` : ''}`, final_loss: report.loss, steps: report.step };
+      const retrained = retrainedNet(net, report);
       try {
         await measure(i, session, retrained);
       } catch (error) {
