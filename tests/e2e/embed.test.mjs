@@ -81,6 +81,8 @@ describe('the embed on another site', () => {
   it('a custom element and a plain iframe render and answer, size themselves, load when near, and report a bad attribute inside the figure', { timeout: 300_000 }, async () => {
     const page = await env.browser.context.newPage();
     const { errors, requested } = watchHost(page, [env.server.url, blog.url]);
+    const wasmResponses = [];
+    page.on('response', (r) => new URL(r.url()).pathname.endsWith('.wasm') && wasmResponses.push(r));
     const started = Date.now();
     await page.goto(blog.url);
 
@@ -131,6 +133,17 @@ describe('the embed on another site', () => {
     await page.keyboard.press('Shift+ArrowRight');
     await far.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
     assert.equal(wasm(), 1, 'one worker, the drawn-on figure\'s, has loaded the network code');
+
+    // A second figure in use starts its own worker, but the network code is not downloaded
+    // again: the browser's cache holds it (a revalidation costs no body).
+    const badPad = bad.getByLabel('Pad for your drawing, answered by every network of the figure', { exact: true });
+    await badPad.focus();
+    await page.keyboard.press('Shift+ArrowRight');
+    await bad.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
+    assert.equal(wasm(), 2, 'the second figure in use has a worker of its own');
+    const wasmBodies = await Promise.all(wasmResponses.map(async (r) => ({ status: r.status(), body: (await r.request().sizes()).responseBodySize })));
+    console.log(`embed: the network code's responses for two figures: ${JSON.stringify(wasmBodies)}`);
+    assert.equal(wasmBodies.filter((r) => r.body > 0).length, 1, `downloaded once: ${JSON.stringify(wasmBodies)}`);
 
     // "Train it here" in the embed trains on the CPU, and waits while the figure is out of
     // sight: its progress line stays put, and moves again when the figure is back.
