@@ -1,7 +1,8 @@
 // Milliseconds per training step in headless Chromium, on burn's CPU backend (flex in wasm)
-// and on WebGPU over SwiftShader, and the time and bytes on the wire until the page's first
-// paper figure shows its shipped answers: `npm run bench` (after `cargo xtask build`). A
-// benchmark, not a test: it prints numbers and asserts nothing. `BENCH_WEBGPU=0` skips WebGPU.
+// and on WebGPU over SwiftShader; the time and bytes on the wire until the page's first
+// paper figure shows its shipped answers; and the example post's bytes (first visit and
+// second) and time to its first embedded figure: `npm run bench` (after `cargo xtask build`).
+// A benchmark, not a test: it prints numbers and asserts nothing. `BENCH_WEBGPU=0` skips WebGPU.
 
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
@@ -52,10 +53,55 @@ async function firstPaperAnswer(context, url) {
   return result;
 }
 
+/**
+ * Opens the example post (`www/examples/post.html`) twice in one browser (the second visit
+ * with its cache), scrolling to every figure so that each loads, and counts the bytes received
+ * by the post and all its frames.
+ * @returns {Promise<{first_embed_shown_ms: number, first_visit_bytes: number, second_visit_bytes: number, figures: number}>}
+ */
+async function examplePost(context, url) {
+  const page = await context.newPage();
+  let bytes = 0;
+  page.on('requestfinished', async (request) => {
+    const sizes = await request.sizes();
+    bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+  });
+  const visit = async () => {
+    bytes = 0;
+    const started = Date.now();
+    await page.goto(`${url}examples/post.html`);
+    const figures = page.locator('identity-crisis, iframe.figure');
+    const count = await figures.count();
+    let first = null;
+    for (let i = 0; i < count; i++) {
+      const figure = figures.nth(i);
+      await figure.scrollIntoViewIfNeeded();
+      const frame = (await figure.evaluate((el) => el.tagName)) === 'IFRAME'
+        ? figure.contentFrame()
+        : figure.locator('iframe').contentFrame();
+      await frame.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+      first ??= Date.now() - started;
+    }
+    await page.waitForLoadState('networkidle');
+    return { first, bytes, count };
+  };
+  const one = await visit();
+  const two = await visit();
+  await page.close();
+  return { first_embed_shown_ms: one.first, first_visit_bytes: one.bytes, second_visit_bytes: two.bytes, figures: one.count };
+}
+
 async function run(webgpu) {
   const server = await serve();
   const browser = await launch({ webgpu });
   console.error(JSON.stringify(await firstPaperAnswer(browser.context, server.url)));
+  // A browser of its own: the post's first visit starts from an empty cache.
+  const reader = await launch();
+  try {
+    console.error(JSON.stringify(await examplePost(reader.context, server.url)));
+  } finally {
+    await reader.close();
+  }
   const page = await browser.context.newPage();
   // Any page of the site's origin will do (this one is a 404): the bench imports the module.
   await page.goto(`${server.url}bench`);
