@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's tasks. One file a subcommand; `main` only dispatches.
 
+mod bench;
 mod build;
 mod data;
 mod models;
@@ -33,6 +34,9 @@ enum Task {
     /// shipped set (the figures' data and the networks' files) into `www/paper` (about half
     /// an hour on 2 CPU cores at quick scale; a rerun trains nothing again).
     Models(models::Args),
+    /// Milliseconds per training step on the CPU, ours beside PyTorch's on 1 and 2 threads,
+    /// with the ratios; then the browser benchmark (not part of `test`: it installs PyTorch).
+    Bench(bench::Args),
     /// Run every check: fmt, clippy, native tests, wgpu-on-lavapipe tests, the wasm build,
     /// the browser tests.
     Test(test::Args),
@@ -45,6 +49,7 @@ fn main() -> anyhow::Result<()> {
         Task::Data => data::run(),
         Task::Paper(args) => paper::run(args),
         Task::Models(args) => models::run(args),
+        Task::Bench(args) => bench::run(args),
         Task::Test(args) => test::run(args),
     }
 }

@@ -144,6 +144,38 @@ const E2E: &str = "tests/e2e";
 
 /// Installs Chromium, Node and the tests' npm packages when missing, then runs the tests.
 fn browser_tests() -> anyhow::Result<(usize, usize)> {
+    let e2e = browser_ready()?;
+    // The tests serve the site with this very binary (`xtask serve --port 0`).
+    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
+    sh::run_tests(
+        "browser tests (headless Chromium)",
+        Command::new("npm")
+            .args(["test", "--prefix"])
+            .arg(&e2e)
+            .env("XTASK", xtask),
+        sh::node_tally,
+    )
+}
+
+/// Builds the site and runs the browser benchmark (`npm run bench`: ms per training step in
+/// Chromium, the first answer's time and bytes, the example post's bytes), which prints its
+/// numbers (`cargo xtask bench`).
+pub fn browser_bench() -> anyhow::Result<()> {
+    build::run(build::Args { wasm_opt: false })?;
+    let e2e = browser_ready()?;
+    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
+    sh::run(
+        "browser benchmark (headless Chromium)",
+        Command::new("npm")
+            .args(["run", "bench", "--prefix"])
+            .arg(&e2e)
+            .env("XTASK", xtask),
+    )
+}
+
+/// Installs Chromium, Node and the browser tests' npm packages when missing; returns the
+/// tests' folder.
+fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
     let mut missing = vec![];
     if !std::path::Path::new("/usr/bin/chromium").exists() {
         missing.push("chromium");
@@ -164,14 +196,5 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
                 .arg(&e2e),
         )?;
     }
-    // The tests serve the site with this very binary (`xtask serve --port 0`).
-    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
-    sh::run_tests(
-        "browser tests (headless Chromium)",
-        Command::new("npm")
-            .args(["test", "--prefix"])
-            .arg(&e2e)
-            .env("XTASK", xtask),
-        sh::node_tally,
-    )
+    Ok(e2e)
 }

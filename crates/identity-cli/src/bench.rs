@@ -138,10 +138,11 @@ fn measure(
         seed,
         ..TrainConfig::for_arch(arch)
     };
-    let ms = ms_per_step(arch, &image, config, (5, steps), &device)?;
+    let ms = ms_per_step(arch, &image, config.clone(), (5, steps), &device)?;
     Ok(json!({
         "config": arch.name(),
         "arch": arch,
+        "train": config,
         "backend": flag_value(&backend),
         "ms_per_step": ms,
         "peak_rss_mib": peak_rss_mib(),

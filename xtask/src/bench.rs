@@ -1,0 +1,178 @@
+//! `cargo xtask bench`: milliseconds per training step of the benchmark networks on the CPU,
+//! ours (`identity-crisis bench`, burn's flex backend) beside the same networks in PyTorch, on
+//! one and on two threads, as one table with the ratios. Not part of `cargo xtask test`: it
+//! installs PyTorch (a 5 GB virtual environment under the target dir, made once) and takes a
+//! few minutes. The page's own numbers in the browser come from `npm run bench --prefix
+//! tests/e2e` (run last here unless `--no-browser`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+use crate::{build, sh};
+
+/// The PyTorch release the numbers are taken against (from PyPI; its CUDA libraries come with
+/// it, unused).
+const TORCH: &str = "torch==2.15.0";
+
+/// The thread counts compared.
+const THREADS: [usize; 2] = [1, 2];
+
+/// Options of `bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Timed steps per network (after 5 warm-up steps).
+    #[arg(long, default_value_t = 20)]
+    steps: usize,
+    /// Leave PyTorch out (ours only).
+    #[arg(long)]
+    no_torch: bool,
+    /// Leave the browser benchmark out.
+    #[arg(long)]
+    no_browser: bool,
+}
+
+/// One network's milliseconds per step: ours and PyTorch's, per thread count.
+struct Row {
+    config: String,
+    ours: Vec<f64>,
+    torch: Vec<Option<f64>>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if !(1..=10_000).contains(&args.steps) {
+        bail!("--steps must be in 1..=10000, got {}", args.steps);
+    }
+    sh::run(
+        "build identity-crisis",
+        Command::new(env!("CARGO")).args(["build", "--quiet", "--bin", "identity-crisis"]),
+    )?;
+    let cli = build::target_dir().join("debug").join("identity-crisis");
+    let mut ours: Vec<Value> = Vec::new();
+    for threads in THREADS {
+        let output = Command::new(&cli)
+            .args(["bench", "--json", "--steps", &args.steps.to_string()])
+            .env("RAYON_NUM_THREADS", threads.to_string())
+            .stderr(Stdio::inherit())
+            .output()
+            .with_context(|| format!("cannot run {}", cli.display()))?;
+        if !output.status.success() {
+            bail!("identity-crisis bench failed on {threads} thread(s)");
+        }
+        ours.push(serde_json::from_slice(&output.stdout).context("identity-crisis bench --json")?);
+    }
+    let configs = &ours[0];
+    let mut rows: Vec<Row> = results(configs)?
+        .iter()
+        .map(|r| Row {
+            config: r["config"].as_str().unwrap_or("?").to_string(),
+            ours: Vec::new(),
+            torch: Vec::new(),
+        })
+        .collect();
+    for run in &ours {
+        for (row, r) in rows.iter_mut().zip(results(run)?) {
+            row.ours.push(r["ms_per_step"].as_f64().unwrap_or(f64::NAN));
+        }
+    }
+
+    let mut torch_version = None;
+    if !args.no_torch {
+        let python = torch_python()?;
+        let script = sh::root().join("tests/bench/torch_step.py");
+        for threads in THREADS {
+            let mut child = Command::new(&python)
+                .arg(&script)
+                .args(["--threads", &threads.to_string()])
+                .args(["--steps", &args.steps.to_string()])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .with_context(|| format!("cannot run {}", python.display()))?;
+            child
+                .stdin
+                .take()
+                .context("no stdin")?
+                .write_all(configs.to_string().as_bytes())?;
+            let output = child.wait_with_output()?;
+            if !output.status.success() {
+                bail!("the PyTorch benchmark failed on {threads} thread(s)");
+            }
+            let torch: Value =
+                serde_json::from_slice(&output.stdout).context("the PyTorch benchmark's JSON")?;
+            torch_version = torch["torch"].as_str().map(str::to_string);
+            for (row, r) in rows.iter_mut().zip(results(&torch)?) {
+                row.torch.push(r["ms_per_step"].as_f64());
+            }
+        }
+    }
+
+    println!(
+        "\nms per training step, one 28 x 28 image, each network's default optimiser \
+         (identity-crisis bench, dev build, burn flex; PyTorch {} on the CPU)",
+        torch_version.as_deref().unwrap_or("not run")
+    );
+    print!("{:<20}", "network");
+    for threads in THREADS {
+        print!(
+            " {:>9} {:>9} {:>6}",
+            format!("ours {threads}t"),
+            format!("torch {threads}t"),
+            "ratio"
+        );
+    }
+    println!();
+    for row in &rows {
+        print!("{:<20}", row.config);
+        for (i, _) in THREADS.iter().enumerate() {
+            let ours = row.ours.get(i).copied().unwrap_or(f64::NAN);
+            match row.torch.get(i).copied().flatten() {
+                Some(torch) => print!(" {ours:>9.2} {torch:>9.2} {:>6.2}", ours / torch),
+                None => print!(" {ours:>9.2} {:>9} {:>6}", "-", "-"),
+            }
+        }
+        println!();
+    }
+    println!("(ratio: ours / PyTorch; below 1.0, ours is faster)");
+
+    if !args.no_browser {
+        crate::test::browser_bench()?;
+    }
+    Ok(())
+}
+
+/// The `results` array of a benchmark's JSON.
+fn results(run: &Value) -> anyhow::Result<&Vec<Value>> {
+    run["results"]
+        .as_array()
+        .context("a benchmark printed JSON without results")
+}
+
+/// The Python of a virtual environment with PyTorch, under the target dir (made once).
+fn torch_python() -> anyhow::Result<PathBuf> {
+    let venv = build::target_dir().join("bench-venv");
+    let python = venv.join("bin").join("python");
+    let ready = Command::new(&python)
+        .args(["-c", "import torch"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ready {
+        return Ok(python);
+    }
+    if !sh::installed("python3") {
+        sh::apt_install(&["python3", "python3-venv"])?;
+    }
+    sh::run(
+        "python3 -m venv",
+        Command::new("python3").args(["-m", "venv"]).arg(&venv),
+    )?;
+    sh::run(
+        &format!("pip install {TORCH} (about 5 GB with its CUDA libraries)"),
+        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", TORCH]),
+    )?;
+    Ok(python)
+}
