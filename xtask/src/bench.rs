@@ -1,9 +1,10 @@
 //! `cargo xtask bench`: milliseconds per training step of the benchmark networks on the CPU,
 //! ours (`identity-crisis bench`, burn's flex backend) beside the same networks in PyTorch, on
-//! one and on two threads, as one table with the ratios. Not part of `cargo xtask test`: it
-//! installs PyTorch (a 5 GB virtual environment under the target dir, made once) and takes a
-//! few minutes. The page's own numbers in the browser come from `npm run bench --prefix
-//! tests/e2e` (run last here unless `--no-browser`).
+//! one and on two threads, as one table with the ratios; then, in headless Chromium, the same
+//! steps in our wasm beside TensorFlow.js and jax-js (`tests/bench/peers.mjs`), and the page's
+//! start (`tests/e2e/bench.mjs`: first answer, bytes, the example post). Not part of `cargo
+//! xtask test`: it installs PyTorch (a 5 GB virtual environment under the target dir, made
+//! once) and the browser peers (npm, `tests/bench`), and takes several minutes.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -140,7 +141,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("(ratio: ours / PyTorch; below 1.0, ours is faster)");
 
     if !args.no_browser {
-        crate::test::browser_bench()?;
+        let file = build::target_dir().join("bench-configs.json");
+        std::fs::write(&file, configs.to_string())
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        crate::test::browser_bench(&file)?;
     }
     Ok(())
 }

@@ -157,21 +157,41 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
     )
 }
 
-/// Builds the site and runs the browser benchmark (`npm run bench`: ms per training step in
-/// Chromium, the first answer's time and bytes, the example post's bytes), which prints its
-/// numbers (`cargo xtask bench`).
-pub fn browser_bench() -> anyhow::Result<()> {
+/// Builds the site and runs the browser benchmarks: the training step of the networks in
+/// `configs` (`identity-crisis bench --json`) in our wasm beside TensorFlow.js and jax-js
+/// (`tests/bench/peers.mjs`, its npm packages installed when missing), then the page's start
+/// (`npm run bench` in the browser tests). Both print their numbers (`cargo xtask bench`).
+pub fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
     build::run(build::Args { wasm_opt: false })?;
     let e2e = browser_ready()?;
+    let peers = sh::root().join(PEERS);
+    if !peers.join("node_modules").exists() {
+        sh::run(
+            "npm install (tests/bench: TensorFlow.js, jax-js)",
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&peers),
+        )?;
+    }
     let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
     sh::run(
-        "browser benchmark (headless Chromium)",
+        "the training step in Chromium: ours, TensorFlow.js, jax-js",
+        Command::new("node")
+            .arg(peers.join("peers.mjs"))
+            .arg(configs)
+            .env("XTASK", &xtask),
+    )?;
+    sh::run(
+        "the page's start in Chromium",
         Command::new("npm")
             .args(["run", "bench", "--prefix"])
             .arg(&e2e)
             .env("XTASK", xtask),
     )
 }
+
+/// The browser peers of `cargo xtask bench`, with their package.json.
+const PEERS: &str = "tests/bench";
 
 /// Installs Chromium, Node and the browser tests' npm packages when missing; returns the
 /// tests' folder.
