@@ -76,8 +76,14 @@ export function formatDuration(ms) {
   return `about ${(s / 3600).toFixed(1)} h`;
 }
 
+/** Network sizes whose flops differ by less than this (in log) count as the same size. */
+const SAME_SIZE = 0.05;
+
+/** How far apart two network sizes are: |log(a / b)| of their flops. */
+const sizeDistance = (a, b) => Math.abs(Math.log(a / b));
+
 /** Where SpeedBook keeps its measurements in localStorage. */
-const SPEEDS_KEY = 'identity-crisis.speeds';
+export const SPEEDS_KEY = 'identity-crisis.speeds';
 /** Measurements kept per backend. */
 const SPEEDS_PER_BACKEND = 12;
 
@@ -154,7 +160,7 @@ export class SpeedBook {
    */
   record(backend, flops, msPerStep) {
     if (!isMeasurement({ flops, msPerStep })) return;
-    const list = (this.byBackend[backend] ?? []).filter((m) => Math.abs(Math.log(m.flops / flops)) > 0.05);
+    const list = (this.byBackend[backend] ?? []).filter((m) => sizeDistance(m.flops, flops) > SAME_SIZE);
     list.push({ flops, msPerStep });
     this.byBackend[backend] = list.slice(-SPEEDS_PER_BACKEND);
     this.save();
@@ -166,14 +172,19 @@ export class SpeedBook {
    * @param {string} backend a backend label
    * @param {number} flops flopsPerStep of the network
    * @param {{overheadMs: number, gflops: number}} model the guess for this kind of backend
-   * @returns {{msPerStep: number, measured: boolean}}
+   * @returns {{msPerStep: number, measured: boolean, exact: boolean}} `exact`: measured at
+   *   this very size (within SAME_SIZE)
    */
   msPerStep(backend, flops, model) {
     const list = this.byBackend[backend] ?? [];
     const guess = modelMs(model, flops);
-    if (list.length === 0) return { msPerStep: guess, measured: false };
-    const distance = (m) => Math.abs(Math.log(m.flops / flops));
+    if (list.length === 0) return { msPerStep: guess, measured: false, exact: false };
+    const distance = (m) => sizeDistance(m.flops, flops);
     const nearest = list.reduce((a, b) => (distance(a) <= distance(b) ? a : b));
-    return { msPerStep: guess * (nearest.msPerStep / modelMs(model, nearest.flops)), measured: true };
+    return {
+      msPerStep: guess * (nearest.msPerStep / modelMs(model, nearest.flops)),
+      measured: true,
+      exact: distance(nearest) <= SAME_SIZE,
+    };
   }
 }

@@ -21,6 +21,7 @@ import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
 import { readEmbed } from './embed-options.js';
+import { worthTiming, timeSteps, TIMED_STEPS } from './backend-choice.js';
 import { reportHeight } from './embed-size.js';
 
 const $ = (id) => document.getElementById(id);
@@ -527,15 +528,55 @@ function fallBack(id, what, kind) {
   setPageState(restingState());
 }
 
+/**
+ * The backend `auto` trains a network on: the faster of the CPU and WebGPU by this browser's
+ * measured speeds, timing a few steps of the network on each first when those do not settle
+ * it (backend-choice.js). Says which and both numbers.
+ * @param {object} state the configuration (its backend "auto")
+ * @returns {Promise<"cpu" | "webgpu">}
+ */
+async function chooseBackend(state) {
+  if (!app.adapter?.available || app.gpuLost) return 'cpu';
+  const arch = archOf(state);
+  const speedsOf = () => ({ cpu: expectedSpeedOf(arch, 'cpu'), webgpu: expectedSpeedOf(arch, 'webgpu') });
+  let expected = speedsOf();
+  let timed = false;
+  if (worthTiming(expected.cpu, expected.webgpu)) {
+    const create = { arch, train: trainOf(state, 1), image: app.image.pixels.slice() };
+    for (const backend of ['webgpu', 'cpu']) {
+      if (app.training?.stopRequested) break;
+      setStatus(`Choosing the backend: timing ${TIMED_STEPS} steps of ${app.described?.name ?? 'the network'} on ${placeOf(expected[backend].backend)}\u2026`);
+      const result = await timeSteps(client, create, backend);
+      if (!result) continue;
+      app.known[backend] = result.backend;
+      speeds.record(result.backend.label, flopsPerStep(arch), result.msPerStep);
+      timed = true;
+    }
+    expected = speedsOf();
+  }
+  const winner = expected.webgpu.msPerStep < expected.cpu.msPerStep ? 'webgpu' : 'cpu';
+  const loser = winner === 'cpu' ? 'webgpu' : 'cpu';
+  const ms = (b) => formatMs(expected[b].msPerStep);
+  const how = timed ? 'timed on this network just now' : expected[winner].measured ? 'as measured here' : 'a guess until measured';
+  notify(`auto: training on ${placeOf(expected[winner].backend)}, ${ms(winner)} a step against ${ms(loser)} on ${placeOf(expected[loser].backend)} (${how}).`, 'info', { key: 'auto' });
+  return winner;
+}
+
+/** Milliseconds for people: "0.8 ms", "12 ms", "1,240 ms". */
+function formatMs(ms) {
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms).toLocaleString('en-US')} ms`;
+}
+
 async function train() {
   if (app.training || !form.valid || !app.described) return;
-  const state = { ...app.state };
-  const { msPerStep } = expectedSpeed(state);
   // The network on the pad stays alive until the new one has trained: training that
   // diverges, or stops before its first step, gives it back.
   app.training = { id: null, stopRequested: false, fallback: app.current };
   notices.remove('training');
   setPageState('training');
+  const asked = { ...app.state };
+  const state = asked.backend === 'auto' ? { ...asked, backend: await chooseBackend(asked) } : asked;
+  const { msPerStep } = expectedSpeed(state);
   setStatus('Building the network\u2026');
   let created;
   try {
