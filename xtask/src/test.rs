@@ -164,15 +164,7 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
 pub fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
     build::run(build::Args { wasm_opt: false })?;
     let e2e = browser_ready()?;
-    let peers = sh::root().join(PEERS);
-    if !peers.join("node_modules").exists() {
-        sh::run(
-            "npm install (tests/bench: TensorFlow.js, jax-js)",
-            Command::new("npm")
-                .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                .arg(&peers),
-        )?;
-    }
+    let peers = npm_packages(PEERS)?;
     let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
     sh::run(
         "the training step in Chromium: ours, TensorFlow.js, jax-js",
@@ -207,14 +199,20 @@ fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
         sh::apt_install(&missing)?;
     }
     check_node()?;
-    let e2e = sh::root().join(E2E);
-    if !e2e.join("node_modules").exists() {
+    npm_packages(E2E)
+}
+
+/// Installs the npm packages of `folder` (relative to the root; by its lockfile) when missing;
+/// returns the folder.
+fn npm_packages(folder: &str) -> anyhow::Result<std::path::PathBuf> {
+    let dir = sh::root().join(folder);
+    if !dir.join("node_modules").exists() {
         sh::run(
-            "npm ci (tests/e2e)",
+            &format!("npm ci ({folder})"),
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-                .arg(&e2e),
+                .arg(&dir),
         )?;
     }
-    Ok(e2e)
+    Ok(dir)
 }
