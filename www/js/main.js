@@ -157,6 +157,7 @@ function setBackend(info) {
   badge.textContent = info.label;
   badge.dataset.kind = info.kind;
   $('backend-reason').textContent = info.reason;
+  $('backend-reason').title = info.reason; // whole, where a phone's status bar cuts it short
 }
 
 function setStatus(text) {
