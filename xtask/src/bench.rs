@@ -112,10 +112,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     }
 
+    let torch = torch_version.map_or("PyTorch not run".to_string(), |v| {
+        format!("PyTorch {v} on the CPU")
+    });
     println!(
         "\nms per training step, one 28 x 28 image, each network's default optimiser \
-         (identity-crisis bench, dev build, burn flex; PyTorch {} on the CPU)",
-        torch_version.as_deref().unwrap_or("not run")
+         (identity-crisis bench, dev build, burn flex; {torch})"
     );
     print!("{:<20}", "network");
     for threads in THREADS {
