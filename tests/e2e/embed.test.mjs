@@ -35,7 +35,12 @@ async function host(html) {
     res.end(req.url === '/' ? html : 'not found');
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+  // Closing drops the browser's idle keep-alive connections too (else close waits for them).
+  const close = () => new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections();
+  });
+  return { url: `http://127.0.0.1:${server.address().port}/`, close };
 }
 
 /** Waits until `check()` holds (polled every 100 ms), failing with `what` after `timeout` ms. */

@@ -4,6 +4,7 @@
 // expectations are close), a few steps of that very network are timed on each backend first.
 
 import { REQUEST } from './protocol.js';
+import { WorkerDiedError } from './worker-client.js';
 
 /** Steps timed on each backend (after one warm-up step of another copy of the network). */
 export const TIMED_STEPS = 4;
@@ -36,7 +37,9 @@ async function run(client, create, backend, steps) {
     if (created.backend.kind !== backend) return null;
     const report = await client.request({ type: REQUEST.TRAIN, session: created.session });
     return report.step === steps ? { backend: created.backend, report } : null;
-  } catch {
+  } catch (error) {
+    // A dead worker took the page's networks with it: the caller must hear of it.
+    if (error instanceof WorkerDiedError) throw error;
     return null;
   } finally {
     if (created) client.request({ type: REQUEST.DISPOSE, session: created.session }).catch(() => undefined);
@@ -49,11 +52,13 @@ async function run(client, create, backend, steps) {
  * @param {import('./worker-client.js').WorkerClient} client
  * @param {object} create the worker's "create" request, without its type and backend
  * @param {"cpu" | "webgpu"} backend
+ * @param {() => boolean} stopped whether the reader has stopped training meanwhile
  * @returns {Promise<{backend: object, msPerStep: number} | null>} the backend that ran (as the
- *   worker reports it) and its speed; null when it could not run there
+ *   worker reports it) and its speed; null when it could not run there, or was stopped
+ * @throws {WorkerDiedError} when the worker died
  */
-export async function timeSteps(client, create, backend) {
-  if (!(await run(client, create, backend, 1))) return null;
+export async function timeSteps(client, create, backend, stopped) {
+  if (!(await run(client, create, backend, 1)) || stopped()) return null;
   const timed = await run(client, create, backend, TIMED_STEPS);
   const msPerStep = timed?.report.ms_per_step;
   return Number.isFinite(msPerStep) && msPerStep > 0 ? { backend: timed.backend, msPerStep } : null;

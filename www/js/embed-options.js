@@ -48,8 +48,10 @@ export const HIDEABLE = Object.freeze({
   }),
 });
 
-/** The `view` key. */
+/** The `view` key of embed.html (every view: it hands the lab's to the page). */
 const VIEW = Object.freeze({ name: 'view', type: 'enum', values: VIEWS, default: 'gallery' });
+/** The `view` key of the page framed as an embed of its lab. */
+const LAB_VIEW = Object.freeze({ name: 'view', type: 'enum', values: Object.keys(LAB_VIEWS), default: 'train' });
 
 /** The `<control>_hide` keys of one kind of view. */
 const hideKeys = (kind) => Object.keys(HIDEABLE[kind])
@@ -62,7 +64,7 @@ export const EMBED_PROPS = Object.freeze({
     Object.freeze({ name: 'arch', type: 'enum', values: ['conv', 'fcn'], default: 'conv' }),
     ...hideKeys('figure'),
   ]),
-  lab: Object.freeze([VIEW, ...hideKeys('lab'), ...PROPS]),
+  lab: Object.freeze([LAB_VIEW, ...hideKeys('lab'), ...PROPS]),
 });
 
 /** Whether `view` is one of the lab's. */
@@ -73,16 +75,18 @@ export const isLabView = (view) => Object.hasOwn(LAB_VIEWS, view);
  * @param {string} hash e.g. "#view=gallery&arch=fcn&train_hide=true", or
  *   "#view=pad&arch=conv&depth=20&form_hide=true"
  * @param {object} [labBase] the lab's state for keys absent from the hash (the page's defaults)
+ * @param {{lab?: boolean}} [options] `lab`: read it as the lab's, whatever its view says (the
+ *   page framed as an embed; a view that is not the lab's is named and replaced by "train")
  * @returns {{view: string, lab: boolean, figure: number | null, state: object, hidden: string[],
  *   given: Set<string>, problem: string | null}} the view (its default where the value was
  *   bad), whether it is the lab's, the figure it shows (null for the lab), every key's value
  *   (defaults where a value was bad), the controls to hide, the keys the hash set, and what
  *   was wrong, in words
  */
-export function readEmbed(hash, labBase = {}) {
+export function readEmbed(hash, labBase = {}, { lab: asLab = false } = {}) {
   const asked = new URLSearchParams(String(hash).replace(/^#/, '')).get('view');
   const parsed = asked === null ? { ok: false } : parseValue(VIEW, asked);
-  const lab = parsed.ok && isLabView(parsed.value);
+  const lab = asLab || (parsed.ok && isLabView(parsed.value));
   const kind = lab ? 'lab' : 'figure';
   const props = EMBED_PROPS[kind];
   const base = Object.fromEntries(props.map((p) => [p.name, p.name in labBase ? labBase[p.name] : p.default]));

@@ -72,7 +72,7 @@ window.__timings = {};
  * The page framed as an embed of the lab (`?embed`, from embed.html): its hash holds the
  * embed's keys (js/embed-options.js) beside the page's own; null on the page itself.
  */
-const embed = new URLSearchParams(location.search).has('embed') ? readEmbed(location.hash, EMBED_DEFAULTS) : null;
+const embed = new URLSearchParams(location.search).has('embed') ? readEmbed(location.hash, EMBED_DEFAULTS, { lab: true }) : null;
 if (embed) {
   document.body.classList.add('embedded', 'embedded-lab', `embed-${embed.view}`, ...embed.hidden.map((c) => `hide-${c}`));
   reportHeight();
@@ -80,6 +80,8 @@ if (embed) {
 
 keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
+// The network code loads while the page starts (the client would wait for the first request).
+client.start();
 pauseWhenAway(client, embed ? document.querySelector('main') : null);
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(browserStorage());
@@ -202,7 +204,7 @@ function readHash() {
  */
 function readLink() {
   if (embed) {
-    const { state, given, problem } = readEmbed(location.hash, EMBED_DEFAULTS);
+    const { state, given, problem } = readEmbed(location.hash, EMBED_DEFAULTS, { lab: true });
     return { state: Object.fromEntries(PROPS.map((p) => [p.name, state[p.name]])), given, problem };
   }
   const first = fromHash(location.hash);
@@ -547,7 +549,7 @@ async function chooseBackend(state) {
     for (const backend of ['webgpu', 'cpu']) {
       if (app.training?.stopRequested) break;
       setStatus(`Choosing the backend: timing ${TIMED_STEPS} steps of ${app.described?.name ?? 'the network'} on ${placeOf(expected[backend].backend)}\u2026`);
-      const result = await timeSteps(client, create, backend);
+      const result = await timeSteps(client, create, backend, () => Boolean(app.training?.stopRequested));
       if (!result) continue;
       app.known[backend] = result.backend;
       speeds.record(result.backend.label, flopsPerStep(arch), result.msPerStep);
@@ -555,6 +557,7 @@ async function chooseBackend(state) {
     }
     expected = speedsOf();
   }
+  if (app.gpuLost) return 'cpu'; // lost while timing
   const winner = expected.webgpu.msPerStep < expected.cpu.msPerStep ? 'webgpu' : 'cpu';
   const loser = winner === 'cpu' ? 'webgpu' : 'cpu';
   const ms = (b) => formatMs(expected[b].msPerStep);
@@ -576,12 +579,19 @@ async function train() {
   notices.remove('training');
   setPageState('training');
   const asked = { ...app.state };
-  const state = asked.backend === 'auto' ? { ...asked, backend: await chooseBackend(asked) } : asked;
-  const { msPerStep } = expectedSpeed(state);
-  setStatus('Building the network\u2026');
+  let state = asked;
   let created;
   try {
-    created = await createNetwork(state, { lossEvery: lossEvery(msPerStep) });
+    if (asked.backend === 'auto') state = { ...asked, backend: await chooseBackend(asked) };
+    if (app.training.stopRequested) {
+      setStatus('Stopped before training started: nothing was trained.');
+      app.training = null;
+      setPageState(restingState());
+      updateButtons();
+      return;
+    }
+    setStatus('Building the network\u2026');
+    created = await createNetwork(state, { lossEvery: lossEvery(expectedSpeed(state).msPerStep) });
   } catch (error) {
     failed('Could not build the network', error);
     setStatus(`Could not build the network: ${error.message}`);
@@ -596,6 +606,7 @@ async function train() {
       return;
     }
     adopt(created, state.backend, { keepPrevious: true });
+    if (asked.backend === 'auto') app.known.auto = created.backend; // what auto runs on now
     app.training.id = created.session;
     const { steps } = created.config.train;
     chart.reset(steps);
