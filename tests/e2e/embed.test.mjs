@@ -187,6 +187,7 @@ describe('the embed on another site', () => {
 <identity-crisis id="pad" view="pad" arch="conv" depth="1" channels="4" kernel="3" steps="40" form_hide="true"></identity-crisis>
 <identity-crisis id="panel" view="train" arch="relu" hidden="1" width="16" depth="abc" drawing_hide="true"></identity-crisis>
 <iframe id="plain" src="${env.server.url}embed.html#view=pad&amp;arch=linear&amp;hidden=0&amp;lr=-1" title="pad" style="width:100%;height:600px;border:0"></iframe>
+<iframe id="direct" src="${env.server.url}?embed#view=gallery&amp;depth=2" title="lab" style="width:100%;height:600px;border:0"></iframe>
 </body></html>`);
     try {
       const page = await env.browser.context.newPage();
@@ -230,6 +231,14 @@ describe('the embed on another site', () => {
       await plain.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
       assert.match(await plain.getByRole('list', { name: 'Messages' }).innerText(), /lr must be a number in \(0, 10\]/);
       assert.equal(await plain.locator('#draw-card').isVisible(), true);
+
+      // The page framed as an embed reads the lab's keys whatever the view: a figure's view is
+      // named and the training panel shown, with the keys that are good.
+      const direct = page.frameLocator('#direct');
+      await direct.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+      assert.match(await direct.getByRole('list', { name: 'Messages' }).innerText(), /view must be one of train, pad/);
+      assert.equal(await direct.getByLabel('Depth (layers)').inputValue(), '2');
+      assert.equal(await direct.locator('#config').isVisible(), true);
 
       await screenshot(page, 'embed-lab');
       assert.deepEqual(errors, [], 'no errors, no request off the two origins');
