@@ -6,7 +6,7 @@
 // training panel and the drawing pad (index.html shows them, framed alone), which take every
 // key of the page's link (state.js PROPS: the network, its training, the image, the backend).
 
-import { PROPS, fromHash, parseValue, summarizeProblems } from './state.js';
+import { PROPS, fromHash, summarizeProblems } from './state.js';
 
 /** The views of the paper's figures, by name, and the figure each shows (per family where it has two). */
 export const FIGURE_VIEWS = Object.freeze({
@@ -61,7 +61,7 @@ const hideKeys = (kind) => Object.keys(HIDEABLE[kind])
 export const EMBED_PROPS = Object.freeze({
   figure: Object.freeze([
     VIEW,
-    Object.freeze({ name: 'arch', type: 'enum', values: ['conv', 'fcn'], default: 'conv' }),
+    Object.freeze({ name: 'arch', type: 'enum', values: Object.keys(FIGURE_VIEWS.gallery), default: 'conv' }),
     ...hideKeys('figure'),
   ]),
   lab: Object.freeze([LAB_VIEW, ...hideKeys('lab'), ...PROPS]),
@@ -85,8 +85,7 @@ export const isLabView = (view) => Object.hasOwn(LAB_VIEWS, view);
  */
 export function readEmbed(hash, labBase = {}, { lab: asLab = false } = {}) {
   const asked = new URLSearchParams(String(hash).replace(/^#/, '')).get('view');
-  const parsed = asked === null ? { ok: false } : parseValue(VIEW, asked);
-  const lab = asLab || (parsed.ok && isLabView(parsed.value));
+  const lab = asLab || isLabView(String(asked).trim());
   const kind = lab ? 'lab' : 'figure';
   const props = EMBED_PROPS[kind];
   const base = Object.fromEntries(props.map((p) => [p.name, p.name in labBase ? labBase[p.name] : p.default]));

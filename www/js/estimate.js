@@ -63,6 +63,15 @@ export function lossEvery(msPerStep) {
 }
 
 /**
+ * Milliseconds a step, for people: "0.8 ms", "12 ms", "1,240 ms".
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatMs(ms) {
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms).toLocaleString('en-US')} ms`;
+}
+
+/**
  * Formats an expected duration for people: "under a second", "about 40 s", "about 3 min".
  * @param {number} ms
  * @returns {string}

@@ -15,7 +15,7 @@ import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
 import { Notices } from './notices.js';
 import {
-  flopsPerStep, lossEvery, formatDuration, SpeedBook, GUESSES, browserStorage,
+  flopsPerStep, lossEvery, formatDuration, formatMs, SpeedBook, GUESSES, browserStorage,
 } from './estimate.js';
 import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
@@ -68,11 +68,16 @@ const app = {
 };
 window.__timings = {};
 
+/** The link read as an embed of the lab's (the keys of js/embed-options.js beside the page's). */
+function readLabEmbed() {
+  return readEmbed(location.hash, EMBED_DEFAULTS, { lab: true });
+}
+
 /**
  * The page framed as an embed of the lab (`?embed`, from embed.html): its hash holds the
  * embed's keys (js/embed-options.js) beside the page's own; null on the page itself.
  */
-const embed = new URLSearchParams(location.search).has('embed') ? readEmbed(location.hash, EMBED_DEFAULTS, { lab: true }) : null;
+const embed = new URLSearchParams(location.search).has('embed') ? readLabEmbed() : null;
 if (embed) {
   document.body.classList.add('embedded', 'embedded-lab', `embed-${embed.view}`, ...embed.hidden.map((c) => `hide-${c}`));
   reportHeight();
@@ -204,7 +209,7 @@ function readHash() {
  */
 function readLink() {
   if (embed) {
-    const { state, given, problem } = readEmbed(location.hash, EMBED_DEFAULTS, { lab: true });
+    const { state, given, problem } = readLabEmbed();
     return { state: Object.fromEntries(PROPS.map((p) => [p.name, state[p.name]])), given, problem };
   }
   const first = fromHash(location.hash);
@@ -280,13 +285,18 @@ async function describeConfig() {
   updateButtons();
 }
 
+/** How an expected speed is known, in words. */
+function knownHow(measured) {
+  return measured ? 'as measured here' : 'a guess until measured';
+}
+
 function showSize() {
   const size = $('size');
   size.classList.remove('bad');
   const d = app.described;
   const { backend, msPerStep, measured } = expectedSpeed(app.state);
   const where = placeOf(backend);
-  const perStep = `${msPerStep < 10 ? msPerStep.toFixed(1) : Math.round(msPerStep)} ms a step on ${where}${measured ? ', as measured here' : ', a guess until measured'}`;
+  const perStep = `${formatMs(msPerStep)} a step on ${where}, ${knownHow(measured)}`;
   if (!d) {
     size.textContent = app.describing ? 'Checking this network\u2026' : `About ${perStep}.`;
     return;
@@ -543,9 +553,9 @@ async function chooseBackend(state) {
   const arch = archOf(state);
   const speedsOf = () => ({ cpu: expectedSpeedOf(arch, 'cpu'), webgpu: expectedSpeedOf(arch, 'webgpu') });
   let expected = speedsOf();
-  let timed = false;
+  const timed = [];
   if (worthTiming(expected.cpu, expected.webgpu)) {
-    const create = { arch, train: trainOf(state, 1), image: app.image.pixels.slice() };
+    const create = { arch, train: trainOf(state, 1), image: app.image.pixels };
     for (const backend of ['webgpu', 'cpu']) {
       if (app.training?.stopRequested) break;
       setStatus(`Choosing the backend: timing ${TIMED_STEPS} steps of ${app.described?.name ?? 'the network'} on ${placeOf(expected[backend].backend)}\u2026`);
@@ -553,7 +563,7 @@ async function chooseBackend(state) {
       if (!result) continue;
       app.known[backend] = result.backend;
       speeds.record(result.backend.label, flopsPerStep(arch), result.msPerStep);
-      timed = true;
+      timed.push(backend);
     }
     expected = speedsOf();
   }
@@ -561,14 +571,11 @@ async function chooseBackend(state) {
   const winner = expected.webgpu.msPerStep < expected.cpu.msPerStep ? 'webgpu' : 'cpu';
   const loser = winner === 'cpu' ? 'webgpu' : 'cpu';
   const ms = (b) => formatMs(expected[b].msPerStep);
-  const how = timed ? 'timed on this network just now' : expected[winner].measured ? 'as measured here' : 'a guess until measured';
+  const how = timed.length === 2 ? 'timed on this network just now'
+    : timed.length === 1 ? `${placeOf(expected[timed[0]].backend)} timed on this network just now, the other could not run it`
+      : knownHow(expected[winner].measured);
   notify(`auto: training on ${placeOf(expected[winner].backend)}, ${ms(winner)} a step against ${ms(loser)} on ${placeOf(expected[loser].backend)} (${how}).`, 'info', { key: 'auto' });
   return winner;
-}
-
-/** Milliseconds for people: "0.8 ms", "12 ms", "1,240 ms". */
-function formatMs(ms) {
-  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms).toLocaleString('en-US')} ms`;
 }
 
 async function train() {

@@ -6,13 +6,23 @@
 // the workers of the few in use, not one per figure.
 
 import { REQUEST } from './protocol.js';
+import { IDLE_MS } from './paper/shipped-networks.js';
 
 /**
- * How long a figure is out of sight before its idle worker ends: longer than the figures'
- * Keeper waits before it frees their shipped networks (paper/shipped-networks.js), so that
- * those are gone by then; the networks retrained here keep a worker alive.
+ * How long a figure is out of sight before its idle worker ends: 15 s longer than the figures'
+ * Keeper waits before it frees their shipped networks (paper/shipped-networks.js IDLE_MS), so
+ * that those are gone by then; the networks retrained here keep a worker alive.
  */
-export const RETIRE_AFTER_MS = 45_000;
+export const RETIRE_AFTER_MS = IDLE_MS + 15_000;
+
+/**
+ * Calls `onChange(visible)` whenever `element` comes into sight or leaves it.
+ * @param {HTMLElement} element
+ * @param {(visible: boolean) => void} onChange
+ */
+export function watchSight(element, onChange) {
+  new IntersectionObserver((entries) => onChange(entries[entries.length - 1].isIntersecting)).observe(element);
+}
 
 /**
  * Pauses the worker's training whenever the tab is hidden or `watched` (if given) is out of
@@ -41,11 +51,11 @@ export function pauseWhenAway(client, watched = null, { retire = false } = {}) {
   };
   document.addEventListener('visibilitychange', update);
   if (watched) {
-    new IntersectionObserver((entries) => {
-      inSight = entries[entries.length - 1].isIntersecting;
+    watchSight(watched, (visible) => {
+      inSight = visible;
       update();
       if (retire) retireLater();
-    }).observe(watched);
+    });
   }
   update();
 }

@@ -40,11 +40,6 @@ export class WorkerClient {
     return this.worker !== null;
   }
 
-  /** How many requests wait for their reply. */
-  get waiting() {
-    return this.pending.size;
-  }
-
   /**
    * Sets whether training waits (worker.js's "pause"); kept for a worker started later.
    * @param {boolean} paused

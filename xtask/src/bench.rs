@@ -25,7 +25,8 @@ const THREADS: [usize; 2] = [1, 2];
 /// Options of `bench`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Timed steps per network (after 5 warm-up steps).
+    /// Timed steps per network of the CPU table (after 5 warm-up steps; the browser peers time
+    /// their own counts, `tests/bench/peers.mjs`).
     #[arg(long, default_value_t = 20)]
     steps: usize,
     /// Leave PyTorch out (ours only).
@@ -146,7 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let file = build::target_dir().join("bench-configs.json");
         std::fs::write(&file, configs.to_string())
             .with_context(|| format!("cannot write {}", file.display()))?;
-        crate::test::browser_bench(&file)?;
+        browser_bench(&file)?;
     }
     Ok(())
 }
@@ -182,3 +183,31 @@ fn torch_python() -> anyhow::Result<PathBuf> {
     )?;
     Ok(python)
 }
+
+/// Builds the site and runs the browser benchmarks: the training step of the networks in
+/// `configs` (`identity-crisis bench --json`) in our wasm beside TensorFlow.js and jax-js
+/// (`tests/bench/peers.mjs`, its npm packages installed when missing), then the page's start
+/// (`npm run bench` in the browser tests). Both print their numbers (`cargo xtask bench`).
+fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
+    build::run(build::Args { wasm_opt: false })?;
+    let e2e = crate::test::browser_ready()?;
+    let peers = crate::test::npm_packages(PEERS)?;
+    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
+    sh::run(
+        "the training step in Chromium: ours, TensorFlow.js, jax-js",
+        Command::new("node")
+            .arg(peers.join("peers.mjs"))
+            .arg(configs)
+            .env("XTASK", &xtask),
+    )?;
+    sh::run(
+        "the page's start in Chromium",
+        Command::new("npm")
+            .args(["run", "bench", "--prefix"])
+            .arg(&e2e)
+            .env("XTASK", xtask),
+    )
+}
+
+/// The browser peers of `cargo xtask bench`, with their package.json.
+const PEERS: &str = "tests/bench";

@@ -157,37 +157,9 @@ fn browser_tests() -> anyhow::Result<(usize, usize)> {
     )
 }
 
-/// Builds the site and runs the browser benchmarks: the training step of the networks in
-/// `configs` (`identity-crisis bench --json`) in our wasm beside TensorFlow.js and jax-js
-/// (`tests/bench/peers.mjs`, its npm packages installed when missing), then the page's start
-/// (`npm run bench` in the browser tests). Both print their numbers (`cargo xtask bench`).
-pub fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
-    build::run(build::Args { wasm_opt: false })?;
-    let e2e = browser_ready()?;
-    let peers = npm_packages(PEERS)?;
-    let xtask = std::env::current_exe().context("cannot find the xtask binary")?;
-    sh::run(
-        "the training step in Chromium: ours, TensorFlow.js, jax-js",
-        Command::new("node")
-            .arg(peers.join("peers.mjs"))
-            .arg(configs)
-            .env("XTASK", &xtask),
-    )?;
-    sh::run(
-        "the page's start in Chromium",
-        Command::new("npm")
-            .args(["run", "bench", "--prefix"])
-            .arg(&e2e)
-            .env("XTASK", xtask),
-    )
-}
-
-/// The browser peers of `cargo xtask bench`, with their package.json.
-const PEERS: &str = "tests/bench";
-
 /// Installs Chromium, Node and the browser tests' npm packages when missing; returns the
 /// tests' folder.
-fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
+pub fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
     let mut missing = vec![];
     if !std::path::Path::new("/usr/bin/chromium").exists() {
         missing.push("chromium");
@@ -204,7 +176,7 @@ fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
 
 /// Installs the npm packages of `folder` (relative to the root; by its lockfile) when missing;
 /// returns the folder.
-fn npm_packages(folder: &str) -> anyhow::Result<std::path::PathBuf> {
+pub fn npm_packages(folder: &str) -> anyhow::Result<std::path::PathBuf> {
     let dir = sh::root().join(folder);
     if !dir.join("node_modules").exists() {
         sh::run(

@@ -5,6 +5,7 @@
 
 import { loadFigure } from './figure-data.js';
 import { NetworkSizes } from './network-size.js';
+import { watchSight } from '../polite.js';
 import { Keeper } from './shipped-networks.js';
 import { el } from './parts.js';
 import { testRowView } from './test-row.js';
@@ -99,10 +100,6 @@ function shellIn(element, figure, caption) {
   return shell;
 }
 
-/** Calls `onChange(visible)` whenever `element` comes into sight or leaves it. */
-function watchSight(element, onChange) {
-  new IntersectionObserver((entries) => onChange(entries[entries.length - 1].isIntersecting)).observe(element);
-}
 
 /**
  * Mounts the view of one figure into `element`: its data is fetched at once, and its

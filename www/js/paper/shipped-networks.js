@@ -8,7 +8,7 @@ import { REQUEST } from '../protocol.js';
 import { WorkerDiedError } from '../worker-client.js';
 
 /** A view out of sight this long gives its networks back. */
-const IDLE_MS = 30_000;
+export const IDLE_MS = 30_000;
 
 /**
  * Where a row's shipped network stands.
