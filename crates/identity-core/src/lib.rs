@@ -36,6 +36,7 @@ pub mod measure;
 pub mod memory;
 pub mod nets;
 pub mod rho;
+pub mod same_conv;
 pub mod saved;
 pub mod train;
 pub mod weight_change;

@@ -8,6 +8,7 @@ use burn::tensor::activation::relu;
 use serde::{Deserialize, Serialize};
 
 use crate::arch::{ArchConfig, ConfigError};
+use crate::same_conv::same_conv2d;
 
 /// How the weights are initialised. The paper does not say which it used.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +172,7 @@ impl Network {
             Network::Conv(conv) => {
                 let mut a = x;
                 for (i, layer) in conv.layers.iter().enumerate() {
-                    a = layer.forward(a);
+                    a = convolve(layer, a);
                     if i < last {
                         a = relu(a);
                     }
@@ -204,7 +205,7 @@ impl Network {
         let last = conv.layers.len() - 1;
         let mut a = x.repeat_dim(1, channels);
         for (i, layer) in conv.layers.iter().enumerate().skip(first) {
-            a = layer.forward(a);
+            a = convolve(layer, a);
             if i < last {
                 a = relu(a);
             }
@@ -257,6 +258,15 @@ impl Network {
             Network::Fcn(fcn) => Some(fcn.layers[0].weight.val()),
             Network::Conv(_) => None,
         }
+    }
+}
+
+/// One layer of a ConvNet: the "same" convolution with kernels of our own on the CPU
+/// ([`same_conv2d`]; every layer we build has a bias), burn's own for a layer without one.
+fn convolve(layer: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    match &layer.bias {
+        Some(bias) => same_conv2d(x, layer.weight.val(), bias.val()),
+        None => layer.forward(x),
     }
 }
 
