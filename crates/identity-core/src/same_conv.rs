@@ -434,16 +434,21 @@ impl Geometry {
         {
             let (c, k) = (r / kernel, r % kernel);
             let channel = &image[c * self.pixels()..][..self.pixels()];
-            row.fill(0.0);
+            // Zeros only where no run writes: the buffer is reused, and writing it twice
+            // cost more than the copies.
+            let mut filled = 0;
             self.runs(
                 start,
                 len,
                 k / self.kernel_w,
                 k % self.kernel_w,
                 |at, from, n| {
+                    row[filled..at].fill(0.0);
                     row[at..at + n].copy_from_slice(&channel[from..from + n]);
+                    filled = at + n;
                 },
             );
+            row[filled..].fill(0.0);
         }
     }
 
