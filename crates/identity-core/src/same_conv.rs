@@ -1,7 +1,7 @@
 //! The convolution of the paper's ConvNets: "same"-padded (an odd kernel, `kernel / 2` zeros
 //! on each side), stride 1, with a bias. On the CPU (flex, `f32`) it runs on kernels of our
-//! own, forward and both gradients, each one matrix product over the unfolded input
-//! ("im2col"): burn 0.22's flex has its own forward convolution but computes the gradients by
+//! own, forward and both gradients, each a matrix product per kernel position over the
+//! zero-padded maps (see [`Geometry`]; no unfolded copy of the input): burn 0.22's flex has its own forward convolution but computes the gradients by
 //! burn's generic route (a transposed convolution for the input, and for the weights a
 //! convolution whose kernel is the whole output gradient), which made a ConvNet's training
 //! step 3-7x slower than PyTorch's (issue 18). Every other backend (wgpu, WebGPU) runs burn's
@@ -97,39 +97,42 @@ impl SameConvBackend for Flex {
             bias.storage::<f32>(),
         );
         let mut out = vec![0.0; g.batch * g.out * g.pixels()];
-        with_scratch(g.unfolded() * g.tile, |cols| {
-            for n in 0..g.batch {
-                let out_n = &mut out[n * g.out * g.pixels()..][..g.out * g.pixels()];
-                for (o, plane) in out_n.chunks_exact_mut(g.pixels()).enumerate() {
-                    plane.fill(bias[o]);
-                }
-                for start in (0..g.pixels()).step_by(g.tile) {
-                    let len = g.tile.min(g.pixels() - start);
-                    g.unfold(&x[n * g.input()..][..g.input()], start, len, cols);
-                    // out[:, start..] += weight [out, unfolded] x cols [unfolded, len]
-                    product(
-                        Dst {
-                            m: g.out,
-                            n: len,
-                            ptr: &mut out_n[start..],
-                            row: g.pixels(),
-                            add: true,
-                        },
-                        Operand {
-                            ptr: weight,
-                            row: g.unfolded(),
-                            col: 1,
-                        },
-                        Operand {
-                            ptr: cols,
-                            row: len,
-                            col: 1,
-                        },
-                        g.unfolded(),
-                    );
-                }
+        for n in 0..g.batch {
+            let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
+            let mut grid: Vec<f32> = (0..g.out)
+                .flat_map(|o| std::iter::repeat_n(bias[o], g.grid()))
+                .collect();
+            for (k, shift) in g.shifts() {
+                // grid [out, grid] += weight[:, :, k] [out, in] x padded shifted [in, grid]
+                product(
+                    Dst {
+                        m: g.out,
+                        n: g.grid(),
+                        ptr: &mut grid,
+                        row: g.grid(),
+                        col: 1,
+                        add: true,
+                    },
+                    Operand {
+                        ptr: &weight[k..],
+                        row: g.unfolded(),
+                        col: g.kernel(),
+                    },
+                    Operand {
+                        ptr: &padded[shift..],
+                        row: g.plane(),
+                        col: 1,
+                    },
+                    g.channels,
+                );
             }
-        });
+            g.crop(
+                &grid,
+                g.out,
+                false,
+                &mut out[n * g.output()..][..g.output()],
+            );
+        }
         tensor(out, [g.batch, g.out, g.side_h, g.side_w])
     }
 
@@ -146,36 +149,40 @@ impl SameConvBackend for Flex {
         let (weight, grad) = (weight.to_contiguous(), output_grad.to_contiguous());
         let (weight, grad) = (weight.storage::<f32>(), grad.storage::<f32>());
         let mut x_grad = vec![0.0; g.batch * g.input()];
-        with_scratch(g.unfolded() * g.tile, |cols| {
-            for n in 0..g.batch {
-                let grad_n = &grad[n * g.out * g.pixels()..][..g.out * g.pixels()];
-                for start in (0..g.pixels()).step_by(g.tile) {
-                    let len = g.tile.min(g.pixels() - start);
-                    // cols [unfolded, len] = weightᵀ [unfolded, out] x grad[:, start..] [out, len]
-                    product(
-                        Dst {
-                            m: g.unfolded(),
-                            n: len,
-                            ptr: cols,
-                            row: len,
-                            add: false,
-                        },
-                        Operand {
-                            ptr: weight,
-                            row: 1,
-                            col: g.unfolded(),
-                        },
-                        Operand {
-                            ptr: &grad_n[start..],
-                            row: g.pixels(),
-                            col: 1,
-                        },
-                        g.out,
-                    );
-                    g.fold(cols, start, len, &mut x_grad[n * g.input()..][..g.input()]);
-                }
+        for n in 0..g.batch {
+            let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
+            let mut padded = vec![0.0; g.channels * g.plane()];
+            for (k, shift) in g.shifts() {
+                // padded shifted [in, grid] += weight[:, :, k]ᵀ [in, out] x grad [out, grid]
+                product(
+                    Dst {
+                        m: g.channels,
+                        n: g.grid(),
+                        ptr: &mut padded[shift..],
+                        row: g.plane(),
+                        col: 1,
+                        add: true,
+                    },
+                    Operand {
+                        ptr: &weight[k..],
+                        row: g.kernel(),
+                        col: g.unfolded(),
+                    },
+                    Operand {
+                        ptr: &grad_n,
+                        row: g.grid(),
+                        col: 1,
+                    },
+                    g.out,
+                );
             }
-        });
+            g.crop(
+                &padded,
+                g.channels,
+                true,
+                &mut x_grad[n * g.input()..][..g.input()],
+            );
+        }
         tensor(x_grad, [g.batch, g.channels, g.side_h, g.side_w])
     }
 
@@ -192,36 +199,34 @@ impl SameConvBackend for Flex {
         let (x, grad) = (x.to_contiguous(), output_grad.to_contiguous());
         let (x, grad) = (x.storage::<f32>(), grad.storage::<f32>());
         let mut weight_grad = vec![0.0; g.out * g.unfolded()];
-        with_scratch(g.unfolded() * g.tile, |cols| {
-            for n in 0..g.batch {
-                let grad_n = &grad[n * g.out * g.pixels()..][..g.out * g.pixels()];
-                for start in (0..g.pixels()).step_by(g.tile) {
-                    let len = g.tile.min(g.pixels() - start);
-                    g.unfold(&x[n * g.input()..][..g.input()], start, len, cols);
-                    // weight_grad [out, unfolded] += grad[:, start..] [out, len] x colsᵀ [len, unfolded]
-                    product(
-                        Dst {
-                            m: g.out,
-                            n: g.unfolded(),
-                            ptr: &mut weight_grad,
-                            row: g.unfolded(),
-                            add: true,
-                        },
-                        Operand {
-                            ptr: &grad_n[start..],
-                            row: g.pixels(),
-                            col: 1,
-                        },
-                        Operand {
-                            ptr: cols,
-                            row: 1,
-                            col: len,
-                        },
-                        len,
-                    );
-                }
+        for n in 0..g.batch {
+            let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
+            let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
+            for (k, shift) in g.shifts() {
+                // weight_grad[:, :, k] [out, in] += grad [out, grid] x padded shiftedᵀ [grid, in]
+                product(
+                    Dst {
+                        m: g.out,
+                        n: g.channels,
+                        ptr: &mut weight_grad[k..],
+                        row: g.unfolded(),
+                        col: g.kernel(),
+                        add: true,
+                    },
+                    Operand {
+                        ptr: &grad_n,
+                        row: g.grid(),
+                        col: 1,
+                    },
+                    Operand {
+                        ptr: &padded[shift..],
+                        row: 1,
+                        col: g.plane(),
+                    },
+                    g.grid(),
+                );
             }
-        });
+        }
         tensor(weight_grad, weight.shape().dims::<4>())
     }
 }
@@ -313,37 +318,18 @@ fn ours(x: &FlexTensor, weight: &FlexTensor, bias: Option<&FlexTensor>) -> bool 
         && bias.is_none_or(|b| b.shape().as_slice() == [ws[0]])
 }
 
-thread_local! {
-    /// The unfolded input, kept for the thread's next convolution (at most
-    /// [`UNFOLDED_BUDGET`] values): a fresh buffer each call cost a tenth of a ConvNet's step
-    /// in zeroing and page faults.
-    static SCRATCH: std::cell::Cell<Vec<f32>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-/// Runs `f` on a buffer of `len` values (their contents unspecified: `f` writes before it
-/// reads), reused between calls on this thread.
-fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
-    SCRATCH.with(|cell| {
-        let mut buffer = cell.take();
-        if buffer.len() < len {
-            buffer.resize(len, 0.0);
-        }
-        let result = f(&mut buffer[..len]);
-        cell.set(buffer);
-        result
-    })
-}
-
 /// A flex tensor of `values` with this shape.
 fn tensor(values: Vec<f32>, shape: [usize; 4]) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape))
 }
 
-/// The most unfolded values held at once (16 MB): larger inputs are unfolded a tile of output
-/// pixels at a time.
-const UNFOLDED_BUDGET: usize = 1 << 22;
-
-/// The sizes of one "same" convolution.
+/// The sizes of one "same" convolution, and the grid its products run on ("implicit GEMM",
+/// no unfolded copy of the input): each input map is zero-padded by half a kernel on every
+/// side, plus one row below that the last window runs into, and output pixels are numbered
+/// on the padded width, `q = y * padded_w + x` (the columns `x >= w` are computed and
+/// dropped). Then kernel position `(ky, kx)` reads every output pixel's input at the same
+/// offset, `ky * padded_w + kx`, so each kernel position is one matrix product over all the
+/// pixels at once.
 #[derive(Debug, Clone, Copy)]
 struct Geometry {
     batch: usize,
@@ -353,13 +339,11 @@ struct Geometry {
     out: usize,
     kernel_h: usize,
     kernel_w: usize,
-    /// Output pixels unfolded at once.
-    tile: usize,
 }
 
 impl Geometry {
     fn new(x: &[usize], weight: &[usize]) -> Self {
-        let mut g = Geometry {
+        Geometry {
             batch: x[0],
             channels: x[1],
             side_h: x[2],
@@ -367,10 +351,7 @@ impl Geometry {
             out: weight[0],
             kernel_h: weight[2],
             kernel_w: weight[3],
-            tile: 0,
-        };
-        g.tile = (UNFOLDED_BUDGET / g.unfolded().max(1)).clamp(1, g.pixels().max(1));
-        g
+        }
     }
 
     /// Pixels of one map.
@@ -383,105 +364,105 @@ impl Geometry {
         self.channels * self.pixels()
     }
 
-    /// Rows of the unfolded input: one per input channel and kernel position.
-    fn unfolded(&self) -> usize {
-        self.channels * self.kernel_h * self.kernel_w
+    /// Values of one output image (all channels).
+    fn output(&self) -> usize {
+        self.out * self.pixels()
     }
 
-    /// Calls `run(at, from, len)` for the runs of output pixels `start..start + count` whose
-    /// kernel position `(ky, kx)` falls inside the image: pixel `start + at + i` reads the
-    /// input pixel `from + i` of a channel, for `i < len`; the others read the zero padding.
-    fn runs(
-        &self,
-        start: usize,
-        count: usize,
-        ky: usize,
-        kx: usize,
-        mut run: impl FnMut(usize, usize, usize),
-    ) {
-        let (w, h) = (self.side_w, self.side_h);
-        let (pad_h, pad_w) = (self.kernel_h / 2, self.kernel_w / 2);
-        let end = start + count;
-        let mut p = start;
-        while p < end {
-            let (y, x0) = (p / w, p % w);
-            let row_end = end.min((y + 1) * w);
-            let x1 = x0 + (row_end - p);
-            let iy = y + ky;
-            if iy >= pad_h && iy - pad_h < h {
-                // Input column ix = x + kx - pad_w must lie in 0..w.
-                let lo = x0.max(pad_w.saturating_sub(kx));
-                let hi = x1.min((w + pad_w).saturating_sub(kx));
-                if lo < hi {
-                    run(
-                        p - start + (lo - x0),
-                        (iy - pad_h) * w + lo + kx - pad_w,
-                        hi - lo,
-                    );
-                }
-            }
-            p = row_end;
+    /// Kernel positions.
+    fn kernel(&self) -> usize {
+        self.kernel_h * self.kernel_w
+    }
+
+    /// Weights of one output channel.
+    fn unfolded(&self) -> usize {
+        self.channels * self.kernel()
+    }
+
+    /// Width of a padded map.
+    fn padded_w(&self) -> usize {
+        self.side_w + self.kernel_w - 1
+    }
+
+    /// Values of one padded map (one spare row below).
+    fn plane(&self) -> usize {
+        (self.side_h + self.kernel_h) * self.padded_w()
+    }
+
+    /// Output pixels on the padded width.
+    fn grid(&self) -> usize {
+        self.side_h * self.padded_w()
+    }
+
+    /// Each kernel position (its index in the weight's last two dimensions) with the offset
+    /// at which it reads the padded input.
+    fn shifts(&self) -> impl Iterator<Item = (usize, usize)> + use<> {
+        let (kernel_w, padded_w) = (self.kernel_w, self.padded_w());
+        (0..self.kernel()).map(move |k| (k, (k / kernel_w) * padded_w + k % kernel_w))
+    }
+
+    /// Where pixel `(0, 0)` of a map lies in its padded plane (`border`) or on the grid.
+    fn origin(&self, border: bool) -> usize {
+        if border {
+            (self.kernel_h / 2) * self.padded_w() + self.kernel_w / 2
+        } else {
+            0
         }
     }
 
-    /// Unfolds the output pixels `start..start + len` of `image` (`[in, h, w]`) into `cols`
-    /// (`[unfolded, len]`).
-    fn unfold(&self, image: &[f32], start: usize, len: usize, cols: &mut [f32]) {
-        let kernel = self.kernel_h * self.kernel_w;
-        for (r, row) in cols[..self.unfolded() * len]
-            .chunks_exact_mut(len)
+    /// The stride between maps in a padded plane (`border`) or on the grid.
+    fn stride(&self, border: bool) -> usize {
+        if border { self.plane() } else { self.grid() }
+    }
+
+    /// `maps` maps of `h` x `w` laid out on zero padded planes (`border`: the input's, with
+    /// the kernel's margin) or on the grid (the output's: zeros in the dropped columns).
+    fn pad(&self, values: &[f32], maps: usize, border: bool) -> Vec<f32> {
+        let (w, row, origin, stride) = (
+            self.side_w,
+            self.padded_w(),
+            self.origin(border),
+            self.stride(border),
+        );
+        let mut padded = vec![0.0; maps * stride];
+        for (m, map) in values.chunks_exact(self.pixels()).take(maps).enumerate() {
+            for (y, line) in map.chunks_exact(w).enumerate() {
+                let at = m * stride + origin + y * row;
+                padded[at..at + w].copy_from_slice(line);
+            }
+        }
+        padded
+    }
+
+    /// The inverse of [`Geometry::pad`]: the `h` x `w` maps out of `padded` into `values`.
+    fn crop(&self, padded: &[f32], maps: usize, border: bool, values: &mut [f32]) {
+        let (w, row, origin, stride) = (
+            self.side_w,
+            self.padded_w(),
+            self.origin(border),
+            self.stride(border),
+        );
+        for (m, map) in values
+            .chunks_exact_mut(self.pixels())
+            .take(maps)
             .enumerate()
         {
-            let (c, k) = (r / kernel, r % kernel);
-            let channel = &image[c * self.pixels()..][..self.pixels()];
-            // Zeros only where no run writes: the buffer is reused, and writing it twice
-            // cost more than the copies.
-            let mut filled = 0;
-            self.runs(
-                start,
-                len,
-                k / self.kernel_w,
-                k % self.kernel_w,
-                |at, from, n| {
-                    row[filled..at].fill(0.0);
-                    row[at..at + n].copy_from_slice(&channel[from..from + n]);
-                    filled = at + n;
-                },
-            );
-            row[filled..].fill(0.0);
-        }
-    }
-
-    /// Adds `cols` (`[unfolded, len]`, gradients of the unfolded pixels `start..start + len`)
-    /// back into `image` (`[in, h, w]`): the transpose of [`Geometry::unfold`].
-    fn fold(&self, cols: &[f32], start: usize, len: usize, image: &mut [f32]) {
-        let kernel = self.kernel_h * self.kernel_w;
-        let pixels = self.pixels();
-        for (r, row) in cols[..self.unfolded() * len].chunks_exact(len).enumerate() {
-            let (c, k) = (r / kernel, r % kernel);
-            let channel = &mut image[c * pixels..][..pixels];
-            self.runs(
-                start,
-                len,
-                k / self.kernel_w,
-                k % self.kernel_w,
-                |at, from, n| {
-                    for (acc, v) in channel[from..from + n].iter_mut().zip(&row[at..at + n]) {
-                        *acc += v;
-                    }
-                },
-            );
+            for (y, line) in map.chunks_exact_mut(w).enumerate() {
+                let at = m * stride + origin + y * row;
+                line.copy_from_slice(&padded[at..at + w]);
+            }
         }
     }
 }
 
-/// The destination of a matrix product: `m` x `n`, rows `row` apart, columns adjacent; with
-/// `add` the product is added to what it holds.
+/// The destination of a matrix product: `m` x `n`, element `(i, j)` at `ptr[i * row + j *
+/// col]`; with `add` the product is added to what it holds.
 struct Dst<'a> {
     m: usize,
     n: usize,
     ptr: &'a mut [f32],
     row: usize,
+    col: usize,
     add: bool,
 }
 
@@ -492,11 +473,11 @@ struct Operand<'a> {
     col: usize,
 }
 
-/// The smallest product (`m * n * k` multiply-adds) shared among the cores: the 32-channel
-/// layers' products (20 million) ran slower on two threads than on one, the 128-channel
-/// layers' (321 million) faster (`identity-crisis bench`, 2 cores).
+/// The smallest product (`m * n * k` multiply-adds) shared among the cores: a 32-channel
+/// layer's (under a million per kernel position) ran slower on two threads than on one, a
+/// 128-channel layer's (15 million) faster (`identity-crisis bench`, 2 cores).
 #[cfg(not(target_family = "wasm"))]
-const PARALLEL_PRODUCT: usize = 1 << 26;
+const PARALLEL_PRODUCT: usize = 1 << 23;
 
 /// `dst (+)= lhs x rhs`, with `depth` the shared dimension, on the `gemm` crate (flex's own
 /// matrix product), on every core when the product is large enough to share.
@@ -509,7 +490,7 @@ fn product(dst: Dst, lhs: Operand, rhs: Operand, depth: usize) {
     let last =
         |rows: usize, cols: usize, row: usize, col: usize| (rows - 1) * row + (cols - 1) * col;
     assert!(
-        last(m, n, dst.row, 1) < dst.ptr.len(),
+        last(m, n, dst.row, dst.col) < dst.ptr.len(),
         "product: destination too small"
     );
     if k > 0 {
@@ -538,7 +519,7 @@ fn product(dst: Dst, lhs: Operand, rhs: Operand, depth: usize) {
             n,
             k,
             dst.ptr.as_mut_ptr(),
-            1,
+            dst.col as isize,
             dst.row as isize,
             dst.add,
             lhs.ptr.as_ptr(),
@@ -630,12 +611,26 @@ mod tests {
     }
 
     #[test]
-    fn the_runs_cover_exactly_the_pixels_inside_the_image() {
-        let g = Geometry::new(&[1, 1, 3, 4], &[1, 1, 3, 3]);
-        // Kernel position (0, 0) of pixel (y, x) reads (y - 1, x - 1): none in row 0 or
-        // column 0. Pixels 2..9 are (0,2) (0,3) (1,0) (1,1) (1,2) (1,3) (2,0).
-        let mut seen = vec![];
-        g.runs(2, 7, 0, 0, |at, from, n| seen.push((at, from, n)));
-        assert_eq!(seen, vec![(3, 0, 3)]);
+    fn padding_places_each_map_at_its_origin_and_cropping_undoes_it() {
+        // Two 2 x 3 maps, a 3 x 3 kernel: padded width 5, planes of (2 + 3) x 5.
+        let g = Geometry::new(&[1, 2, 2, 3], &[1, 2, 3, 3]);
+        let maps: Vec<f32> = (1..=12).map(|v| v as f32).collect();
+        let padded = g.pad(&maps, 2, true);
+        assert_eq!(padded.len(), 2 * 25);
+        assert_eq!(
+            &padded[..15],
+            &[0., 0., 0., 0., 0., 0., 1., 2., 3., 0., 0., 4., 5., 6., 0.]
+        );
+        assert_eq!(&padded[25 + 6..25 + 9], &[7., 8., 9.]);
+        assert_eq!(padded.iter().sum::<f32>(), maps.iter().sum::<f32>());
+        let on_grid = g.pad(&maps, 2, false);
+        assert_eq!(&on_grid[..10], &[1., 2., 3., 0., 0., 4., 5., 6., 0., 0.]);
+        for (border, padded) in [(true, padded), (false, on_grid)] {
+            let mut back = vec![0.0; 12];
+            g.crop(&padded, 2, border, &mut back);
+            assert_eq!(back, maps);
+        }
+        // Kernel position (1, 2) reads one row down, two columns right.
+        assert_eq!(g.shifts().nth(5), Some((5, 7)));
     }
 }
