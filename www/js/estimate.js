@@ -4,12 +4,14 @@
 
 /**
  * Cost models until a speed is measured here: a fixed cost per step (dispatch, the loss read)
- * plus the flops at a throughput. Fitted to DESIGN section 7's measurements on a 2-core
- * machine; the hardware GPU's numbers are a rough guess.
+ * plus the flops at a throughput. Fitted to measurements on a 2-core machine (the CPU's:
+ * `cargo xtask bench`; the software adapter's: DESIGN section 7); the hardware GPU's numbers
+ * are a rough guess.
  */
 export const GUESSES = Object.freeze({
-  // burn's flex backend in wasm: ConvNet depth 5 x 32 channels took 36-81 ms a step.
-  cpu: Object.freeze({ overheadMs: 5, gflops: 6 }),
+  // Our CPU convolution in wasm (flex): ConvNet depth 3 and 5 x 32 channels took 7.4 and
+  // 18.7 ms a step (128 and 369 Mflop), 128 channels 234 ms (5.8 Gflop), `cargo xtask bench`.
+  cpu: Object.freeze({ overheadMs: 1, gflops: 20 }),
   // A hardware GPU through WebGPU.
   gpu: Object.freeze({ overheadMs: 2, gflops: 100 }),
   // A software adapter (SwiftShader): about a second a step even for tiny networks.

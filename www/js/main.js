@@ -85,8 +85,13 @@ if (embed) {
 
 keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
-// The network code loads while the page starts (the client would wait for the first request).
-client.start();
+// The network code loads at once in a lab embed (its one view is the lab), and on the page
+// once it has shown itself and the browser is idle, unless a request started it before:
+// loading it at once put the first figure's answers about 100 ms later (`npm run bench
+// --prefix tests/e2e`: 587-697 against 475-533 ms).
+const startWorker = () => (window.requestIdleCallback ?? setTimeout)(() => client.warm(), { timeout: 500 });
+if (embed || document.readyState === 'complete') client.warm();
+else addEventListener('load', startWorker, { once: true });
 pauseWhenAway(client, embed ? document.querySelector('main') : null);
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(browserStorage());

@@ -68,6 +68,11 @@ export class WorkerClient {
     return true;
   }
 
+  /** Starts the worker unless one runs (a request would start it anyway). */
+  warm() {
+    if (!this.worker) this.start();
+  }
+
   /** Starts a fresh worker (it starts loading the wasm module at once). */
   start() {
     const worker = new Worker(this.url, { type: 'module' });
@@ -96,7 +101,7 @@ export class WorkerClient {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });
       try {
-        if (!this.worker) this.start();
+        this.warm();
         this.worker.postMessage({ ...msg, id }, transferables(msg));
       } catch (error) {
         this.pending.delete(id);
