@@ -102,13 +102,13 @@ impl SameConvBackend for Flex {
             let mut grid: Vec<f32> = (0..g.out)
                 .flat_map(|o| std::iter::repeat_n(bias[o], g.grid()))
                 .collect();
-            for (k, shift) in g.shifts() {
+            over_shifts(&g, &mut grid, |k, shift, grid| {
                 // grid [out, grid] += weight[:, :, k] [out, in] x padded shifted [in, grid]
                 product(
                     Dst {
                         m: g.out,
                         n: g.grid(),
-                        ptr: &mut grid,
+                        ptr: grid,
                         row: g.grid(),
                         col: 1,
                         add: true,
@@ -125,7 +125,7 @@ impl SameConvBackend for Flex {
                     },
                     g.channels,
                 );
-            }
+            });
             g.crop(
                 &grid,
                 g.out,
@@ -152,7 +152,7 @@ impl SameConvBackend for Flex {
         for n in 0..g.batch {
             let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
             let mut padded = vec![0.0; g.channels * g.plane()];
-            for (k, shift) in g.shifts() {
+            over_shifts(&g, &mut padded, |k, shift, padded| {
                 // padded shifted [in, grid] += weight[:, :, k]ᵀ [in, out] x grad [out, grid]
                 product(
                     Dst {
@@ -175,7 +175,7 @@ impl SameConvBackend for Flex {
                     },
                     g.out,
                 );
-            }
+            });
             g.crop(
                 &padded,
                 g.channels,
@@ -202,7 +202,7 @@ impl SameConvBackend for Flex {
         for n in 0..g.batch {
             let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
             let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
-            for (k, shift) in g.shifts() {
+            over_shifts(&g, &mut weight_grad, |k, shift, weight_grad| {
                 // weight_grad[:, :, k] [out, in] += grad [out, grid] x padded shiftedᵀ [grid, in]
                 product(
                     Dst {
@@ -225,7 +225,7 @@ impl SameConvBackend for Flex {
                     },
                     g.grid(),
                 );
-            }
+            });
         }
         tensor(weight_grad, weight.shape().dims::<4>())
     }
@@ -389,6 +389,12 @@ impl Geometry {
         (self.side_h + self.kernel_h) * self.padded_w()
     }
 
+    /// Multiply-adds of one kernel position's product (the same in all three operations).
+    #[cfg(not(target_family = "wasm"))]
+    fn product(&self) -> usize {
+        self.out * self.channels * self.grid()
+    }
+
     /// Output pixels on the padded width.
     fn grid(&self) -> usize {
         self.side_h * self.padded_w()
@@ -473,11 +479,47 @@ struct Operand<'a> {
     col: usize,
 }
 
-/// The smallest product (`m * n * k` multiply-adds) shared among the cores: a 32-channel
-/// layer's (under a million per kernel position) ran slower on two threads than on one, a
-/// 128-channel layer's (15 million) faster (`identity-crisis bench`, 2 cores).
+/// The smallest product (`m * n * k` multiply-adds) that `gemm` shares among the cores: a
+/// 32-channel layer's (under a million per kernel position) ran slower that way on two
+/// threads than on one, a 128-channel layer's (15 million) faster (`identity-crisis bench`,
+/// 2 cores). Smaller ones share the kernel positions instead ([`over_shifts`]).
 #[cfg(not(target_family = "wasm"))]
 const PARALLEL_PRODUCT: usize = 1 << 23;
+
+/// Adds every kernel position's term to `dst`: `term(k, shift, out)` adds position `k`'s
+/// product into `out`. Natively, when the products are too small for `gemm` to share among
+/// the cores (below [`PARALLEL_PRODUCT`]), the positions are split among the threads, each
+/// summing into a zeroed buffer of its own, added to `dst` in a fixed order (the same
+/// result for the same number of threads).
+fn over_shifts(g: &Geometry, dst: &mut [f32], term: impl Fn(usize, usize, &mut [f32]) + Sync) {
+    #[cfg(not(target_family = "wasm"))]
+    {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads();
+        if threads > 1 && g.product() < PARALLEL_PRODUCT {
+            let shifts: Vec<(usize, usize)> = g.shifts().collect();
+            let parts: Vec<Vec<f32>> = shifts
+                .par_chunks(shifts.len().div_ceil(threads))
+                .map(|chunk| {
+                    let mut part = vec![0.0; dst.len()];
+                    for &(k, shift) in chunk {
+                        term(k, shift, &mut part);
+                    }
+                    part
+                })
+                .collect();
+            for part in parts {
+                for (d, p) in dst.iter_mut().zip(part) {
+                    *d += p;
+                }
+            }
+            return;
+        }
+    }
+    for (k, shift) in g.shifts() {
+        term(k, shift, dst);
+    }
+}
 
 /// `dst (+)= lhs x rhs`, with `depth` the shared dimension, on the `gemm` crate (flex's own
 /// matrix product), on every core when the product is large enough to share.
