@@ -89,9 +89,13 @@ const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDie
 // once it has shown itself and the browser is idle, unless a request started it before:
 // loading it at once put the first figure's answers about 100 ms later (`npm run bench
 // --prefix tests/e2e`: 587-697 against 475-533 ms).
-const startWorker = () => (window.requestIdleCallback ?? setTimeout)(() => client.warm(), { timeout: 500 });
-if (embed || document.readyState === 'complete') client.warm();
-else addEventListener('load', startWorker, { once: true });
+const warmWhenIdle = () => {
+  if (window.requestIdleCallback) requestIdleCallback(() => client.warm(), { timeout: 500 });
+  else setTimeout(() => client.warm());
+};
+if (embed) client.warm();
+else if (document.readyState === 'complete') warmWhenIdle();
+else addEventListener('load', warmWhenIdle, { once: true });
 pauseWhenAway(client, embed ? document.querySelector('main') : null);
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(browserStorage());

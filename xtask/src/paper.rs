@@ -1,7 +1,7 @@
 //! `cargo xtask paper`: every figure of the paper at a scale, then `paper-report.md` with
 //! each claim, its numbers and its verdict. Not part of `cargo xtask test`: the quick scale
-//! takes about 35 minutes a seed on 2 CPU cores (three seeds by default), the paper scale
-//! hours (see the estimate it prints first). Interrupted runs resume: finished figures are
+//! trains for at most 79 minutes on 2 CPU cores (three seeds, the default; `--estimate`,
+//! 2026-11-30), the paper scale for about two days (see the estimate it prints first). Interrupted runs resume: finished figures are
 //! kept, and so is every network trained (in `<out>/networks`, by id), so a figure cut short
 //! trains only what it had not finished.
 

@@ -102,28 +102,13 @@ impl SameConvBackend for Flex {
             let mut grid: Vec<f32> = (0..g.out)
                 .flat_map(|o| std::iter::repeat_n(bias[o], g.grid()))
                 .collect();
+            // grid [out, grid] += weight[:, :, k] [out, in] x padded, shifted [in, grid]
             over_shifts(&g, &mut grid, |k, shift, grid| {
-                // grid [out, grid] += weight[:, :, k] [out, in] x padded shifted [in, grid]
-                product(
-                    Dst {
-                        m: g.out,
-                        n: g.grid(),
-                        ptr: grid,
-                        row: g.grid(),
-                        col: 1,
-                        add: true,
-                    },
-                    Operand {
-                        ptr: &weight[k..],
-                        row: g.unfolded(),
-                        col: g.kernel(),
-                    },
-                    Operand {
-                        ptr: &padded[shift..],
-                        row: g.plane(),
-                        col: 1,
-                    },
-                    g.channels,
+                let (weights, inputs) = (&weight[k..], &padded[shift..]);
+                add_product(
+                    (grid, g.outputs()),
+                    (weights, g.weights()),
+                    (inputs, g.inputs()),
                 );
             });
             g.crop(
@@ -152,28 +137,13 @@ impl SameConvBackend for Flex {
         for n in 0..g.batch {
             let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
             let mut padded = vec![0.0; g.channels * g.plane()];
+            // padded, shifted [in, grid] += weight[:, :, k]ᵀ [in, out] x grad [out, grid]
             over_shifts(&g, &mut padded, |k, shift, padded| {
-                // padded shifted [in, grid] += weight[:, :, k]ᵀ [in, out] x grad [out, grid]
-                product(
-                    Dst {
-                        m: g.channels,
-                        n: g.grid(),
-                        ptr: &mut padded[shift..],
-                        row: g.plane(),
-                        col: 1,
-                        add: true,
-                    },
-                    Operand {
-                        ptr: &weight[k..],
-                        row: g.kernel(),
-                        col: g.unfolded(),
-                    },
-                    Operand {
-                        ptr: &grad_n,
-                        row: g.grid(),
-                        col: 1,
-                    },
-                    g.out,
+                let (inputs, weights) = (&mut padded[shift..], &weight[k..]);
+                add_product(
+                    (inputs, g.inputs()),
+                    (weights, g.weights().t()),
+                    (&grad_n, g.outputs()),
                 );
             });
             g.crop(
@@ -202,28 +172,13 @@ impl SameConvBackend for Flex {
         for n in 0..g.batch {
             let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
             let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
+            // weight_grad[:, :, k] [out, in] += grad [out, grid] x (padded, shifted)ᵀ [grid, in]
             over_shifts(&g, &mut weight_grad, |k, shift, weight_grad| {
-                // weight_grad[:, :, k] [out, in] += grad [out, grid] x padded shiftedᵀ [grid, in]
-                product(
-                    Dst {
-                        m: g.out,
-                        n: g.channels,
-                        ptr: &mut weight_grad[k..],
-                        row: g.unfolded(),
-                        col: g.kernel(),
-                        add: true,
-                    },
-                    Operand {
-                        ptr: &grad_n,
-                        row: g.grid(),
-                        col: 1,
-                    },
-                    Operand {
-                        ptr: &padded[shift..],
-                        row: 1,
-                        col: g.plane(),
-                    },
-                    g.grid(),
+                let (weights, inputs) = (&mut weight_grad[k..], &padded[shift..]);
+                add_product(
+                    (weights, g.weights()),
+                    (&grad_n, g.outputs()),
+                    (inputs, g.inputs().t()),
                 );
             });
         }
@@ -300,8 +255,9 @@ impl<B: SameConvBackend, C: CheckpointStrategy> SameConvBackend for Autodiff<B, 
     }
 }
 
-/// Whether our kernels take this convolution: `f32` tensors of shapes that fit (4-d, the
-/// weight's input channels those of `x`, odd kernel sides, one bias per output channel).
+/// Whether our kernels take this convolution: `f32` tensors of shapes that fit (4-d, none
+/// empty, the weight's input channels those of `x`, odd kernel sides, one bias per output
+/// channel).
 /// Anything else takes burn's route, and its checks. The output gradient has the output's
 /// shape: burn's autodiff gives it.
 fn ours(x: &FlexTensor, weight: &FlexTensor, bias: Option<&FlexTensor>) -> bool {
@@ -312,6 +268,7 @@ fn ours(x: &FlexTensor, weight: &FlexTensor, bias: Option<&FlexTensor>) -> bool 
         .all(|t| t.dtype() == DType::F32);
     f32s && xs.num_dims() == 4
         && ws.num_dims() == 4
+        && xs.iter().chain(ws.iter()).all(|&d| d > 0)
         && xs[1] == ws[1]
         && ws[2] % 2 == 1
         && ws[3] % 2 == 1
@@ -389,6 +346,36 @@ impl Geometry {
         (self.side_h + self.kernel_h) * self.padded_w()
     }
 
+    /// One kernel position of the weights (`[out, in, kh, kw]` from `k`): `out` x `in`.
+    fn weights(&self) -> View {
+        View {
+            rows: self.out,
+            cols: self.channels,
+            row: self.unfolded(),
+            col: self.kernel(),
+        }
+    }
+
+    /// The padded input planes from a kernel position's offset: `in` x `grid`.
+    fn inputs(&self) -> View {
+        View {
+            rows: self.channels,
+            cols: self.grid(),
+            row: self.plane(),
+            col: 1,
+        }
+    }
+
+    /// The output maps on the grid: `out` x `grid`.
+    fn outputs(&self) -> View {
+        View {
+            rows: self.out,
+            cols: self.grid(),
+            row: self.grid(),
+            col: 1,
+        }
+    }
+
     /// Multiply-adds of one kernel position's product (the same in all three operations).
     #[cfg(not(target_family = "wasm"))]
     fn product(&self) -> usize {
@@ -461,22 +448,32 @@ impl Geometry {
     }
 }
 
-/// The destination of a matrix product: `m` x `n`, element `(i, j)` at `ptr[i * row + j *
-/// col]`; with `add` the product is added to what it holds.
-struct Dst<'a> {
-    m: usize,
-    n: usize,
-    ptr: &'a mut [f32],
+/// A matrix inside a slice: `rows` x `cols`, element `(i, j)` at `i * row + j * col`.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    rows: usize,
+    cols: usize,
     row: usize,
     col: usize,
-    add: bool,
 }
 
-/// A factor of a matrix product: element `(i, j)` at `ptr[i * row + j * col]`.
-struct Operand<'a> {
-    ptr: &'a [f32],
-    row: usize,
-    col: usize,
+impl View {
+    /// The transpose (the same elements).
+    fn t(self) -> View {
+        View {
+            rows: self.cols,
+            cols: self.rows,
+            row: self.col,
+            col: self.row,
+        }
+    }
+
+    /// Whether `values` holds every element (gemm reads raw pointers).
+    fn fits(&self, values: usize) -> bool {
+        self.rows == 0
+            || self.cols == 0
+            || (self.rows - 1) * self.row + (self.cols - 1) * self.col < values
+    }
 }
 
 /// The smallest product (`m * n * k` multiply-adds) that `gemm` shares among the cores: a
@@ -521,29 +518,21 @@ fn over_shifts(g: &Geometry, dst: &mut [f32], term: impl Fn(usize, usize, &mut [
     }
 }
 
-/// `dst (+)= lhs x rhs`, with `depth` the shared dimension, on the `gemm` crate (flex's own
-/// matrix product), on every core when the product is large enough to share.
-fn product(dst: Dst, lhs: Operand, rhs: Operand, depth: usize) {
-    let (m, n, k) = (dst.m, dst.n, depth);
+/// `dst += lhs x rhs` on the `gemm` crate (flex's own matrix product), on every core when
+/// the product is large enough to share.
+fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[f32], View)) {
+    let ((dst, d), (lhs, l), (rhs, r)) = (dst, lhs, rhs);
+    assert!(
+        d.rows == l.rows && l.cols == r.rows && r.cols == d.cols,
+        "add_product: shapes {d:?} = {l:?} x {r:?}"
+    );
+    assert!(
+        d.fits(dst.len()) && l.fits(lhs.len()) && r.fits(rhs.len()),
+        "add_product: a matrix outside its slice"
+    );
+    let (m, n, k) = (d.rows, d.cols, l.cols);
     if m == 0 || n == 0 {
         return;
-    }
-    // The last element each operand reaches must lie inside it: gemm reads raw pointers.
-    let last =
-        |rows: usize, cols: usize, row: usize, col: usize| (rows - 1) * row + (cols - 1) * col;
-    assert!(
-        last(m, n, dst.row, dst.col) < dst.ptr.len(),
-        "product: destination too small"
-    );
-    if k > 0 {
-        assert!(
-            last(m, k, lhs.row, lhs.col) < lhs.ptr.len(),
-            "product: lhs too small"
-        );
-        assert!(
-            last(k, n, rhs.row, rhs.col) < rhs.ptr.len(),
-            "product: rhs too small"
-        );
     }
     #[cfg(not(target_family = "wasm"))]
     let parallelism = if m * n * k >= PARALLEL_PRODUCT {
@@ -554,22 +543,22 @@ fn product(dst: Dst, lhs: Operand, rhs: Operand, depth: usize) {
     #[cfg(target_family = "wasm")]
     let parallelism = gemm::Parallelism::None;
     // SAFETY: the asserts above keep every element gemm touches inside the three slices,
-    // and `dst` is borrowed mutably, so it overlaps neither operand.
+    // and `dst` is borrowed mutably, so it overlaps neither factor.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.ptr.as_mut_ptr(),
-            dst.col as isize,
-            dst.row as isize,
-            dst.add,
-            lhs.ptr.as_ptr(),
-            lhs.col as isize,
-            lhs.row as isize,
-            rhs.ptr.as_ptr(),
-            rhs.col as isize,
-            rhs.row as isize,
+            dst.as_mut_ptr(),
+            d.col as isize,
+            d.row as isize,
+            true,
+            lhs.as_ptr(),
+            l.col as isize,
+            l.row as isize,
+            rhs.as_ptr(),
+            r.col as isize,
+            r.row as isize,
             1.0,
             1.0,
             false,
