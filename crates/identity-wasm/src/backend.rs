@@ -19,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 use burn::prelude::*;
 use burn::tensor::DeviceKind;
+use burn::tensor::wgpu::WgpuInitError;
 use serde::{Deserialize, Serialize};
 
 /// The backend the page asks for (`backend=` in the URL hash).
@@ -121,7 +122,13 @@ async fn set_up_webgpu(generation: u32) -> Result<Gpu, String> {
     let (device, setup) = options
         .init_with_setup_async()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| match e {
+            // Its own text is the adapter selector's debug output: not for readers.
+            WgpuInitError::AdapterUnavailable { .. } => {
+                "this browser offers no GPU adapter (WebGPU is off or not supported)".to_string()
+            }
+            other => other.to_string(),
+        })?;
     let lost = Lost::default();
     let on_lost = lost.clone();
     setup
