@@ -119,16 +119,13 @@ async fn set_up_webgpu(generation: u32) -> Result<Gpu, String> {
         0 => Device::wgpu_options(),
         n => Device::wgpu_options().device_kind(DeviceKind::DiscreteGpu(n as usize)),
     };
-    let (device, setup) = options
-        .init_with_setup_async()
-        .await
-        .map_err(|e| match e {
-            // Its own text is the adapter selector's debug output: not for readers.
-            WgpuInitError::AdapterUnavailable { .. } => {
-                "this browser offers no GPU adapter (WebGPU is off or not supported)".to_string()
-            }
-            other => other.to_string(),
-        })?;
+    let (device, setup) = options.init_with_setup_async().await.map_err(|e| match e {
+        // Its own text is the adapter selector's debug output: not for readers.
+        WgpuInitError::AdapterUnavailable { .. } => {
+            "this browser offers no GPU adapter (WebGPU is off or not supported)".to_string()
+        }
+        other => other.to_string(),
+    })?;
     let lost = Lost::default();
     let on_lost = lost.clone();
     setup
