@@ -1,7 +1,7 @@
 //! `cargo xtask build`: the deployable site in `www/`.
 //!
 //! 1. adds the `wasm32-unknown-unknown` target with rustup when missing;
-//! 2. builds `identity-wasm` with the size-tuned `wasm-release` profile;
+//! 2. builds `identity-wasm` with the size-tuned `wasm-release` profile ([`wasm_command`]);
 //! 3. runs wasm-bindgen through the `wasm-bindgen-cli-support` library, after checking that
 //!    it is the version of the `wasm-bindgen` crate in Cargo.lock (a mismatch makes broken
 //!    glue);
@@ -43,18 +43,32 @@ pub fn pkg_dir() -> PathBuf {
 pub fn run(args: Args) -> anyhow::Result<PathBuf> {
     add_wasm_target()?;
     check_bindgen_version()?;
-    sh::run(
-        "identity-wasm for wasm32 (profile wasm-release)",
-        Command::new(env!("CARGO")).args([
-            "build",
-            "-p",
-            "identity-wasm",
-            "--target",
-            TARGET,
-            "--profile",
-            PROFILE,
-        ]),
-    )?;
+    sh::run(WASM_STEP, &mut wasm_command())?;
+    site(args)
+}
+
+/// The name of the step that compiles the bindings for the browser.
+pub const WASM_STEP: &str = "identity-wasm for wasm32 (profile wasm-release)";
+
+/// The cargo command that compiles `identity-wasm` for the browser (the slow part of the site
+/// build); [`site`] does the rest once it has run.
+pub fn wasm_command() -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args([
+        "build",
+        "-p",
+        "identity-wasm",
+        "--target",
+        TARGET,
+        "--profile",
+        PROFILE,
+    ]);
+    cargo
+}
+
+/// The site from the compiled bindings (after [`wasm_command`]): wasm-bindgen, wasm-opt when
+/// asked, the gzipped copies and the offline list; returns the path of the wasm it wrote.
+pub fn site(args: Args) -> anyhow::Result<PathBuf> {
     let input = target_dir()
         .join(TARGET)
         .join(PROFILE)
@@ -175,7 +189,7 @@ pub fn add_wasm_target() -> anyhow::Result<()> {
 }
 
 /// Fails unless Cargo.lock pins `wasm-bindgen` at [`BINDGEN_VERSION`].
-fn check_bindgen_version() -> anyhow::Result<()> {
+pub fn check_bindgen_version() -> anyhow::Result<()> {
     let lock = std::fs::read_to_string(sh::root().join("Cargo.lock")).context("no Cargo.lock")?;
     let locked = lock
         .split("[[package]]")

@@ -22,25 +22,99 @@ fn root_from(manifest_dir: Option<std::ffi::OsString>) -> PathBuf {
         .into()
 }
 
-/// The steps run so far and their seconds, in order, for [`stage_times`].
-static STAGES: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+/// The steps run so far, in order: name, start and seconds, for [`stage_times`].
+static STAGES: std::sync::Mutex<Vec<(String, std::time::Instant, f64)>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// Records that step `what`, started at `started`, is over (whether it passed or not).
 fn timed(what: &str, started: std::time::Instant) {
     if let Ok(mut stages) = STAGES.lock() {
-        stages.push((what.to_string(), started.elapsed().as_secs_f64()));
+        stages.push((what.to_string(), started, started.elapsed().as_secs_f64()));
     }
 }
 
 /// One line with every step run so far and its time, for the end of a long command's log.
+/// The total is the wall-clock time from the first step's start to the last one's end (steps
+/// that ran side by side, [`Background`], count once).
 pub fn stage_times() -> String {
     let stages = STAGES.lock().map(|s| s.clone()).unwrap_or_default();
-    let total: f64 = stages.iter().map(|(_, s)| s).sum();
+    let first = stages.iter().map(|(_, start, _)| *start).min();
+    let total = first.map_or(0.0, |first| {
+        stages
+            .iter()
+            .map(|(_, start, s)| start.duration_since(first).as_secs_f64() + s)
+            .fold(0.0, f64::max)
+    });
     let each: Vec<String> = stages
         .iter()
-        .map(|(what, s)| format!("{what} {s:.0} s"))
+        .map(|(what, _, s)| format!("{what} {s:.0} s"))
         .collect();
     format!("{total:.0} s in all: {}", each.join("; "))
+}
+
+/// A step that runs while the next ones do (the machine has cores to spare during parts of
+/// a build): its output goes to a log file, shown when [`Background::wait`] collects it. It
+/// is stopped if dropped before that (a step after it failed).
+pub struct Background {
+    what: String,
+    child: std::process::Child,
+    log: PathBuf,
+    started: std::time::Instant,
+}
+
+impl Background {
+    /// Starts `cmd` in the workspace root, its output (stdout and stderr) to `log`.
+    pub fn start(what: &str, cmd: &mut Command, log: PathBuf) -> anyhow::Result<Self> {
+        eprintln!("xtask: {what} (beside the next steps; its output follows when it ends)");
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("could not create {}", dir.display()))?;
+        }
+        let file = std::fs::File::create(&log)
+            .with_context(|| format!("could not create {}", log.display()))?;
+        let child = cmd
+            .current_dir(root())
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .spawn()
+            .with_context(|| format!("could not start {cmd:?}"))?;
+        Ok(Self {
+            what: what.to_string(),
+            child,
+            log,
+            started: std::time::Instant::now(),
+        })
+    }
+
+    /// Waits for the step to end, shows its output, and fails if it failed.
+    pub fn wait(mut self) -> anyhow::Result<()> {
+        let status = self.child.wait();
+        timed(&self.what, self.started);
+        eprintln!("xtask: {} ended; its output:", self.what);
+        match std::fs::read_to_string(&self.log) {
+            Ok(text) => eprint!("{text}"),
+            Err(e) => eprintln!("(could not read {}: {e})", self.log.display()),
+        }
+        let status = status.with_context(|| format!("could not wait for {}", self.what))?;
+        if !status.success() {
+            bail!(
+                "{} failed ({status}); its log: {}",
+                self.what,
+                self.log.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        // Nothing to do once waited for; otherwise a step after it failed: stop it.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 /// Runs `cmd` in the workspace root, logging it first; fails if it exits non-zero.
@@ -168,6 +242,33 @@ mod tests {
         assert!(times.contains("a step that passes 0 s"), "{times}");
         assert!(times.contains("a step that fails 0 s"), "{times}");
         assert!(times.contains(" s in all: "), "{times}");
+    }
+
+    #[test]
+    fn a_background_step_shows_its_output_and_fails_when_its_command_does() {
+        let dir = std::env::temp_dir().join(format!("xtask-bg-{}", std::process::id()));
+        let passing = Background::start(
+            "a background step that passes",
+            Command::new("sh").args(["-c", "echo out; echo err >&2"]),
+            dir.join("pass.log"),
+        )
+        .unwrap();
+        passing.wait().unwrap();
+        let log = std::fs::read_to_string(dir.join("pass.log")).unwrap();
+        assert_eq!(log.lines().collect::<Vec<_>>(), ["out", "err"]);
+        let failing = Background::start(
+            "a background step that fails",
+            &mut Command::new("false"),
+            dir.join("fail.log"),
+        )
+        .unwrap();
+        let error = failing.wait().unwrap_err().to_string();
+        assert!(
+            error.contains("a background step that fails failed"),
+            "{error}"
+        );
+        assert!(stage_times().contains("a background step that fails 0 s"));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

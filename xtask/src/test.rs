@@ -1,13 +1,21 @@
 //! `cargo xtask test`: every check, cheapest first. What `.ci/run` runs.
 //!
 //! 1. `cargo fmt --check`;
-//! 2. clippy with warnings denied, natively and for wasm32 (the bindings and the figures);
-//! 3. the native test suite on flex;
+//! 2. the site's wasm build (`identity-wasm` for wasm32, profile `wasm-release`), started at
+//!    once beside the native steps: its long single-threaded link (fat LTO) and the native
+//!    build's serial stretches then share the two cores;
+//! 3. the native build of every target (`cargo test --no-run`), then the native test suite on
+//!    flex;
 //! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
 //!    (installed with apt-get when missing);
-//! 5. the site build (`cargo xtask build`: the wasm bindings in release, wasm-bindgen);
+//! 5. the rest of the site build (wasm-bindgen, `www/precache.js`);
 //! 6. the browser tests of `tests/e2e` in headless Chromium (Debian `chromium`, Node and the
 //!    npm packages installed when missing).
+//!
+//! Clippy (warnings denied) lints our crates as those builds compile them ([`linted`]), natively
+//! for every target and for wasm32, instead of a separate `cargo clippy` per target: clippy's
+//! checks compile the whole dependency tree again (burn with wgpu, twice), which took a third of
+//! a cold run.
 
 use std::process::Command;
 
@@ -21,7 +29,7 @@ pub struct Args {
     /// Skip the wgpu tests (they need a Vulkan driver; lavapipe is installed when missing).
     #[arg(long)]
     no_wgpu: bool,
-    /// Skip everything wasm: the wasm32 clippy, the site build and the browser tests.
+    /// Skip everything wasm: the wasm32 build and its lints, the site and the browser tests.
     #[arg(long)]
     no_wasm: bool,
     /// Skip the browser tests.
@@ -44,41 +52,33 @@ fn checks(args: Args) -> anyhow::Result<()> {
     // Every cargo call names the whole workspace and selects no single target: building one
     // package, or only test targets (`--lib`, `--test NAME`), unifies dependency features
     // differently and recompiles burn (12 to 25 minutes on 2 cores). So the wgpu tests run
-    // as the workspace's only ignored tests.
+    // as the workspace's only ignored tests. `--timings` leaves an HTML report of where each
+    // build's time went in the target dir's `cargo-timings/`.
     let cargo = || Command::new(env!("CARGO"));
     sh::run("fmt check", cargo().args(["fmt", "--all", "--check"]))?;
-    sh::run(
-        "clippy (warnings denied)",
-        cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    if !args.no_wasm {
+    let clippy = clippy_driver()?;
+    let wasm = if args.no_wasm {
+        None
+    } else {
         build::add_wasm_target()?;
-        sh::run(
-            "clippy for wasm32: the bindings and the figures (warnings denied)",
-            cargo().args([
-                "clippy",
-                "-p",
-                "identity-wasm",
-                "-p",
-                "identity-figures",
-                "--target",
-                build::TARGET,
-                "--",
-                "-D",
-                "warnings",
-            ]),
-        )?;
-    }
+        build::check_bindgen_version()?;
+        let log = build::target_dir().join("xtask-wasm-build.log");
+        Some(sh::Background::start(
+            &format!("{}, linted by clippy", build::WASM_STEP),
+            linted(build::wasm_command().arg("--timings"), &clippy),
+            log,
+        )?)
+    };
+    sh::run(
+        "native build of every target, linted by clippy (warnings denied)",
+        linted(
+            cargo().args(["test", "--workspace", "--no-run", "--timings"]),
+            &clippy,
+        ),
+    )?;
     let (mut passed, mut failed) = sh::run_tests(
         "native tests (flex)",
-        cargo().args(["test", "--workspace"]),
+        linted(cargo().args(["test", "--workspace"]), &clippy),
         sh::cargo_tally,
     )?;
     if !args.no_wgpu {
@@ -87,16 +87,19 @@ fn checks(args: Args) -> anyhow::Result<()> {
         }
         let (p, f) = sh::run_tests(
             "wgpu tests on lavapipe (software Vulkan)",
-            cargo()
-                .args(["test", "--workspace", "--", "--ignored"])
-                .env("VK_ICD_FILENAMES", LAVAPIPE_ICD),
+            linted(
+                cargo().args(["test", "--workspace", "--", "--ignored"]),
+                &clippy,
+            )
+            .env("VK_ICD_FILENAMES", LAVAPIPE_ICD),
             sh::cargo_tally,
         )?;
         passed += p;
         failed += f;
     }
-    if !args.no_wasm {
-        build::run(build::Args { wasm_opt: false })?;
+    if let Some(wasm) = wasm {
+        wasm.wait()?;
+        build::site(build::Args { wasm_opt: false })?;
         if !args.no_browser {
             let (p, f) = browser_tests()?;
             passed += p;
@@ -107,6 +110,41 @@ fn checks(args: Args) -> anyhow::Result<()> {
     println!("xtask: {passed} passed, {failed} failed");
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// The clippy driver of the toolchain in use (`rustc --print sysroot`, then `bin/`).
+fn clippy_driver() -> anyhow::Result<std::path::PathBuf> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .with_context(|| format!("could not run {rustc:?} --print sysroot"))?;
+    let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let driver = std::path::Path::new(&sysroot)
+        .join("bin")
+        .join(format!("clippy-driver{}", std::env::consts::EXE_SUFFIX));
+    if !driver.exists() {
+        bail!(
+            "clippy is not installed for this toolchain ({} is missing): \
+             `rustup component add clippy`",
+            driver.display()
+        );
+    }
+    Ok(driver)
+}
+
+/// Makes `cmd` (a cargo build or test) run clippy on the workspace's crates as it compiles
+/// them, with warnings denied, as `cargo clippy -- -D warnings` does: cargo hands each of our
+/// crates to `clippy-driver` (`RUSTC_WORKSPACE_WRAPPER`), which lints and then compiles as
+/// rustc would; the dependencies are compiled by rustc alone. `CLIPPY_ARGS` is how
+/// `cargo clippy` passes its arguments to the driver (separated by `__CLIPPY_HACKERY__`).
+/// Our crates' builds differ from unlinted ones (cargo rebuilds them, not the dependencies,
+/// when a later command runs without the wrapper).
+fn linted<'a>(cmd: &'a mut Command, driver: &std::path::Path) -> &'a mut Command {
+    cmd.env("RUSTC_WORKSPACE_WRAPPER", driver).env(
+        "CLIPPY_ARGS",
+        "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+    )
 }
 
 /// The oldest Node whose test runner has `--test-concurrency`, which `npm test` uses.
