@@ -1,10 +1,11 @@
 // The page's start in headless Chromium: the time and bytes on the wire until its first paper
-// figure shows its shipped answers, and the example post's bytes (first visit and second) and
-// time to its first embedded figure: `npm run bench` (after `cargo xtask build`; `cargo xtask
+// figure shows its shipped answers, the example post's bytes (first visit and second) and
+// time to its first embedded figure, and the main thread while the worker trains (its longest
+// task, how many took over 50 ms, and what ran in the longest frames): `npm run bench` (after `cargo xtask build`; `cargo xtask
 // bench` runs it, with the training step against TensorFlow.js and jax-js in
 // tests/bench/peers.mjs). A benchmark, not a test: it prints numbers and asserts nothing.
 
-import { launch } from './browser.mjs';
+import { launch, waitForState, drawStroke } from './browser.mjs';
 import { serve } from './server.mjs';
 
 /**
@@ -63,15 +64,65 @@ async function examplePost(context, url) {
   return { first_embed_shown_ms: one.first, first_visit_bytes: one.bytes, second_visit_bytes: two.bytes, figures: one.count };
 }
 
+/** A task longer than this delays a reader's input noticeably (the RAIL model's budget). */
+const LONG_TASK_MS = 50;
+
+/**
+ * Trains a 3-layer 16-channel ConvNet for 300 steps on the CPU while drawing on the pad, and
+ * watches the main thread: its longest task, the tasks over 50 ms, and the scripts that ran in
+ * the long animation frames (Chromium's attribution: which function, called from what).
+ * @returns {Promise<{longest_task_ms: number, tasks_over_50_ms: number, training_ms: number, long_frames: object[]}>}
+ */
+async function mainThreadWhileTraining(context, url) {
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__tasks = [];
+    window.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__frames.push({
+          start: e.startTime,
+          duration: Math.round(e.duration),
+          scripts: e.scripts.map((s) => `${s.invokerType} ${s.invoker} -> ${s.sourceURL.split('/').pop()} ${s.sourceFunctionName} ${Math.round(s.duration)} ms`),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  });
+  await page.goto(`${url}#arch=conv&depth=3&channels=16&kernel=5&steps=300&seed=1&backend=cpu`);
+  await waitForState(page, ['ready'], 120_000);
+  await page.waitForFunction(() => !document.querySelector('#train').disabled, null, { timeout: 60_000 });
+  const t0 = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await waitForState(page, ['training', 'trained'], 30_000);
+  await drawStroke(page, [[0.2, 0.5], [0.5, 0.2], [0.8, 0.5], [0.5, 0.8]]);
+  await waitForState(page, ['trained'], 240_000);
+  const t1 = await page.evaluate(() => performance.now());
+  const { tasks, frames } = await page.evaluate(() => ({ tasks: window.__tasks, frames: window.__frames }));
+  await page.close();
+  const during = (e) => e.start >= t0 && e.start <= t1;
+  const durations = tasks.filter(during).map((t) => t.duration);
+  return {
+    longest_task_ms: Math.round(Math.max(0, ...durations)),
+    tasks_over_50_ms: durations.filter((d) => d > LONG_TASK_MS).length,
+    training_ms: Math.round(t1 - t0),
+    long_frames: frames.filter(during).sort((a, b) => b.duration - a.duration).slice(0, 3)
+      .map(({ duration, scripts }) => ({ duration, scripts })),
+  };
+}
+
 async function run() {
   const server = await serve();
   const browser = await launch();
   try {
     const first = await firstPaperAnswer(browser.context, server.url);
+    const training = await mainThreadWhileTraining(browser.context, server.url);
     // A browser of its own: the post's first visit starts from an empty cache.
     const reader = await launch();
     try {
-      return { ...first, example_post: await examplePost(reader.context, server.url) };
+      return { ...first, main_thread_while_training: training, example_post: await examplePost(reader.context, server.url) };
     } finally {
       await reader.close();
     }

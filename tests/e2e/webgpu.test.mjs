@@ -157,12 +157,16 @@ describe('the page on WebGPU (SwiftShader)', () => {
       await waitForState(auto, ['ready'], 120_000);
       await train(auto, 240_000);
       const said = await auto.getByRole('list', { name: 'Messages' }).innerText();
-      const choice = said.match(/auto: training on the CPU, ([\d.,]+) ms a step against ([\d.,]+) ms on (WebGPU[^)]*\)?) \(timed on this network just now\)/);
+      // Which backend wins depends on the machine (here, as a rule, the CPU against the
+      // software adapter): the test checks that auto took the faster of its two timings.
+      const choice = said.match(/auto: training on (the CPU|WebGPU.*?), ([\d.,]+) ms a step against ([\d.,]+) ms on (the CPU|WebGPU[^)]*\)?) \(timed on this network just now\)/);
       assert.ok(choice, `auto says what it chose and both timed speeds: ${said}`);
-      const [cpu, gpu] = [choice[1], choice[2]].map((t) => Number(t.replace(/,/g, '')));
-      assert.ok(cpu < gpu, `the CPU is the faster here (${cpu} against ${gpu} ms)`);
+      const [chosen, other] = [choice[2], choice[3]].map((t) => Number(t.replace(/,/g, '')));
+      assert.ok(chosen <= other, `auto trains on the faster of the two (${chosen} against ${other} ms): ${said}`);
+      assert.notEqual(/CPU/.test(choice[1]), /CPU/.test(choice[4]), `the two timings are of the two backends: ${said}`);
       const status = await auto.getByRole('status', { name: 'Backend and training progress' }).innerText();
-      assert.equal(await auto.locator('#backend').innerText(), 'CPU', `it trained on the CPU: ${status}`);
+      const badge = await auto.locator('#backend').innerText();
+      assert.ok(/CPU/.test(choice[1]) ? badge === 'CPU' : badge.startsWith('WebGPU'), `it trained on what it chose (${badge}): ${status}`);
       // The timed speeds are kept, per device, for the next choice.
       const kept = await auto.evaluate((key) => JSON.parse(localStorage.getItem(key)), SPEEDS_KEY);
       assert.ok(Object.keys(kept).some((label) => /^WebGPU \(/.test(label)), `the WebGPU device's own speed is kept: ${JSON.stringify(kept)}`);

@@ -239,8 +239,9 @@ mod tests {
         run("a step that passes", &mut Command::new("true")).unwrap();
         assert!(run("a step that fails", &mut Command::new("false")).is_err());
         let times = stage_times();
-        assert!(times.contains("a step that passes 0 s"), "{times}");
-        assert!(times.contains("a step that fails 0 s"), "{times}");
+        // The seconds themselves depend on the machine: only the names are checked.
+        assert!(times.contains("a step that passes "), "{times}");
+        assert!(times.contains("a step that fails "), "{times}");
         assert!(times.contains(" s in all: "), "{times}");
     }
 
@@ -267,7 +268,7 @@ mod tests {
             error.contains("a background step that fails failed"),
             "{error}"
         );
-        assert!(stage_times().contains("a background step that fails 0 s"));
+        assert!(stage_times().contains("a background step that fails "));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -3,11 +3,11 @@
 // view alone (the seam for an embed); mountPaper() mounts every view of the article, the first
 // at once and the others as they come near the viewport.
 
-import { loadFigure } from './figure-data.js';
+import { readFigure } from './figure-files.js';
 import { NetworkSizes } from './network-size.js';
 import { watchSight } from '../polite.js';
 import { Keeper } from './shipped-networks.js';
-import { el } from './parts.js';
+import { el, tablesBuilt } from './parts.js';
 import { testRowView } from './test-row.js';
 import { heatmapView } from './heatmap.js';
 import { eq1View } from './eq1.js';
@@ -76,9 +76,14 @@ function shellIn(element, figure, caption) {
       root.dataset.state = 'loading';
       body.replaceChildren(el('p', { className: 'note', text: 'Loading the figure\u2026' }));
     },
+    /** Shows the view's nodes; the figure is "shown" once their picture tables are built. */
     show(...nodes) {
       body.replaceChildren(...nodes.filter((n) => n !== null));
-      root.dataset.state = 'shown';
+      root.dataset.state = 'drawing';
+      const mine = seq;
+      tablesBuilt().then(() => {
+        if (mine === seq && root.dataset.state === 'drawing') root.dataset.state = 'shown';
+      });
     },
     fail(error) {
       body.replaceChildren(el('p', { className: 'figure-error', text: `This figure cannot be shown: ${error.message}`, attrs: { role: 'alert' } }));
@@ -121,7 +126,8 @@ export async function mountFigure(element, {
   const baseUrl = new URL(base, document.baseURI);
   const shell = shellIn(element, figure, view.caption(figure));
   const ctx = {
-    client, base: baseUrl, sizes, keeper, training, load: (n, kind) => loadFigure(baseUrl, n, kind), painted: () => onPainted(shell.figure),
+    client, base: baseUrl, sizes, keeper, training, load: (n, kind) => readFigure(baseUrl, n, kind),
+    painted: () => tablesBuilt().then(() => onPainted(shell.figure)),
   };
   try {
     const handle = await view.mount(shell, ctx);

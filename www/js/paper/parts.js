@@ -2,6 +2,7 @@
 // correlations, tables of pictures, network labels, toggles and the claims of a figure.
 
 import { paintImage } from '../charts.js';
+import { inSlices } from '../slices.js';
 import { formatCorrelation } from '../verdict.js';
 
 /**
@@ -86,20 +87,47 @@ export function inWords(identity, constant) {
  */
 
 /**
+ * The most pictures a slice of a table's rows paints: each new canvas costs the frame that
+ * shows it about a millisecond on a 2-core machine's software rendering, beside the painting.
+ */
+const PICTURES_PER_SLICE = 8;
+
+/** Picture tables whose rows are still being added (see pictureTable). */
+const building = new Set();
+
+/**
+ * Resolves once every picture table started so far has all its rows (and those started
+ * meanwhile too).
+ * @returns {Promise<void>}
+ */
+export async function tablesBuilt() {
+  while (building.size > 0) await Promise.allSettled([...building]);
+}
+
+/**
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
- * element, or null for none).
+ * element, or null for none). A large table gets its rows in slices that give the main thread
+ * back in between (a figure of hundreds of pictures would hold it for a tenth of a second and
+ * more); each row is added whole, pictures painted. `built` (and tablesBuilt()) says when all
+ * are in.
  * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
- * @returns {{box: HTMLElement, table: HTMLTableElement, rows: HTMLTableRowElement[]}}
+ * @returns {{box: HTMLElement, table: HTMLTableElement, built: Promise<void>}}
  */
 export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
-  const body = rows.map(({ header, cells, className: rowClass = '' }) => el('tr', { className: rowClass }, [
-    el('th', { attrs: { scope: 'row' } }, [header]),
-    ...cells.map((cell) => el('td', {}, [cellContent(cell)])),
-  ]));
-  const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), el('tbody', {}, body)]);
-  return { box: el('div', { className: 'table-scroll' }, [table]), table, rows: body };
+  const body = el('tbody');
+  const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), body]);
+  const built = inSlices(rows, ({ header, cells, className: rowClass = '' }) => {
+    body.append(el('tr', { className: rowClass }, [
+      el('th', { attrs: { scope: 'row' } }, [header]),
+      ...cells.map((cell) => el('td', {}, [cellContent(cell)])),
+    ]));
+    return cells.filter(isPictureCell).length;
+  }, { perSlice: PICTURES_PER_SLICE });
+  building.add(built);
+  built.finally(() => building.delete(built)).catch(() => undefined);
+  return { box: el('div', { className: 'table-scroll' }, [table]), table, built };
 }
 
 /**
@@ -127,8 +155,13 @@ export function answerCells(answers, names, who) {
   });
 }
 
+/** Whether a cell of a picture table is a picture (not an element, not empty). */
+function isPictureCell(cell) {
+  return cell !== null && !(cell instanceof Node);
+}
+
 function cellContent(cell) {
-  if (cell === null || cell instanceof Node) return cell;
+  if (!isPictureCell(cell)) return cell;
   return el('div', { className: 'pic' }, [pictureCanvas(cell.picture, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 

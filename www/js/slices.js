@@ -1,0 +1,67 @@
+// Long work on the main thread cut into slices, so that the page keeps answering the reader
+// (strokes on a pad, scrolling, animation frames) while it builds something large: a slice
+// runs until its budget is used, and the next one waits for the next frame, so that each
+// frame lays out and paints only what one slice added.
+
+/**
+ * How long one slice may hold the main thread, in ms: well under the 50 ms after which a
+ * task delays a reader's input noticeably, leaving room for the frame's own layout and paint.
+ */
+export const SLICE_MS = 12;
+
+/**
+ * The longest wait for a frame (ms): a hidden tab or an out-of-sight frame gets few or none,
+ * and the work must still end.
+ */
+const FRAME_WAIT_MS = 100;
+
+/**
+ * Waits for the page's next frame (its layout and paint included), or FRAME_WAIT_MS where
+ * frames are not coming.
+ * @returns {Promise<void>}
+ */
+export function nextFrame() {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, FRAME_WAIT_MS);
+    requestAnimationFrame(() => setTimeout(() => {
+      clearTimeout(timer);
+      resolve();
+    }, 0));
+  });
+}
+
+/**
+ * Calls `each` on every item in order, in slices: a slice ends once it has taken `budgetMs`
+ * or its items' weights (what `each` returns, e.g. the pictures it painted; 1 when it returns
+ * nothing) reach `perSlice`. The first slice runs at once (a small job ends before this
+ * returns), each other one in a frame of its own.
+ * @template T
+ * @param {T[]} items
+ * @param {(item: T, index: number) => number | void} each
+ * @param {{budgetMs?: number, perSlice?: number}} [options]
+ * @returns {Promise<void>} once every item is done (rejected with the first error of `each`)
+ */
+export function inSlices(items, each, { budgetMs = SLICE_MS, perSlice = Infinity } = {}) {
+  let next = 0;
+  const slice = () => {
+    const started = performance.now();
+    let weight = 0;
+    while (next < items.length) {
+      weight += each(items[next], next) ?? 1;
+      next += 1;
+      if (weight >= perSlice || performance.now() - started >= budgetMs) break;
+    }
+  };
+  try {
+    slice();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (next >= items.length) return Promise.resolve();
+  return (async () => {
+    while (next < items.length) {
+      await nextFrame();
+      slice();
+    }
+  })();
+}
