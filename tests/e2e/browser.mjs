@@ -206,6 +206,16 @@ async function steady(element) {
 }
 
 /**
+ * The page's network worker (`js/worker.js`; the page has others, e.g. the one that reads the
+ * figure files).
+ * @param {import('playwright-core').Page} page
+ * @returns {import('playwright-core').Worker | undefined}
+ */
+export function networkWorker(page) {
+  return page.workers().find((w) => new URL(w.url()).pathname.endsWith('/js/worker.js'));
+}
+
+/**
  * Draws a stroke on a pad with mouse events, through points given in pad fractions.
  * @param {import('playwright-core').Page} page
  * @param {[number, number][]} points (0..1, 0..1)

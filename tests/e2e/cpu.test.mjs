@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages,
+  site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages, networkWorker,
 } from './browser.mjs';
 
 /** A small ConvNet that trains in seconds on the CPU. */
@@ -218,7 +218,7 @@ describe('the page on the CPU', () => {
     const { page } = await openPage(env.browser.context, `${env.server.url}#${SMALL}`);
     await waitForState(page, ['ready'], 120_000);
     await page.waitForFunction(() => window.__timings.firstPrediction, null, { timeout: 60_000 });
-    const [worker] = page.workers();
+    const worker = networkWorker(page);
     assert.ok(worker, 'the page should run a worker');
     // What a Rust panic in wasm looks like to JavaScript: an uncaught RuntimeError.
     await worker.evaluate(() => setTimeout(() => {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  site, openPage, watch, waitForState, train, drawStroke, readCanvas, screenshot,
+  site, openPage, watch, waitForState, train, drawStroke, readCanvas, screenshot, networkWorker,
 } from './browser.mjs';
 
 /** The views of the article, in page order, and the kind of data each shows. */
@@ -260,7 +260,7 @@ describe('the paper figures', () => {
 
     // The worker holds the networks of the view in use only: the FCNs of Fig. 4 (none
     // shipped here) take the ConvNets' place, which come back with the ConvNets.
-    const [worker] = page.workers();
+    const worker = networkWorker(page);
     const alive = () => worker.evaluate(() => self.networksAlive());
     const withConvNets = await alive();
     const view = page.locator('[data-paper-figure="6"] figure');
@@ -358,8 +358,10 @@ describe('the paper figures', () => {
     await figure.locator('.train-text').getByText(/^Retrain the linear network here/).waitFor({ timeout: 120_000 });
     await figure.getByRole('button', { name: 'Start training', exact: true }).click();
     await figure.locator('.train-text').getByText(/^Retrained the linear network here/).waitFor({ timeout: 180_000 });
+    // The table is built again with the new row, a slice of rows per frame.
     const rows = figure.locator('tbody tr:not(.inputs)');
-    assert.equal(await rows.count(), rowsBefore + 1, 'a row for the network retrained here');
+    await waitFor(async () => (await rows.count()) === rowsBefore + 1, 'a row for the network retrained here', 30_000);
+    await waitFor(async () => (await rows.filter({ hasText: 'retrained here' }).count()) === 1, 'the retrained row', 30_000);
     const retrained = rows.filter({ hasText: 'retrained here' });
     const numbers = await retrained.locator('.pic-numbers span').allInnerTexts();
     const served = (await servedFigure(env.server.url, 1)).runs[0];
@@ -385,7 +387,7 @@ describe('the paper figures', () => {
     const served = (await servedFigure(env.server.url, 8)).runs[0];
     // The networks of the page's own panel (its untrained preview), before any figure's.
     await waitForState(page, ['ready'], 120_000);
-    const [worker] = page.workers();
+    const worker = networkWorker(page);
     const alive = () => worker.evaluate(() => self.networksAlive());
     const own = await alive();
     const pad = figure.getByLabel('Pad for your drawing, seen inside the networks of Fig. 8', { exact: true });

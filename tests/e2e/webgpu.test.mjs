@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  site, openPage, watch, waitForState, train, answerToPad, pearson, screenshot, messages,
+  site, openPage, watch, waitForState, train, answerToPad, pearson, screenshot, messages, networkWorker,
 } from './browser.mjs';
 import { flopsPerStep, SPEEDS_KEY } from '../../www/js/estimate.js';
 
@@ -104,7 +104,7 @@ describe('the page on WebGPU (SwiftShader)', () => {
     await waitForState(lost, ['ready'], 120_000);
     const badge = lost.locator('#backend');
     await lost.waitForFunction(() => document.querySelector('#backend').dataset.kind === 'webgpu', null, { timeout: 120_000 });
-    const [worker] = lost.workers();
+    const worker = networkWorker(lost);
     const devices = await worker.evaluate(() => self.gpuDevices.length);
     assert.ok(devices >= 1, 'the worker watches the WebGPU device it made');
     // What a driver reset or the browser reclaiming the GPU looks like to the page.

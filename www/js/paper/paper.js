@@ -81,7 +81,7 @@ function shellIn(element, figure, caption) {
       body.replaceChildren(...nodes.filter((n) => n !== null));
       root.dataset.state = 'drawing';
       const mine = seq;
-      tablesBuilt().then(() => {
+      tablesBuilt(body).then(() => {
         if (mine === seq && root.dataset.state === 'drawing') root.dataset.state = 'shown';
       });
     },
@@ -127,7 +127,7 @@ export async function mountFigure(element, {
   const shell = shellIn(element, figure, view.caption(figure));
   const ctx = {
     client, base: baseUrl, sizes, keeper, training, load: (n, kind) => readFigure(baseUrl, n, kind),
-    painted: () => tablesBuilt().then(() => onPainted(shell.figure)),
+    painted: () => tablesBuilt(shell.element).then(() => onPainted(shell.figure)),
   };
   try {
     const handle = await view.mount(shell, ctx);

@@ -90,18 +90,18 @@ export function inWords(identity, constant) {
  * The most pictures a slice of a table's rows paints: each new canvas costs the frame that
  * shows it about a millisecond on a 2-core machine's software rendering, beside the painting.
  */
-const PICTURES_PER_SLICE = 8;
+const PICTURES_PER_SLICE = 16;
 
-/** Picture tables whose rows are still being added (see pictureTable). */
-const building = new Set();
+/** Each picture table's box and the promise of its rows (see pictureTable). */
+const building = new WeakMap();
 
 /**
- * Resolves once every picture table started so far has all its rows (and those started
- * meanwhile too).
+ * Resolves once every picture table inside `root` has all its rows.
+ * @param {Element} root
  * @returns {Promise<void>}
  */
-export async function tablesBuilt() {
-  while (building.size > 0) await Promise.allSettled([...building]);
+export async function tablesBuilt(root) {
+  await Promise.allSettled([...root.querySelectorAll('.table-scroll')].map((box) => building.get(box)));
 }
 
 /**
@@ -125,9 +125,9 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
     ]));
     return cells.filter(isPictureCell).length;
   }, { perSlice: PICTURES_PER_SLICE });
-  building.add(built);
-  built.finally(() => building.delete(built)).catch(() => undefined);
-  return { box: el('div', { className: 'table-scroll' }, [table]), table, built };
+  const box = el('div', { className: 'table-scroll' }, [table]);
+  building.set(box, built);
+  return { box, table, built };
 }
 
 /**
