@@ -141,7 +141,7 @@ export async function mountFigure(element, {
 /**
  * Mounts every view of the article: each element of `region` with a `data-paper-figure`
  * attribute gets that figure's view, the first at once, the others when they come near the
- * viewport.
+ * viewport and the first has drawn.
  * @param {HTMLElement} region
  * @param {{client: import('../worker-client.js').WorkerClient, base: URL | string,
  *   training?: import('./train-here.js').Training | null, onFirstAnswer?: () => void}} options
@@ -153,20 +153,21 @@ export async function mountFigure(element, {
 export function mountPaper(region, { client, base, training = null, onFirstAnswer = () => undefined }) {
   const shared = { client, base, training, sizes: new NetworkSizes(client), keeper: new Keeper() };
   const places = [...region.querySelectorAll('[data-paper-figure]')];
-  places.forEach((place, i) => {
-    const mount = () => mountFigure(place, { ...shared, figure: Number(place.dataset.paperFigure), onPainted: i === 0 ? once(onFirstAnswer) : undefined });
-    if (i === 0) {
-      mount();
-      return;
-    }
+  const mount = (place, options = {}) => mountFigure(place, { ...shared, figure: Number(place.dataset.paperFigure), ...options });
+  const told = { workerDied: () => shared.keeper.workerDied(), release: () => shared.keeper.release() };
+  if (places.length === 0) return told;
+  // The first view has the page to itself until it has drawn (or failed): the others, near
+  // the window too, would share its frames and delay the reader's first answers.
+  const firstDrawn = mount(places[0], { onPainted: once(onFirstAnswer) }).then((shell) => tablesBuilt(shell.element));
+  for (const place of places.slice(1)) {
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       observer.disconnect();
-      mount();
+      firstDrawn.then(() => mount(place));
     }, { rootMargin: NEAR });
     observer.observe(place);
-  });
-  return { workerDied: () => shared.keeper.workerDied(), release: () => shared.keeper.release() };
+  }
+  return told;
 }
 
 /** `f`, called the first time only. */
