@@ -18,15 +18,15 @@ async function firstPaperAnswer(context, url) {
   await page.waitForFunction(() => window.__timings?.firstPaperAnswer !== undefined, null, { timeout: 60_000 });
   // What arrived by then, in absolute time: the page's requests and those of the worker that
   // fetches the figure files (not the network worker's: its wasm is not needed for this).
-  const { first, firstAt, entries } = await page.evaluate(() => ({
+  const received = () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+    .map((e) => ({ end: performance.timeOrigin + e.responseEnd, bytes: e.transferSize }));
+  const { first, firstAt } = await page.evaluate(() => ({
     first: window.__timings.firstPaperAnswer,
     firstAt: performance.timeOrigin + window.__timings.firstPaperAnswer,
-    entries: [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
-      .map((e) => ({ end: performance.timeOrigin + e.responseEnd, bytes: e.transferSize })),
   }));
+  const entries = await page.evaluate(received);
   for (const worker of page.workers().filter((w) => w.url().endsWith('/figure-worker.js'))) {
-    entries.push(...await worker.evaluate(() => performance.getEntriesByType('resource')
-      .map((e) => ({ end: performance.timeOrigin + e.responseEnd, bytes: e.transferSize }))));
+    entries.push(...await worker.evaluate(received));
   }
   await page.close();
   const bytes = entries.filter((e) => e.end <= firstAt).reduce((sum, e) => sum + e.bytes, 0);

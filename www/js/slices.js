@@ -7,7 +7,7 @@
  * How long one slice may hold the main thread, in ms: well under the 50 ms after which a
  * task delays a reader's input noticeably, leaving room for the frame's own layout and paint.
  */
-export const SLICE_MS = 12;
+const SLICE_MS = 12;
 
 /**
  * The longest wait for a frame (ms): a hidden tab or an out-of-sight frame gets few or none,
@@ -20,7 +20,7 @@ const FRAME_WAIT_MS = 100;
  * frames are not coming.
  * @returns {Promise<void>}
  */
-export function nextFrame() {
+function nextFrame() {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, FRAME_WAIT_MS);
     requestAnimationFrame(() => setTimeout(() => {

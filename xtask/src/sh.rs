@@ -74,7 +74,10 @@ impl Background {
             .with_context(|| format!("could not create {}", log.display()))?;
         let child = cmd
             .current_dir(root())
-            .stdout(file.try_clone()?)
+            .stdout(
+                file.try_clone()
+                    .with_context(|| format!("could not reopen {}", log.display()))?,
+            )
             .stderr(file)
             .spawn()
             .with_context(|| format!("could not start {cmd:?}"))?;

@@ -45,7 +45,7 @@ async function mount(shell, ctx) {
         })),
       },
     ],
-  }).box;
+  });
   const box = el('div', {}, [table()]);
   const notes = el('div');
   const here = trainHereFor(ctx, {

@@ -51,7 +51,7 @@ function sizesTable(run, sizes, live) {
       cells: answerCells(row.per_side[s], names.map((n) => `${n} at ${at}`), row.network.label),
     }))];
   });
-  return pictureTable({ className: 'sizes', corner: 'size and network', columns: names, rows }).box;
+  return pictureTable({ className: 'sizes', corner: 'size and network', columns: names, rows });
 }
 
 /**

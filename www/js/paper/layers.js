@@ -69,7 +69,7 @@ function layersTable({ networks, picture, input }, view, sizes) {
         ],
       };
     }),
-  }).box;
+  });
 }
 
 /**

@@ -109,10 +109,9 @@ export async function tablesBuilt(root) {
  * column names, then rows, each with a header and one cell per column (a picture cell, any
  * element, or null for none). A large table gets its rows in slices that give the main thread
  * back in between (a figure of hundreds of pictures would hold it for a tenth of a second and
- * more); each row is added whole, pictures painted. `built` (and tablesBuilt()) says when all
- * are in.
+ * more); each row is added whole, pictures painted. tablesBuilt() says when all are in.
  * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
- * @returns {{box: HTMLElement, table: HTMLTableElement, built: Promise<void>}}
+ * @returns {HTMLElement} the box (its table inside)
  */
 export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
@@ -127,7 +126,7 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
   }, { perSlice: PICTURES_PER_SLICE });
   const box = el('div', { className: 'table-scroll' }, [table]);
   building.set(box, built);
-  return { box, table, built };
+  return box;
 }
 
 /**

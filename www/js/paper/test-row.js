@@ -93,7 +93,7 @@ async function mount(shell, ctx) {
     const names = inputs.names.map(inputTitle);
     entry.headers = set.slots.map((slot) => el('span', { className: 'here', text: slot.trained ? retrained(slot.trained.report) : '' }));
     const inputsRow = inputRow(inputs.pictures, names);
-    const { box } = pictureTable({
+    const box = pictureTable({
       className: 'test-row',
       corner: 'network',
       columns: [...names, 'Your drawing'],
