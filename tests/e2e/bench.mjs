@@ -1,7 +1,8 @@
 // The page's start in headless Chromium: the time and bytes on the wire until its first paper
 // figure shows its shipped answers, the example post's bytes (first visit and second) and
 // time to its first embedded figure, and the main thread while the worker trains (its longest
-// task, how many took over 50 ms, and what ran in the longest frames): `npm run bench` (after `cargo xtask build`; `cargo xtask
+// task, how many took over 50 ms, and what ran in the longest frames), and the console errors
+// of all these pages (there should be none): `npm run bench` (after `cargo xtask build`; `cargo xtask
 // bench` runs it, with the training step against TensorFlow.js and jax-js in
 // tests/bench/peers.mjs). A benchmark, not a test: it prints numbers and asserts nothing.
 
@@ -77,7 +78,8 @@ const LONG_TASK_MS = 50;
 /**
  * Trains a 3-layer 16-channel ConvNet for 300 steps on the CPU while drawing on the pad, and
  * watches the main thread: its longest task, the tasks over 50 ms, and the scripts that ran in
- * the long animation frames (Chromium's attribution: which function, called from what).
+ * the long animation frames (Chromium's attribution: which function, called from what). The
+ * Long Tasks API reports only tasks over 50 ms: a longest task of 0 means none took longer.
  * @returns {Promise<{longest_task_ms: number, tasks_over_50_ms: number, training_ms: number, long_frames: object[]}>}
  */
 async function mainThreadWhileTraining(context, url) {
@@ -120,16 +122,30 @@ async function mainThreadWhileTraining(context, url) {
   };
 }
 
+/**
+ * Collects the console errors of every page of `context` into `errors`: numbers of a page that
+ * fails (a picture its policy blocks, a script that throws) measure something else.
+ */
+function watchErrors(context, errors) {
+  context.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text().slice(0, 200));
+  });
+}
+
 async function run() {
   const server = await serve();
   const browser = await launch();
+  const errors = [];
+  watchErrors(browser.context, errors);
   try {
     const first = await firstPaperAnswer(browser.context, server.url);
     const training = await mainThreadWhileTraining(browser.context, server.url);
     // A browser of its own: the post's first visit starts from an empty cache.
     const reader = await launch();
+    watchErrors(reader.context, errors);
     try {
-      return { ...first, main_thread_while_training: training, example_post: await examplePost(reader.context, server.url) };
+      const post = await examplePost(reader.context, server.url);
+      return { ...first, main_thread_while_training: training, example_post: post, console_errors: errors };
     } finally {
       await reader.close();
     }

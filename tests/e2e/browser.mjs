@@ -142,21 +142,30 @@ export async function messages(page) {
 }
 
 /**
- * Reads a canvas as grey levels in [0, 1] at the given side (sampling pixel centres).
- * @param {import('playwright-core').Locator} canvas
+ * Reads a picture (a canvas, or an image once decoded) as grey levels in [0, 1] at the given
+ * side (sampling pixel centres).
+ * @param {import('playwright-core').Locator} picture
  * @param {number} [side]
  * @returns {Promise<number[]>}
  */
-export async function readCanvas(canvas, side = 28) {
-  return canvas.evaluate((c, n) => {
-    const ctx = c.getContext('2d');
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+export async function readPicture(picture, side = 28) {
+  return picture.evaluate(async (p, n) => {
+    let source = p;
+    if (p instanceof HTMLImageElement) {
+      await p.decode();
+      source = document.createElement('canvas');
+      source.width = p.naturalWidth;
+      source.height = p.naturalHeight;
+      source.getContext('2d').drawImage(p, 0, 0);
+    }
+    const { width, height } = source;
+    const data = source.getContext('2d').getImageData(0, 0, width, height).data;
     const out = [];
     for (let y = 0; y < n; y++) {
       for (let x = 0; x < n; x++) {
-        const px = Math.floor(((x + 0.5) * c.width) / n);
-        const py = Math.floor(((y + 0.5) * c.height) / n);
-        out.push(data[4 * (py * c.width + px)] / 255);
+        const px = Math.floor(((x + 0.5) * width) / n);
+        const py = Math.floor(((y + 0.5) * height) / n);
+        out.push(data[4 * (py * width + px)] / 255);
       }
     }
     return out;
@@ -288,8 +297,8 @@ export async function answerToPad(page, timeout = 60_000) {
     const out = document.querySelector('#output');
     return out.dataset.version !== undefined && out.dataset.version === pad.dataset.version;
   }, null, { timeout, polling: 50 });
-  const input = await readCanvas(page.getByLabel('Drawing pad', { exact: true }));
-  const output = await readCanvas(page.getByLabel('Network output', { exact: true }));
+  const input = await readPicture(page.getByLabel('Drawing pad', { exact: true }));
+  const output = await readPicture(page.getByLabel('Network output', { exact: true }));
   return { input, output };
 }
 

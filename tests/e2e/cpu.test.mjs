@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readCanvas, screenshot, messages, networkWorker,
+  site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readPicture, screenshot, messages, networkWorker,
 } from './browser.mjs';
 
 /** A small ConvNet that trains in seconds on the CPU. */
@@ -185,7 +185,7 @@ describe('the page on the CPU', () => {
     // Reading the pad without its keyboard cursor (drawn while the pad has focus).
     const withoutCursor = async () => {
       await pad.evaluate((c) => c.blur());
-      const pixels = await readCanvas(pad);
+      const pixels = await readPicture(pad);
       await pad.focus();
       return pixels;
     };
@@ -291,7 +291,7 @@ describe('the page on the CPU', () => {
     const upload = page.locator('#upload');
     await upload.setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
     await page.getByText('your image three.png').waitFor({ timeout: 10_000 });
-    const pixels = await readCanvas(page.getByRole('img', { name: 'Training image', exact: true }));
+    const pixels = await readPicture(page.getByRole('img', { name: 'Training image', exact: true }));
     const mean = pixels.reduce((a, b) => a + b, 0) / pixels.length;
     assert.ok(mean > 0.03 && mean < 0.4, `a white digit on black (inverted from the light picture), mean ${mean.toFixed(2)}`);
     assert.ok(pixels.slice(0, 28).every((v) => v < 0.05), 'centred with a black margin, as in MNIST');

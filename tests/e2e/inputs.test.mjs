@@ -11,7 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { serve } from './server.mjs';
 import {
-  site, openPage, waitForState, train, readCanvas, drawnPicture,
+  site, openPage, waitForState, train, readPicture, drawnPicture,
 } from './browser.mjs';
 
 const SMALL = 'arch=conv&depth=2&channels=4&kernel=3&steps=20&seed=0&backend=cpu';
@@ -84,11 +84,11 @@ describe('uploads, storage and the security policy', () => {
       { name: 'zero-size.png', buffer: png(0, 10), message: /"zero-size.png" claims a size of 0 x 10 pixels/ },
     ];
     for (const c of cases) {
-      const before = await readCanvas(page.getByRole('img', { name: 'Training image', exact: true }));
+      const before = await readPicture(page.getByRole('img', { name: 'Training image', exact: true }));
       await upload.setInputFiles({ name: c.name, mimeType: 'image/png', buffer: c.buffer });
       await notices.getByText(c.message).waitFor({ timeout: 20_000 });
       assert.equal(await caption.innerText(), "the paper's 7", `${c.name}: the training image stays`);
-      assert.deepEqual(await readCanvas(page.getByRole('img', { name: 'Training image', exact: true })), before, `${c.name}: its pixels too`);
+      assert.deepEqual(await readPicture(page.getByRole('img', { name: 'Training image', exact: true })), before, `${c.name}: its pixels too`);
     }
     // Good files of each kind are taken: a PNG, a JPEG, a WebP.
     const webp = await drawnPicture(page, { width: 30, height: 30, type: 'image/webp', background: '#000', ink: '#fff', bar: [12, 3, 6, 24] });
@@ -96,7 +96,7 @@ describe('uploads, storage and the security policy', () => {
       await upload.setInputFiles({ name, mimeType: 'image/png', buffer });
       await page.getByText(`your image ${name}`).waitFor({ timeout: 20_000 });
     }
-    const pixels = await readCanvas(page.getByRole('img', { name: 'Training image', exact: true }));
+    const pixels = await readPicture(page.getByRole('img', { name: 'Training image', exact: true }));
     assert.ok(pixels.some((v) => v > 0.5), 'the uploaded bar shows as the training image');
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  site, openPage, watch, waitForState, train, drawStroke, readCanvas, screenshot, networkWorker,
+  site, openPage, watch, waitForState, train, drawStroke, readPicture, screenshot, networkWorker,
 } from './browser.mjs';
 
 /** The views of the article, in page order, and the kind of data each shows. */
@@ -31,12 +31,12 @@ async function showView(page, n) {
 
 /** How many of a figure's pictures hold something brighter than black. */
 async function paintedPictures(figure) {
-  const canvases = await figure.locator('.pic canvas.pixels').all();
+  const pictures = await figure.locator('.pic .pixels').all();
   let painted = 0;
-  for (const canvas of canvases) {
-    if ((await readCanvas(canvas)).some((v) => v > 0.1)) painted += 1;
+  for (const picture of pictures) {
+    if ((await readPicture(picture)).some((v) => v > 0.1)) painted += 1;
   }
-  return { painted, total: canvases.length };
+  return { painted, total: pictures.length };
 }
 
 /** The live cells of the test-row view showing Fig. `n` (6: ConvNets, 4: FCNs), one per row. */
@@ -128,6 +128,14 @@ describe('the paper figures', () => {
       .filter((e) => e.responseEnd <= t).reduce((sum, e) => sum + e.transferSize, 0), first);
     console.log(`time to the first answer of the paper's figures: ${Math.round(first)} ms after navigation, ${Math.round(wire / 1024)} KiB on the wire by then`);
     assert.ok(first > 0, `window.__timings.firstPaperAnswer should be a time in ms, got ${first}`);
+    // The pictures are the figure file's, pixel for pixel and the right way up (its inputs).
+    const { inputs } = (await servedFigure(env.server.url, 6)).runs[0];
+    const shown = figureOf(page, 6).locator('tbody tr.inputs .pic .pixels');
+    assert.equal(await shown.count(), inputs.pictures.length, 'Fig. 6: a picture per input');
+    for (const [i, { levels }] of inputs.pictures.entries()) {
+      const expected = [...Buffer.from(levels, 'base64')].map((b) => b / 255);
+      assert.deepEqual(await readPicture(shown.nth(i)), expected, `Fig. 6: the ${inputs.names[i]} input as fig6.json has it`);
+    }
     for (const n of VIEWS) {
       const figure = await showView(page, n);
       assert.equal(await figure.getAttribute('data-state'), 'shown', `Fig. ${n}: ${await figure.innerText()}`);
@@ -242,10 +250,10 @@ describe('the paper figures', () => {
     // Reaching for the pad (here: the keyboard's focus) loads the networks.
     await pad.focus();
     await answersPad(page, 0, 120_000);
-    const before = await readCanvas(liveCells(page).nth(0).locator('canvas'));
+    const before = await readPicture(liveCells(page).nth(0).locator('canvas'));
     await drawStroke(page, [[0.2, 0.2], [0.8, 0.8]], pad);
     await answersPad(page, 0, 60_000);
-    const after = await readCanvas(liveCells(page).nth(0).locator('canvas'));
+    const after = await readPicture(liveCells(page).nth(0).locator('canvas'));
     assert.notDeepEqual(after, before, 'the answer follows the drawing');
     const numbers = await liveCells(page).nth(0).locator('.pic-numbers span').allInnerTexts();
     assert.ok(numbers.length === 2 && numbers.every((v) => NUMBER.test(v)), `two correlations: ${numbers}`);
@@ -398,15 +406,15 @@ describe('the paper figures', () => {
     const rows = mine.locator('tbody tr:not(.inputs)');
     await waitFor(async () => (await rows.count()) === served.networks.length, 'a row per network of the figure', 240_000);
     for (const [i, net] of served.networks.entries()) {
-      const pictures = rows.nth(i).locator('.pic canvas.pixels');
+      const pictures = rows.nth(i).locator('.pic .pixels');
       assert.equal(await pictures.count(), 1 + net.layers.length, `${net.network.label}: the input and its ${net.layers.length} layers`);
       const numbers = await rows.nth(i).locator('.pic-numbers span').allInnerTexts();
       assert.equal(numbers.length, 2 * net.layers.length, `${net.network.label}: two correlations a layer`);
       assert.ok(numbers.every((t) => NUMBER.test(t.trim())), `${net.network.label}: ${numbers.slice(0, 4)}`);
     }
     // The input column shows the drawing, not the figure's digit.
-    const input = await readCanvas(rows.nth(0).locator('.pic canvas.pixels').first());
-    const digit = await readCanvas(figure.locator('table.layers').nth(0).locator('tbody tr:not(.inputs)').nth(0).locator('.pic canvas.pixels').first());
+    const input = await readPicture(rows.nth(0).locator('.pic .pixels').first());
+    const digit = await readPicture(figure.locator('table.layers').nth(0).locator('tbody tr:not(.inputs)').nth(0).locator('.pic .pixels').first());
     assert.notDeepEqual(input, digit, 'the drawing is the input');
     // The trained 20-layer net answers with the training digit whatever the drawing: its
     // output layer correlates with the training digit, not with the drawing.

@@ -28,14 +28,24 @@ export function paintImage(canvas, pixels, offset = 0, side = 28) {
   ctx.putImageData(image, 0, 0);
 }
 
-/** A loss curve on a log scale, redrawn as points arrive and when its canvas is resized. */
+/**
+ * A loss curve on a log scale, redrawn as points arrive and when its canvas is resized. Its size
+ * comes from the resize observer, never read from the layout: a point arriving while the page
+ * changes (figures being built) would otherwise force a layout of everything that changed.
+ */
 export class LossChart {
   /** @param {HTMLCanvasElement} canvas sized by CSS */
   constructor(canvas) {
     this.canvas = canvas;
     this.points = [];
     this.steps = 1;
-    new ResizeObserver(() => this.draw()).observe(canvas);
+    /** The canvas's CSS size, as last observed (0 x 0 until then, or while hidden). */
+    this.size = { width: 0, height: 0 };
+    new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      this.size = { width, height };
+      this.draw();
+    }).observe(canvas);
   }
 
   /**
@@ -72,8 +82,7 @@ export class LossChart {
   draw() {
     const { canvas } = this;
     const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const h = canvas.clientHeight;
+    const { width: w, height: h } = this.size;
     if (w === 0 || h === 0) return;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
@@ -134,21 +143,74 @@ export class LossChart {
 }
 
 /**
- * A small canvas showing one image (crisp pixels, sized by CSS).
+ * Bytes before a BMP's pixels: its file header (14), info header (40) and 256-grey palette
+ * (1,024), then 2 bytes of padding, so that they are a whole number of base64 groups (3 bytes)
+ * and their base64 can be written once for each side.
+ */
+const BMP_PIXELS_AT = 14 + 40 + 256 * 4 + 2;
+
+/** The base64 of a BMP's bytes before its pixels, by the image's side. */
+const bmpHeads = new Map();
+
+/** The base64 of the headers and palette of a side x side 8-bit grey BMP (rows from the bottom). */
+function bmpHead(side) {
+  if (!bmpHeads.has(side)) {
+    const row = Math.ceil(side / 4) * 4;
+    const head = new Uint8Array(BMP_PIXELS_AT);
+    const view = new DataView(head.buffer);
+    head.set([0x42, 0x4d]); // "BM"
+    view.setUint32(2, BMP_PIXELS_AT + row * side, true);
+    view.setUint32(10, BMP_PIXELS_AT, true);
+    view.setUint32(14, 40, true);
+    view.setInt32(18, side, true);
+    view.setInt32(22, side, true); // positive: rows from the bottom up
+    view.setUint16(26, 1, true); // planes
+    view.setUint16(28, 8, true); // bits per pixel
+    view.setUint32(34, row * side, true);
+    view.setUint32(46, 256, true); // colours in the palette
+    for (let g = 0; g < 256; g++) head.fill(g, 54 + 4 * g, 54 + 4 * g + 3);
+    bmpHeads.set(side, btoa(String.fromCharCode(...head)));
+  }
+  return bmpHeads.get(side);
+}
+
+/**
+ * One side x side image (values in [0, 1], row-major) as a `data:` URL of an 8-bit grey BMP,
+ * the simplest format every browser decodes: an <img> showing it is painted with the page
+ * (decoded off the main thread, no canvas of its own to hand to the compositor every frame).
+ * @param {Float32Array} pixels holds the image at `offset`
+ * @param {number} [offset] index of the image's first pixel
+ * @param {number} [side]
+ * @returns {string}
+ */
+export function pictureURL(pixels, offset = 0, side = 28) {
+  if (pixels.length < offset + side * side) {
+    throw new RangeError(`an image of side ${side} at ${offset} needs ${offset + side * side} values, got ${pixels.length}`);
+  }
+  const row = Math.ceil(side / 4) * 4;
+  const bytes = new Uint8Array(row * side);
+  for (let y = 0; y < side; y++) {
+    const start = (side - 1 - y) * row;
+    for (let x = 0; x < side; x++) bytes[start + x] = gray(pixels[offset + y * side + x]);
+  }
+  return `data:image/bmp;base64,${bmpHead(side)}${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/**
+ * A small image showing one picture (crisp pixels, sized by CSS).
  * @param {Float32Array} pixels holds the image at `offset`
  * @param {number} [offset]
- * @param {string} [label] accessible name (the canvas is then an image for screen readers)
- * @returns {HTMLCanvasElement}
+ * @param {string} [label] its text alternative (none: decoration, hidden from screen readers)
+ * @param {number} [side]
+ * @returns {HTMLImageElement}
  */
-export function imageCanvas(pixels, offset = 0, label = '') {
-  const canvas = document.createElement('canvas');
-  canvas.className = 'pixels';
-  paintImage(canvas, pixels, offset);
-  if (label) {
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', label);
-  } else {
-    canvas.setAttribute('aria-hidden', 'true');
-  }
-  return canvas;
+export function pictureImage(pixels, offset = 0, label = '', side = 28) {
+  const image = document.createElement('img');
+  image.className = 'pixels';
+  image.decoding = 'async';
+  image.width = side;
+  image.height = side;
+  image.alt = label;
+  image.src = pictureURL(pixels, offset, side);
+  return image;
 }

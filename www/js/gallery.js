@@ -2,7 +2,7 @@
 // Fashion-MNIST test images, patterns) with the network's answers under it, and the rho
 // heatmap row (Fig. 5, 7).
 
-import { imageCanvas } from './charts.js';
+import { pictureImage } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
 
@@ -35,9 +35,9 @@ export function renderGallery(container, row, onPick) {
     pick.className = 'thumb';
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
-    pick.append(imageCanvas(row.inputs, i * PIXELS));
+    pick.append(pictureImage(row.inputs, i * PIXELS));
     pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
-    const out = imageCanvas(row.outputs, i * PIXELS, `Network output for the ${inputTitle(name)}`);
+    const out = pictureImage(row.outputs, i * PIXELS, `Network output for the ${inputTitle(name)}`);
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);
     caption.innerHTML = '<span class="name"></span><span class="id"></span><span class="co"></span><span class="word"></span>';

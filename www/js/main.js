@@ -9,7 +9,7 @@ import {
 } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
-import { LossChart, paintImage, imageCanvas } from './charts.js';
+import { LossChart, paintImage, pictureImage } from './charts.js';
 import { AnswerView, ComparePanel } from './answers.js';
 import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
@@ -344,7 +344,7 @@ function thumbButton(pixels, offset, label, onClick) {
   button.className = 'thumb';
   button.title = label;
   button.setAttribute('aria-label', label);
-  button.append(imageCanvas(pixels, offset));
+  button.append(pictureImage(pixels, offset));
   button.addEventListener('click', onClick);
   return button;
 }

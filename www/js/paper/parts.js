@@ -1,7 +1,7 @@
 // The pieces every view of the paper's figures is built from: elements, pictures with their
 // correlations, tables of pictures, network labels, toggles and the claims of a figure.
 
-import { paintImage } from '../charts.js';
+import { pictureImage } from '../charts.js';
 import { inSlices } from '../slices.js';
 import { formatCorrelation } from '../verdict.js';
 
@@ -33,18 +33,6 @@ export function button(text, onClick, { className = 'quiet', label = '' } = {}) 
   const b = el('button', { className, text, attrs: { type: 'button', ...(label ? { 'aria-label': label } : {}) } });
   b.addEventListener('click', onClick);
   return b;
-}
-
-/**
- * A canvas showing a figure's picture at data resolution (CSS scales it, crisp).
- * @param {import('./figure-data.js').Picture} picture
- * @param {string} label its accessible name
- * @returns {HTMLCanvasElement}
- */
-function pictureCanvas(picture, label) {
-  const canvas = el('canvas', { className: 'pixels', attrs: { role: 'img', 'aria-label': label } });
-  paintImage(canvas, picture.pixels, 0, picture.side);
-  return canvas;
 }
 
 /**
@@ -87,10 +75,12 @@ export function inWords(identity, constant) {
  */
 
 /**
- * The most pictures a slice of a table's rows paints: each new canvas costs the frame that
- * shows it about a millisecond on a 2-core machine's software rendering, beside the painting.
+ * The most pictures a slice of a table adds: beside its making (about 0.1 ms), each costs the
+ * frame that shows it its layout, paint and decoding. With 12, no task of the page's main
+ * thread took over 50 ms while a network trained (12 runs of `npm run bench`'s training);
+ * with 24, three runs in five had one of 51-60 ms.
  */
-const PICTURES_PER_SLICE = 16;
+const PICTURES_PER_SLICE = 12;
 
 /** Each picture table's box and the promise of its rows (see pictureTable). */
 const building = new WeakMap();
@@ -107,9 +97,11 @@ export async function tablesBuilt(root) {
 /**
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
- * element, or null for none). A large table gets its rows in slices that give the main thread
- * back in between (a figure of hundreds of pictures would hold it for a tenth of a second and
- * more); each row is added whole, pictures painted. tablesBuilt() says when all are in.
+ * element, or null for none). A large table is built in slices that give the main thread back
+ * in between (a figure of hundreds of pictures would hold it for a tenth of a second and more,
+ * and one row of a figure's test inputs for 20-70 ms while a network trains beside it): a row's
+ * cells are made a few at a time, and the row is added once whole. tablesBuilt() says when all
+ * rows are in.
  * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
  * @returns {HTMLElement} the box (its table inside)
  */
@@ -117,12 +109,14 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
   const body = el('tbody');
   const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), body]);
-  const built = inSlices(rows, ({ header, cells, className: rowClass = '' }) => {
-    body.append(el('tr', { className: rowClass }, [
-      el('th', { attrs: { scope: 'row' } }, [header]),
-      ...cells.map((cell) => el('td', {}, [cellContent(cell)])),
-    ]));
-    return cells.filter(isPictureCell).length;
+  // One step per cell, and one to start each row (its header; a row without cells is added then).
+  const steps = rows.flatMap((row) => [{ row, cell: -1 }, ...row.cells.map((_, cell) => ({ row, cell }))]);
+  let tr = null;
+  const built = inSlices(steps, ({ row, cell }) => {
+    if (cell === -1) tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
+    else tr.append(el('td', {}, [cellContent(row.cells[cell])]));
+    if (cell === row.cells.length - 1) body.append(tr);
+    return cell >= 0 && isPictureCell(row.cells[cell]) ? 1 : 0;
   }, { perSlice: PICTURES_PER_SLICE });
   const box = el('div', { className: 'table-scroll' }, [table]);
   building.set(box, built);
@@ -161,7 +155,7 @@ function isPictureCell(cell) {
 
 function cellContent(cell) {
   if (!isPictureCell(cell)) return cell;
-  return el('div', { className: 'pic' }, [pictureCanvas(cell.picture, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
+  return el('div', { className: 'pic' }, [pictureImage(cell.picture.pixels, 0, cell.label, cell.picture.side), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 
 /**
