@@ -77,7 +77,7 @@ export function renderHeatmap(table, rhos, result) {
       const td = document.createElement('td');
       td.textContent = formatCorrelation(value);
       td.style.background = correlationColor(value, rgb);
-      if (needsLightText(value)) td.classList.add('light');
+      if (needsLightText(value, rgb)) td.classList.add('light');
       tr.append(td);
     });
     return tr;

@@ -7,7 +7,7 @@
 import { REQUEST } from '../protocol.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from '../palette.js';
 import { formatCorrelation } from '../verdict.js';
-import { el, netHeader, claimsList } from './parts.js';
+import { el, netHeader, claimsList, scrollBox } from './parts.js';
 import { trainHereFor } from './train-here.js';
 
 /** The families of networks, in the order the paper shows them, and their names. */
@@ -47,14 +47,15 @@ function mapTable(rows, run, map, sizes) {
       const td = el('td', { text: shown, attrs: { title: `${row.network.label}, \u03c1 = ${run.rhos[i]}: ${mse ? 'mean squared error' : 'mean'} ${map.title} ${shown}` } });
       if (!mse) {
         td.style.background = correlationColor(value ?? NaN, map.rgb);
-        if (needsLightText(value)) td.classList.add('light');
+        if (needsLightText(value ?? NaN, map.rgb)) td.classList.add('light');
       }
       return td;
     }),
   ]));
+  const title = `${mse ? 'Mean squared error' : 'Mean'} ${map.title}`;
   return el('div', { className: 'heatmap-map' }, [
-    el('p', { className: 'map-title', text: `${mse ? 'Mean squared error' : 'Mean'} ${map.title}` }),
-    el('div', { className: 'table-scroll' }, [el('table', { className: 'heatmap' }, [el('thead', {}, [head]), el('tbody', {}, body)])]),
+    el('p', { className: 'map-title', text: title }),
+    scrollBox(el('table', { className: 'heatmap' }, [el('thead', {}, [head]), el('tbody', {}, body)]), title),
   ]);
 }
 

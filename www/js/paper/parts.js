@@ -82,6 +82,17 @@ export function inWords(identity, constant) {
  */
 const PICTURES_PER_SLICE = 12;
 
+/**
+ * The box a wide table scrolls sideways in on a narrow screen: a group the keyboard can reach
+ * (Tab) and scroll (arrows), named for screen readers.
+ * @param {HTMLTableElement} table
+ * @param {string} label what the table shows
+ * @returns {HTMLElement}
+ */
+export function scrollBox(table, label) {
+  return el('div', { className: 'table-scroll', attrs: { tabindex: '0', role: 'group', 'aria-label': label } }, [table]);
+}
+
 /** Each picture table's box and the promise of its rows (see pictureTable). */
 const building = new WeakMap();
 
@@ -118,7 +129,7 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
     if (cell === row.cells.length - 1) body.append(tr);
     return cell >= 0 && isPictureCell(row.cells[cell]) ? 1 : 0;
   }, { perSlice: PICTURES_PER_SLICE });
-  const box = el('div', { className: 'table-scroll' }, [table]);
+  const box = scrollBox(table, corner ? `Pictures by ${corner}` : 'Pictures');
   building.set(box, built);
   return box;
 }
