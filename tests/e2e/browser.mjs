@@ -263,6 +263,28 @@ export async function drawnPicture(page, picture) {
   return Buffer.from(url.split(',')[1], 'base64');
 }
 
+/** axe-core's script, put into a frame to check it. */
+const AXE = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** The impacts of an accessibility fault that a page of ours must not have. */
+export const GRAVE = Object.freeze(['serious', 'critical']);
+
+/**
+ * The WCAG faults axe-core finds in one frame's document (not inside its frames), each as
+ * "impact rule xN: the first elements and why".
+ * @param {import('playwright-core').Frame} frame
+ * @param {readonly string[]} [impacts] the impacts to report (default: all)
+ * @returns {Promise<string[]>}
+ */
+export async function accessibilityFaults(frame, impacts = ['minor', 'moderate', ...GRAVE]) {
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE);
+  return frame.evaluate(async (wanted) => {
+    const { violations } = await window.axe.run(document, { iframes: false, resultTypes: ['violations'] });
+    return violations.filter((v) => wanted.includes(v.impact)).map((v) => `${v.impact} ${v.id} x${v.nodes.length}: ${v.nodes.slice(0, 3)
+      .map((n) => `${n.target.join(' ')} (${[...n.any, ...n.all, ...n.none][0]?.message ?? v.help})`).join('; ')}`);
+  }, impacts);
+}
+
 /** Saves a full-page screenshot under SCREENSHOTS. */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
