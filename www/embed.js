@@ -8,15 +8,20 @@
 // Attributes: the keys of js/embed-options.js (`view`, `arch`), passed to the frame, which
 // checks them and says what is wrong inside the figure.
 
+import { reservedHeight } from './js/embed-heights.js';
+
 /** The framed page. */
 const FRAME = new URL('embed.html', import.meta.url);
 
 /** How near the window an embed starts loading. */
 const NEAR = '600px';
 
-/** The height before the frame reports its own: three quarters of the width, within bounds. */
-function placeholderHeight(width) {
-  return Math.round(Math.min(900, Math.max(360, 0.75 * (width || 800))));
+/**
+ * The height before the frame reports its own: the view's, measured (embed-heights.js), else
+ * three quarters of the width, within bounds.
+ */
+function placeholderHeight(view, arch, width) {
+  return reservedHeight(view, arch, width) ?? Math.round(Math.min(900, Math.max(360, 0.75 * (width || 800))));
 }
 
 /** Attributes that style the element on the host page and are not settings of the figure. */
@@ -40,7 +45,9 @@ class IdentityCrisisFigure extends HTMLElement {
     const placeholder = document.createElement('div');
     fill(placeholder);
     Object.assign(placeholder.style, { background: '#f4f5f7', borderRadius: '8px' });
-    placeholder.style.height = `${placeholderHeight(this.getBoundingClientRect().width)}px`;
+    const view = this.getAttribute('view') ?? 'gallery';
+    const arch = this.getAttribute('arch') ?? 'conv';
+    placeholder.style.height = `${placeholderHeight(view, arch, this.getBoundingClientRect().width)}px`;
     root.append(placeholder);
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
@@ -60,11 +67,17 @@ class IdentityCrisisFigure extends HTMLElement {
     frame.title = `Identity Crisis: a live figure of the paper (${this.getAttribute('view') ?? 'gallery'})`;
     fill(frame);
     frame.style.height = placeholder.style.height;
+    // Until the framed page has drawn what it shows first, the frame only grows: a figure
+    // filling in does not move the host page's text up and then down again.
+    let settled = false;
     window.addEventListener('message', (event) => {
       if (event.source !== frame.contentWindow) return;
-      const { type, height } = event.data ?? {};
+      const { type, height, settled: drawn } = event.data ?? {};
       if (type === 'embed-size' && Number.isFinite(height) && height > 0) {
-        frame.style.height = `${Math.min(MAX_HEIGHT, Math.ceil(height))}px`;
+        settled ||= drawn === true;
+        const wanted = Math.min(MAX_HEIGHT, Math.ceil(height));
+        const now = parseFloat(frame.style.height) || 0;
+        frame.style.height = `${settled ? wanted : Math.max(wanted, now)}px`;
       }
     });
     placeholder.replaceWith(frame);

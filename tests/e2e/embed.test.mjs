@@ -9,6 +9,8 @@ import http from 'node:http';
 import {
   site, openPage, screenshot, train, waitForState, answerToPad,
 } from './browser.mjs';
+import { MEASURED_WIDTHS, VIEW_HEIGHTS, reservedHeight } from '../../www/js/embed-heights.js';
+import { LAB_VIEWS } from '../../www/js/embed-options.js';
 
 /** A blog post on its own origin, with the site's embeds (`site`: the site's base URL). */
 function post(site) {
@@ -271,5 +273,49 @@ describe('the embed on another site', () => {
     await screenshot(page, 'embed-example-post');
     assert.deepEqual(errors, [], 'no console errors, no policy violation, no request off the site');
     await page.close();
+  });
+
+  it('each view reserves the height it takes once drawn (embed-heights.js), so the post does not move as a figure comes in', { timeout: 300_000 }, async () => {
+    // Each view alone, at the narrowest and a wide measured width.
+    for (const width of [MEASURED_WIDTHS[0], MEASURED_WIDTHS[3]]) {
+      for (const [key, heights] of Object.entries(VIEW_HEIGHTS)) {
+        const [view, arch = 'conv'] = key.split('/');
+        const page = await env.browser.context.newPage();
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(`${env.server.url}embed.html#view=${view}&arch=${arch}`);
+        await page.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+        if (!(view in LAB_VIEWS)) {
+          await page.locator('figure.paper-figure[data-state="shown"]').waitFor({ timeout: 60_000 });
+          // The networks' sizes come from the worker, after the pictures.
+          await page.waitForFunction(() => [...document.querySelectorAll('.params')].every((p) => / parameters$/.test(p.textContent)), null, { timeout: 120_000 });
+        }
+        const drawn = await page.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
+        const reserved = reservedHeight(view, arch, width);
+        assert.equal(reserved, heights[MEASURED_WIDTHS.indexOf(width)]);
+        assert.ok(Math.abs(drawn - reserved) <= 0.05 * drawn, `${key} at ${width} px: drawn ${drawn} px, reserved ${reserved} px (measure it again into embed-heights.js)`);
+        await page.close();
+      }
+    }
+    // The example post, at a desktop's and a phone's size: nothing in sight moves while it loads.
+    for (const [width, height] of [[1350, 940], [412, 823]]) {
+      const page = await env.browser.context.newPage();
+      await page.setViewportSize({ width, height });
+      await page.addInitScript(() => {
+        window.__shift = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      await page.goto(`${env.server.url}examples/post.html`);
+      await page.evaluate(() => customElements.whenDefined('identity-crisis'));
+      // The first figure, where it loads at once (near the window), drawn.
+      const first = page.locator('identity-crisis').first();
+      if (await first.evaluate((el) => el.getBoundingClientRect().top < innerHeight)) {
+        await first.locator('iframe').contentFrame().locator('figure.paper-figure[data-state="shown"]').waitFor({ timeout: 120_000 });
+      }
+      const shift = await page.evaluate(() => window.__shift);
+      assert.ok(shift <= 0.1, `the post's layout shift while it loads at ${width} x ${height}: ${shift.toFixed(3)} (0.1 is "needs improvement")`);
+      await page.close();
+    }
   });
 });

@@ -9,6 +9,7 @@
 import { WorkerClient } from './worker-client.js';
 import { Notices } from './notices.js';
 import { mountFigure } from './paper/paper.js';
+import { tablesBuilt } from './paper/parts.js';
 import { readEmbed } from './embed-options.js';
 import { reportHeight } from './embed-size.js';
 import { keepOffline } from './offline.js';
@@ -26,7 +27,6 @@ function showFigure(settings) {
     onDied: (error) => notices.show(error.message, 'error'),
     onGpuLost: () => undefined,
   });
-  reportHeight();
   keepOffline();
   pauseWhenAway(client, place, { retire: true });
 
@@ -37,10 +37,12 @@ function showFigure(settings) {
     estimate: (arch) => ({ ...speeds.msPerStep('CPU', flopsPerStep(arch), GUESSES.cpu), where: 'the CPU' }),
     record: (label, arch, msPerStep) => speeds.record(label, flopsPerStep(arch), msPerStep),
   };
-  mountFigure(place, { figure: settings.figure, client, training, base: new URL('../paper/', import.meta.url) })
-    .then(() => {
+  const mounted = mountFigure(place, { figure: settings.figure, client, training, base: new URL('../paper/', import.meta.url) })
+    .then((shell) => {
       document.body.dataset.state = 'ready';
+      return tablesBuilt(shell.element);
     });
+  reportHeight(mounted);
 }
 
 const settings = readEmbed(location.hash);
