@@ -36,6 +36,11 @@ function fill(element) {
 }
 
 class IdentityCrisisFigure extends HTMLElement {
+  /** The view the element asks for (the frame's default where it names none). */
+  get view() {
+    return this.getAttribute('view') ?? 'gallery';
+  }
+
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
@@ -45,30 +50,34 @@ class IdentityCrisisFigure extends HTMLElement {
     const placeholder = document.createElement('div');
     fill(placeholder);
     Object.assign(placeholder.style, { background: '#f4f5f7', borderRadius: '8px' });
-    const view = this.getAttribute('view') ?? 'gallery';
-    const arch = this.getAttribute('arch') ?? 'conv';
-    placeholder.style.height = `${placeholderHeight(view, arch, this.getBoundingClientRect().width)}px`;
+    const reserved = placeholderHeight(this.view, this.getAttribute('arch') ?? 'conv', this.getBoundingClientRect().width);
+    placeholder.style.height = `${reserved}px`;
     root.append(placeholder);
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       observer.disconnect();
-      this.load(placeholder);
+      this.load(placeholder, reserved);
     }, { rootMargin: NEAR });
     observer.observe(this);
   }
 
-  /** Puts the frame in the placeholder's place, at its height until the frame reports one. */
-  load(placeholder) {
+  /**
+   * Puts the frame in the placeholder's place, at its height until the frame reports one.
+   * @param {HTMLElement} placeholder
+   * @param {number} reserved the placeholder's height (CSS px)
+   */
+  load(placeholder, reserved) {
     const settings = new URLSearchParams([...this.attributes]
       .filter((a) => !HOST_ATTRIBUTES.test(a.name))
       .map((a) => [a.name, a.value]));
     const frame = document.createElement('iframe');
     frame.src = `${FRAME.href}#${settings}`;
-    frame.title = `Identity Crisis: a live figure of the paper (${this.getAttribute('view') ?? 'gallery'})`;
+    frame.title = `Identity Crisis: a live figure of the paper (${this.view})`;
     fill(frame);
-    frame.style.height = placeholder.style.height;
+    frame.style.height = `${reserved}px`;
     // Until the framed page has drawn what it shows first, the frame only grows: a figure
     // filling in does not move the host page's text up and then down again.
+    let shown = reserved;
     let settled = false;
     window.addEventListener('message', (event) => {
       if (event.source !== frame.contentWindow) return;
@@ -76,8 +85,8 @@ class IdentityCrisisFigure extends HTMLElement {
       if (type === 'embed-size' && Number.isFinite(height) && height > 0) {
         settled ||= drawn === true;
         const wanted = Math.min(MAX_HEIGHT, Math.ceil(height));
-        const now = parseFloat(frame.style.height) || 0;
-        frame.style.height = `${settled ? wanted : Math.max(wanted, now)}px`;
+        shown = settled ? wanted : Math.max(wanted, shown);
+        frame.style.height = `${shown}px`;
       }
     });
     placeholder.replaceWith(frame);

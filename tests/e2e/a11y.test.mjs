@@ -5,7 +5,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { site, openPage, accessibilityFaults, GRAVE } from './browser.mjs';
+import { site, openPage, accessibilityFaults, readyPostFigures, GRAVE } from './browser.mjs';
 
 /** The widths checked: a desktop's and a phone's (CSS pixels). */
 const WIDTHS = [{ name: 'desktop', width: 1280, height: 900 }, { name: 'phone', width: 390, height: 844 }];
@@ -30,17 +30,8 @@ describe('accessibility', () => {
     it(`the example post and each figure in it have no serious or critical fault (${name})`, { timeout: 180_000 }, async () => {
       const { page, errors } = await openPage(env.browser.context, `${env.server.url}examples/post.html`);
       await page.setViewportSize({ width, height });
-      const figures = page.locator('identity-crisis, iframe.figure');
-      const count = await figures.count();
+      const count = await readyPostFigures(page);
       assert.ok(count > 0, 'the post has figures');
-      for (let i = 0; i < count; i++) {
-        const figure = figures.nth(i);
-        await figure.scrollIntoViewIfNeeded();
-        const frame = (await figure.evaluate((el) => el.tagName)) === 'IFRAME'
-          ? figure.contentFrame()
-          : figure.locator('iframe').contentFrame();
-        await frame.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
-      }
       assert.deepEqual(await accessibilityFaults(page.mainFrame(), GRAVE), [], 'axe on the post');
       const frames = page.frames().filter((f) => f !== page.mainFrame());
       assert.equal(frames.length, count, 'a frame per figure');

@@ -6,7 +6,7 @@
 // bench` runs it, with the training step against TensorFlow.js and jax-js in
 // tests/bench/peers.mjs). A benchmark, not a test: it prints numbers and asserts nothing.
 
-import { launch, waitForState, drawStroke } from './browser.mjs';
+import { launch, waitForState, drawStroke, readyPostFigures } from './browser.mjs';
 import { serve } from './server.mjs';
 
 /**
@@ -51,18 +51,10 @@ async function examplePost(context, url) {
     bytes = 0;
     const started = Date.now();
     await page.goto(`${url}examples/post.html`);
-    const figures = page.locator('identity-crisis, iframe.figure');
-    const count = await figures.count();
     let first = null;
-    for (let i = 0; i < count; i++) {
-      const figure = figures.nth(i);
-      await figure.scrollIntoViewIfNeeded();
-      const frame = (await figure.evaluate((el) => el.tagName)) === 'IFRAME'
-        ? figure.contentFrame()
-        : figure.locator('iframe').contentFrame();
-      await frame.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+    const count = await readyPostFigures(page, () => {
       first ??= Date.now() - started;
-    }
+    });
     await page.waitForLoadState('networkidle');
     return { first, bytes, count };
   };

@@ -263,8 +263,30 @@ export async function drawnPicture(page, picture) {
   return Buffer.from(url.split(',')[1], 'base64');
 }
 
-/** axe-core's script, put into a frame to check it. */
-const AXE = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+/**
+ * Scrolls to each figure of the example post in turn (`identity-crisis` elements and plain
+ * `iframe.figure`s) and waits until its framed page is ready.
+ * @param {import('playwright-core').Page} page on the post
+ * @param {(index: number) => void} [onReady] called as each figure gets ready
+ * @returns {Promise<number>} how many figures the post has
+ */
+export async function readyPostFigures(page, onReady = () => undefined) {
+  const figures = page.locator('identity-crisis, iframe.figure');
+  const count = await figures.count();
+  for (let i = 0; i < count; i++) {
+    const figure = figures.nth(i);
+    await figure.scrollIntoViewIfNeeded();
+    const frame = (await figure.evaluate((el) => el.tagName)) === 'IFRAME'
+      ? figure.contentFrame()
+      : figure.locator('iframe').contentFrame();
+    await frame.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
+    onReady(i);
+  }
+  return count;
+}
+
+/** axe-core's script (npm `axe-core`), put into a frame to check it. */
+const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
 
 /** The impacts of an accessibility fault that a page of ours must not have. */
 export const GRAVE = Object.freeze(['serious', 'critical']);
@@ -277,7 +299,7 @@ export const GRAVE = Object.freeze(['serious', 'critical']);
  * @returns {Promise<string[]>}
  */
 export async function accessibilityFaults(frame, impacts = ['minor', 'moderate', ...GRAVE]) {
-  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE);
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(fs.readFileSync(AXE, 'utf8'));
   return frame.evaluate(async (wanted) => {
     const { violations } = await window.axe.run(document, { iframes: false, resultTypes: ['violations'] });
     return violations.filter((v) => wanted.includes(v.impact)).map((v) => `${v.impact} ${v.id} x${v.nodes.length}: ${v.nodes.slice(0, 3)

@@ -3,6 +3,18 @@
 import { COLORS, gray } from './palette.js';
 
 /**
+ * Throws unless `pixels` holds a side x side image at `offset`.
+ * @param {Float32Array} pixels
+ * @param {number} offset
+ * @param {number} side
+ */
+function checkImage(pixels, offset, side) {
+  if (pixels.length < offset + side * side) {
+    throw new RangeError(`an image of side ${side} at ${offset} needs ${offset + side * side} values, got ${pixels.length}`);
+  }
+}
+
+/**
  * Paints one side x side image (values in [0, 1], row-major) into a canvas at data
  * resolution; CSS scales it up with crisp pixels.
  * @param {HTMLCanvasElement} canvas
@@ -11,9 +23,7 @@ import { COLORS, gray } from './palette.js';
  * @param {number} [side]
  */
 export function paintImage(canvas, pixels, offset = 0, side = 28) {
-  if (pixels.length < offset + side * side) {
-    throw new RangeError(`an image of side ${side} at ${offset} needs ${offset + side * side} values, got ${pixels.length}`);
-  }
+  checkImage(pixels, offset, side);
   if (canvas.width !== side) canvas.width = side;
   if (canvas.height !== side) canvas.height = side;
   const ctx = canvas.getContext('2d');
@@ -184,9 +194,7 @@ function bmpHead(side) {
  * @returns {string}
  */
 export function pictureURL(pixels, offset = 0, side = 28) {
-  if (pixels.length < offset + side * side) {
-    throw new RangeError(`an image of side ${side} at ${offset} needs ${offset + side * side} values, got ${pixels.length}`);
-  }
+  checkImage(pixels, offset, side);
   const row = Math.ceil(side / 4) * 4;
   const bytes = new Uint8Array(row * side);
   for (let y = 0; y < side; y++) {
