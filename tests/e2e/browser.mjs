@@ -142,8 +142,9 @@ export async function messages(page) {
 }
 
 /**
- * Reads a picture (a canvas, or an image once decoded) as grey levels in [0, 1] at the given
- * side (sampling pixel centres).
+ * Reads a picture (a canvas, an image once decoded, or a tile of a row's strip of pictures:
+ * www/js/charts.js stripTile) as grey levels in [0, 1] at the given side (sampling pixel
+ * centres).
  * @param {import('playwright-core').Locator} picture
  * @param {number} [side]
  * @returns {Promise<number[]>}
@@ -151,12 +152,17 @@ export async function messages(page) {
 export async function readPicture(picture, side = 28) {
   return picture.evaluate(async (p, n) => {
     let source = p;
-    if (p instanceof HTMLImageElement) {
-      await p.decode();
+    if (!(p instanceof HTMLCanvasElement)) {
+      const style = getComputedStyle(p);
+      const tiled = !(p instanceof HTMLImageElement);
+      const image = tiled ? new Image() : p;
+      if (tiled) image.src = style.backgroundImage.match(/^url\("(.*)"\)$/)[1];
+      await image.decode();
+      const [tile, tiles] = tiled ? [Number(style.getPropertyValue('--tile')), Number(style.getPropertyValue('--tiles'))] : [0, 1];
       source = document.createElement('canvas');
-      source.width = p.naturalWidth;
-      source.height = p.naturalHeight;
-      source.getContext('2d').drawImage(p, 0, 0);
+      source.width = image.naturalWidth / tiles;
+      source.height = image.naturalHeight;
+      source.getContext('2d').drawImage(image, tile * source.width, 0, source.width, source.height, 0, 0, source.width, source.height);
     }
     const { width, height } = source;
     const data = source.getContext('2d').getImageData(0, 0, width, height).data;

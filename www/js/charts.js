@@ -155,70 +155,90 @@ export class LossChart {
 /**
  * Bytes before a BMP's pixels: its file header (14), info header (40) and 256-grey palette
  * (1,024), then 2 bytes of padding, so that they are a whole number of base64 groups (3 bytes)
- * and their base64 can be written once for each side.
+ * and their base64 can be written once for each size.
  */
 const BMP_PIXELS_AT = 14 + 40 + 256 * 4 + 2;
 
-/** The base64 of a BMP's bytes before its pixels, by the image's side. */
+/** The base64 of a BMP's bytes before its pixels, by the image's width and height. */
 const bmpHeads = new Map();
 
-/** The base64 of the headers and palette of a side x side 8-bit grey BMP (rows from the bottom). */
-function bmpHead(side) {
-  if (!bmpHeads.has(side)) {
-    const row = Math.ceil(side / 4) * 4;
+/** The base64 of the headers and palette of a width x height 8-bit grey BMP (rows from the bottom). */
+function bmpHead(width, height) {
+  const key = `${width}x${height}`;
+  if (!bmpHeads.has(key)) {
+    const row = Math.ceil(width / 4) * 4;
     const head = new Uint8Array(BMP_PIXELS_AT);
     const view = new DataView(head.buffer);
     head.set([0x42, 0x4d]); // "BM"
-    view.setUint32(2, BMP_PIXELS_AT + row * side, true);
+    view.setUint32(2, BMP_PIXELS_AT + row * height, true);
     view.setUint32(10, BMP_PIXELS_AT, true);
     view.setUint32(14, 40, true);
-    view.setInt32(18, side, true);
-    view.setInt32(22, side, true); // positive: rows from the bottom up
+    view.setInt32(18, width, true);
+    view.setInt32(22, height, true); // positive: rows from the bottom up
     view.setUint16(26, 1, true); // planes
     view.setUint16(28, 8, true); // bits per pixel
-    view.setUint32(34, row * side, true);
+    view.setUint32(34, row * height, true);
     view.setUint32(46, 256, true); // colours in the palette
     for (let g = 0; g < 256; g++) head.fill(g, 54 + 4 * g, 54 + 4 * g + 3);
-    bmpHeads.set(side, btoa(String.fromCharCode(...head)));
+    bmpHeads.set(key, base64(head));
   }
-  return bmpHeads.get(side);
+  return bmpHeads.get(key);
+}
+
+/** Bytes handed to String.fromCharCode at once: far below the engines' limit on arguments. */
+const BASE64_CHUNK = 8192;
+
+/** The base64 of `bytes`. */
+function base64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) text += String.fromCharCode(...bytes.subarray(i, i + BASE64_CHUNK));
+  return btoa(text);
 }
 
 /**
- * One side x side image (values in [0, 1], row-major) as a `data:` URL of an 8-bit grey BMP,
- * the simplest format every browser decodes: an <img> showing it is painted with the page
- * (decoded off the main thread, no canvas of its own to hand to the compositor every frame).
- * @param {Float32Array} pixels holds the image at `offset`
- * @param {number} [offset] index of the image's first pixel
+ * Pictures of one side, left to right, as one `data:` URL of an 8-bit grey BMP, the simplest
+ * format every browser decodes, shown a picture a tile (stripTile): a CSS background, painted
+ * with the page and decoded off the main thread, with no canvas of its own to hand to the
+ * compositor every frame. The page loads one image for the strip: each image it loads costs
+ * its main thread about a third of a millisecond (headless Chromium, this repository's
+ * machine), whatever its size.
+ * @param {{pixels: Float32Array, offset?: number}[]} pictures each holds its image at `offset`
  * @param {number} [side]
  * @returns {string}
  */
-export function pictureURL(pixels, offset = 0, side = 28) {
-  checkImage(pixels, offset, side);
-  const row = Math.ceil(side / 4) * 4;
+export function stripURL(pictures, side = 28) {
+  const width = side * pictures.length;
+  const row = Math.ceil(width / 4) * 4;
   const bytes = new Uint8Array(row * side);
-  for (let y = 0; y < side; y++) {
-    const start = (side - 1 - y) * row;
-    for (let x = 0; x < side; x++) bytes[start + x] = gray(pixels[offset + y * side + x]);
-  }
-  return `data:image/bmp;base64,${bmpHead(side)}${btoa(String.fromCharCode(...bytes))}`;
+  pictures.forEach(({ pixels, offset = 0 }, k) => {
+    checkImage(pixels, offset, side);
+    for (let y = 0; y < side; y++) {
+      const start = (side - 1 - y) * row + k * side;
+      for (let x = 0; x < side; x++) bytes[start + x] = gray(pixels[offset + y * side + x]);
+    }
+  });
+  return `data:image/bmp;base64,${bmpHead(width, side)}${base64(bytes)}`;
 }
 
 /**
- * A small image showing one picture (crisp pixels, sized by CSS).
- * @param {Float32Array} pixels holds the image at `offset`
- * @param {number} [offset]
+ * The `index`th of `count` pictures of a strip (stripURL) that an ancestor names in its
+ * `--strip` property: an element sized by CSS, with crisp pixels.
+ * @param {number} index
+ * @param {number} count
  * @param {string} [label] its text alternative (none: decoration, hidden from screen readers)
- * @param {number} [side]
- * @returns {HTMLImageElement}
+ * @returns {HTMLDivElement}
  */
-export function pictureImage(pixels, offset = 0, label = '', side = 28) {
-  const image = document.createElement('img');
-  image.className = 'pixels';
-  image.decoding = 'async';
-  image.width = side;
-  image.height = side;
-  image.alt = label;
-  image.src = pictureURL(pixels, offset, side);
-  return image;
+export function stripTile(index, count, label = '') {
+  const tile = document.createElement('div');
+  tile.className = 'pixels strip-tile';
+  tile.style.setProperty('--tile', String(index));
+  tile.style.setProperty('--tiles', String(count));
+  if (label) {
+    tile.setAttribute('role', 'img');
+    tile.setAttribute('aria-label', label);
+  } else {
+    tile.setAttribute('aria-hidden', 'true');
+  }
+  return tile;
 }
+

@@ -2,6 +2,8 @@
 // by a throughput, measured in this browser once a network has trained on that backend, else
 // a guess.
 
+import { grouped } from './numbers.js';
+
 /**
  * Cost models until a speed is measured here: a fixed cost per step (dispatch, the loss read)
  * plus the flops at a throughput. Fitted to measurements on a 2-core machine (the CPU's:
@@ -70,7 +72,7 @@ export function lossEvery(msPerStep) {
  * @returns {string}
  */
 export function formatMs(ms) {
-  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms).toLocaleString('en-US')} ms`;
+  return `${ms < 10 ? ms.toFixed(1) : grouped(Math.round(ms))} ms`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // Fashion-MNIST test images, patterns) with the network's answers under it, and the rho
 // heatmap row (Fig. 5, 7).
 
-import { pictureImage } from './charts.js';
+import { stripTile, stripURL } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
 
@@ -21,12 +21,16 @@ export function inputTitle(name) {
 
 /**
  * Renders the gallery: one column per test input, the input (a button that loads it into the
- * pad) above the network's output and its correlations.
+ * pad) above the network's output and its correlations. Its pictures are one strip (see
+ * stripURL): the inputs, then the outputs.
  * @param {HTMLElement} container emptied first
  * @param {{names: string[], inputs: Float32Array, outputs: Float32Array, identity: number[], constant: number[]}} row
  * @param {(pixels: Float32Array, name: string) => void} onPick called with a copy of an input
  */
 export function renderGallery(container, row, onPick) {
+  const n = row.names.length;
+  const at = (pixels) => row.names.map((_, i) => ({ pixels, offset: i * PIXELS }));
+  container.style.setProperty('--strip', `url("${stripURL([...at(row.inputs), ...at(row.outputs)])}")`);
   const tiles = row.names.map((name, i) => {
     const tile = document.createElement('figure');
     tile.className = 'tile';
@@ -35,9 +39,9 @@ export function renderGallery(container, row, onPick) {
     pick.className = 'thumb';
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
-    pick.append(pictureImage(row.inputs, i * PIXELS));
+    pick.append(stripTile(i, 2 * n));
     pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
-    const out = pictureImage(row.outputs, i * PIXELS, `Network output for the ${inputTitle(name)}`);
+    const out = stripTile(n + i, 2 * n, `Network output for the ${inputTitle(name)}`);
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);
     caption.innerHTML = '<span class="name"></span><span class="id"></span><span class="co"></span><span class="word"></span>';

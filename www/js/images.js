@@ -7,6 +7,8 @@
 // PNG can claim 16,000 x 16,000 pixels, a gigabyte decoded). Within the limit, the browser
 // decodes it already scaled down to the working square.
 
+import { grouped } from './numbers.js';
+
 /** Side of the working square the picture is decoded into. */
 const WORK = 112;
 /** MNIST fits each digit into a box of this side inside the 28 x 28 image. */
@@ -154,7 +156,7 @@ export async function imageFromFile(file, side = 28) {
   const { width, height } = header;
   if (!(width > 0 && height > 0)) throw new Error(`${name} claims a size of ${width} x ${height} pixels: a damaged ${header.format} file`);
   if (width * height > MAX_UPLOAD_PIXELS) {
-    throw new Error(`${name} is ${width.toLocaleString('en-US')} x ${height.toLocaleString('en-US')} pixels; `
+    throw new Error(`${name} is ${grouped(width)} x ${grouped(height)} pixels; `
       + `pictures of up to ${MAX_UPLOAD_PIXELS / 1e6} megapixels are taken`);
   }
   // Fit the picture into the working square, keeping its aspect, decoded at that size.

@@ -9,7 +9,7 @@ import {
 } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
-import { LossChart, paintImage, pictureImage } from './charts.js';
+import { LossChart, paintImage, stripTile, stripURL } from './charts.js';
 import { AnswerView, ComparePanel } from './answers.js';
 import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
@@ -23,6 +23,7 @@ import { pauseWhenAway } from './polite.js';
 import { readEmbed } from './embed-options.js';
 import { worthTiming, timeSteps, TIMED_STEPS } from './backend-choice.js';
 import { reportHeight } from './embed-size.js';
+import { grouped } from './numbers.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
@@ -312,8 +313,8 @@ function showSize() {
   }
   const steps = app.state.steps ?? d.train.steps;
   const mib = d.memory_bytes / 2 ** 20;
-  size.textContent = `${d.name}: ${d.params.toLocaleString('en-US')} parameters, about ${mib < 10 ? mib.toFixed(1) : Math.round(mib)} MiB to train. `
-    + `Training ${steps.toLocaleString('en-US')} steps: ${formatDuration(msPerStep * steps)} (${perStep}).`;
+  size.textContent = `${d.name}: ${grouped(d.params)} parameters, about ${mib < 10 ? mib.toFixed(1) : Math.round(mib)} MiB to train. `
+    + `Training ${grouped(steps)} steps: ${formatDuration(msPerStep * steps)} (${perStep}).`;
 }
 
 // ---------------------------------------------------------------- training image
@@ -338,36 +339,55 @@ function chooseImage(pixels, caption, { index = null, kind, button = null }) {
   writeHash();
 }
 
-function thumbButton(pixels, offset, label, onClick) {
+/**
+ * A button showing the `index`th of `count` pictures of its row's strip (the row's `--strip`).
+ * @param {number} index
+ * @param {number} count
+ * @param {string} label what the button does
+ * @param {() => void} onClick
+ * @returns {HTMLButtonElement}
+ */
+function thumbButton(index, count, label, onClick) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'thumb';
   button.title = label;
   button.setAttribute('aria-label', label);
-  button.append(pictureImage(pixels, offset));
+  button.append(stripTile(index, count));
   button.addEventListener('click', onClick);
   return button;
 }
 
-function buildPickers({ digits, labels, defaultImage }) {
-  const picker = $('digit-picker');
-  const paper = thumbButton(defaultImage, 0, "Train on the paper's 7", () => chooseImage(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button: paper }));
-  const buttons = [paper];
-  for (let i = 0; i < PICKER_DIGITS; i++) {
-    const pixels = digits.slice(i * PIXELS, (i + 1) * PIXELS);
-    const caption = `MNIST test digit ${i} (a ${labels[i]})`;
-    const b = thumbButton(digits, i * PIXELS, `Train on ${caption}`, () => chooseImage(pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED, button: b }));
-    buttons.push(b);
-  }
-  picker.replaceChildren(...buttons);
+/**
+ * Fills a row of thumbnail buttons: its pictures as one strip (see stripURL), a button each.
+ * @param {HTMLElement} row emptied first
+ * @param {{pixels: Float32Array, offset: number, label: string, onClick: () => void}[]} thumbs
+ * @returns {HTMLButtonElement[]} the buttons, in order
+ */
+function thumbRow(row, thumbs) {
+  row.style.setProperty('--strip', `url("${stripURL(thumbs)}")`);
+  const buttons = thumbs.map(({ label, onClick }, i) => thumbButton(i, thumbs.length, label, onClick));
+  row.replaceChildren(...buttons);
+  return buttons;
+}
 
-  const loaders = [thumbButton(defaultImage, 0, 'Load the training image into the drawing pad', () => pad.load(app.image.pixels))];
+function buildPickers({ digits, labels, defaultImage }) {
+  const chosen = (pixels, caption, options, at) => () => chooseImage(pixels, caption, { ...options, button: buttons[at] });
+  const thumbs = [{ pixels: defaultImage, offset: 0, label: "Train on the paper's 7", onClick: chosen(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER }, 0) }];
+  for (let i = 0; i < PICKER_DIGITS; i++) {
+    const caption = `MNIST test digit ${i} (a ${labels[i]})`;
+    const pixels = digits.slice(i * PIXELS, (i + 1) * PIXELS);
+    thumbs.push({ pixels: digits, offset: i * PIXELS, label: `Train on ${caption}`, onClick: chosen(pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED }, i + 1) });
+  }
+  const buttons = thumbRow($('digit-picker'), thumbs);
+
+  const loaders = [{ pixels: defaultImage, offset: 0, label: 'Load the training image into the drawing pad', onClick: () => pad.load(app.image.pixels) }];
   for (let digit = 0; digit <= 9; digit++) {
     const i = labels.indexOf(digit);
     if (i < 0) continue;
-    loaders.push(thumbButton(digits, i * PIXELS, `Load digit ${digit} into the drawing pad`, () => pad.load(digits.slice(i * PIXELS, (i + 1) * PIXELS))));
+    loaders.push({ pixels: digits, offset: i * PIXELS, label: `Load digit ${digit} into the drawing pad`, onClick: () => pad.load(digits.slice(i * PIXELS, (i + 1) * PIXELS)) });
   }
-  $('pad-digits').replaceChildren(...loaders);
+  thumbRow($('pad-digits'), loaders);
   pickLinkedImage(app.state.image !== null);
 }
 
@@ -675,7 +695,7 @@ function showProgress(p, created) {
   if (span) $('loss-caption').textContent = `Training loss (mean squared error), log scale: ${span.first.toExponential(2)} \u2192 ${span.last.toExponential(2)}.`;
   $('progress').value = p.step;
   const left = (p.steps - p.step) * p.ms_per_step;
-  setStatus(`Training ${created.config.name}: step ${p.step.toLocaleString('en-US')} of ${p.steps.toLocaleString('en-US')}, `
+  setStatus(`Training ${created.config.name}: step ${grouped(p.step)} of ${grouped(p.steps)}, `
     + `loss ${p.loss.toExponential(2)}, ${p.ms_per_step.toFixed(1)} ms a step, ${formatDuration(left)} left.`);
   predictSoon(TRAINING_PREDICT_INTERVAL_MS);
 }

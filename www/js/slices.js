@@ -7,7 +7,7 @@
  * How long one slice may hold the main thread, in ms: well under the 50 ms after which a
  * task delays a reader's input noticeably, leaving room for the frame's own layout and paint.
  */
-const SLICE_MS = 12;
+const SLICE_MS = 6;
 
 /**
  * The longest wait for a frame (ms): a hidden tab or an out-of-sight frame gets few or none,
@@ -33,8 +33,9 @@ function nextFrame() {
 /**
  * Calls `each` on every item in order, in slices: a slice ends once it has taken `budgetMs`
  * or its items' weights (what `each` returns, e.g. the pictures it painted; 1 when it returns
- * nothing) reach `perSlice`. The first slice runs at once (a small job ends before this
- * returns), each other one in a frame of its own.
+ * nothing) reach `perSlice`. Every slice runs in a frame of its own, the first one too: the
+ * caller's task has work of its own (the rest of a figure), and the two together would hold
+ * the main thread longer than one slice may.
  * @template T
  * @param {T[]} items
  * @param {(item: T, index: number) => number | void} each
@@ -52,12 +53,6 @@ export function inSlices(items, each, { budgetMs = SLICE_MS, perSlice = Infinity
       if (weight >= perSlice || performance.now() - started >= budgetMs) break;
     }
   };
-  try {
-    slice();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (next >= items.length) return Promise.resolve();
   return (async () => {
     while (next < items.length) {
       await nextFrame();

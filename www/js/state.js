@@ -3,6 +3,7 @@
 // to the default with a message naming it, and no value is ever NaN.
 
 import { BUNDLED_DIGITS } from './protocol.js';
+import { grouped } from './numbers.js';
 
 /** The paper's three families of networks. */
 export const ARCHS = ['conv', 'relu', 'linear'];
@@ -131,8 +132,8 @@ export function fromHash(hash, base = defaults(), props = PROPS) {
   if (text.length > MAX_HASH_CHARS) {
     problems.push({
       key: null,
-      message: `Ignored the link's settings: they are ${text.length.toLocaleString('en-US')} characters long, `
-        + `and this page reads at most ${MAX_HASH_CHARS.toLocaleString('en-US')}; every setting is at its default`,
+      message: `Ignored the link's settings: they are ${grouped(text.length)} characters long, `
+        + `and this page reads at most ${grouped(MAX_HASH_CHARS)}; every setting is at its default`,
     });
     return { state, problems, given };
   }
@@ -170,8 +171,8 @@ export function summarizeProblems(problems) {
   if (problems.length === 1) return problems[0].message;
   const shown = problems.slice(0, SUMMARY_PROBLEMS).map((p) => p.message).join('; ');
   const more = problems.length - SUMMARY_PROBLEMS;
-  return `The link has ${problems.length.toLocaleString('en-US')} problems, each ignored: ${shown}`
-    + `${more > 0 ? `; and ${more.toLocaleString('en-US')} more` : ''}.`;
+  return `The link has ${grouped(problems.length)} problems, each ignored: ${shown}`
+    + `${more > 0 ? `; and ${grouped(more)} more` : ''}.`;
 }
 
 /**

@@ -253,8 +253,9 @@ async function mount(shell, ctx) {
     shell.controls.append(trainer.element);
     trainer.bind({ set: drawn.set, seed: run.seed, what: 'ConvNets' });
   }
-  shell.show(digitBox, note, drawn.element, mineBox, claimsList(claims, scale));
+  // The first table before the figure is shown: shown means its tables are built.
   show(VIEWS[0]);
+  shell.show(digitBox, note, drawn.element, mineBox, claimsList(claims, scale));
   ctx.painted();
   return { shown: () => drawn.shown(), hidden: () => drawn.hidden() };
 }

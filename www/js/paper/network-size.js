@@ -2,16 +2,7 @@
 // the worker's "describe" request answers it (one rule, in Rust), so the views never count.
 
 import { REQUEST } from '../protocol.js';
-
-/**
- * A count for people: exact below ten thousand, else "7.4M", "52K".
- * @param {number} n
- * @returns {string}
- */
-function formatCount(n) {
-  if (n < 10_000) return n.toLocaleString('en-US');
-  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
-}
+import { compactCount, grouped } from '../numbers.js';
 
 /** The worker's descriptions of architectures, asked once each. */
 export class NetworkSizes {
@@ -44,8 +35,8 @@ export class NetworkSizes {
    */
   show(element, net) {
     const write = (name, params) => {
-      element.textContent = `${formatCount(params)} parameters`;
-      element.title = `${name}: ${params.toLocaleString('en-US')} parameters`;
+      element.textContent = `${compactCount(params)} parameters`;
+      element.title = `${name}: ${grouped(params)} parameters`;
     };
     if (net.params !== null && net.params !== undefined) {
       write(net.label, net.params);

@@ -1,7 +1,7 @@
 // The pieces every view of the paper's figures is built from: elements, pictures with their
 // correlations, tables of pictures, network labels, toggles and the claims of a figure.
 
-import { pictureImage } from '../charts.js';
+import { stripTile, stripURL } from '../charts.js';
 import { inSlices } from '../slices.js';
 import { formatCorrelation } from '../verdict.js';
 
@@ -108,30 +108,56 @@ export async function tablesBuilt(root) {
 /**
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
- * element, or null for none). A large table is built in slices that give the main thread back
- * in between (a figure of hundreds of pictures would hold it for a tenth of a second and more,
- * and one row of a figure's test inputs for 20-70 ms while a network trains beside it): a row's
- * cells are made a few at a time, and the row is added once whole. tablesBuilt() says when all
- * rows are in.
+ * element, or null for none). A row's pictures (all of one side) are one image, a strip (see
+ * stripURL), that the row names in its `--strip` property and each cell shows a tile of. A
+ * large table is built in slices that give the main thread back in between (a figure of
+ * hundreds of pictures would hold it for a tenth of a second and more, and one row of a
+ * figure's test inputs for 20-70 ms while a network trains beside it): a row's cells are made a
+ * few at a time, and the row is added once whole. tablesBuilt() says when all rows are in.
  * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
  * @returns {HTMLElement} the box (its table inside)
+ * @throws {RangeError} where a row's pictures are not all of one side
  */
 export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
   const body = el('tbody');
   const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), body]);
-  // One step per cell, and one to start each row (its header; a row without cells is added then).
+  // One step per cell, and one to start each row (its header and strip; a row without cells
+  // is added then).
   const steps = rows.flatMap((row) => [{ row, cell: -1 }, ...row.cells.map((_, cell) => ({ row, cell }))]);
   let tr = null;
+  let tiles = null;
   const built = inSlices(steps, ({ row, cell }) => {
-    if (cell === -1) tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
-    else tr.append(el('td', {}, [cellContent(row.cells[cell])]));
+    if (cell === -1) {
+      tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
+      tiles = rowStrip(tr, row.cells);
+    } else {
+      tr.append(el('td', {}, [cellContent(row.cells[cell], tiles)]));
+    }
     if (cell === row.cells.length - 1) body.append(tr);
     return cell >= 0 && isPictureCell(row.cells[cell]) ? 1 : 0;
   }, { perSlice: PICTURES_PER_SLICE });
   const box = scrollBox(table, corner ? `Pictures by ${corner}` : 'Pictures');
   building.set(box, built);
   return box;
+}
+
+/**
+ * Writes the strip of a row's pictures into the row's `--strip` property.
+ * @param {HTMLTableRowElement} tr
+ * @param {(PictureCell | Node | null)[]} cells
+ * @returns {{index: Map<PictureCell, number>, count: number}} each picture's place in the strip
+ * @throws {RangeError} where the pictures are not all of one side
+ */
+function rowStrip(tr, cells) {
+  const pictures = cells.filter(isPictureCell);
+  const index = new Map(pictures.map((cell, i) => [cell, i]));
+  if (pictures.length === 0) return { index, count: 0 };
+  const { side } = pictures[0].picture;
+  const other = pictures.find((cell) => cell.picture.side !== side);
+  if (other) throw new RangeError(`a row of pictures of side ${side} has one of side ${other.picture.side}`);
+  tr.style.setProperty('--strip', `url("${stripURL(pictures.map((cell) => cell.picture), side)}")`);
+  return { index, count: pictures.length };
 }
 
 /**
@@ -164,9 +190,15 @@ function isPictureCell(cell) {
   return cell !== null && !(cell instanceof Node);
 }
 
-function cellContent(cell) {
+/**
+ * What a cell of a picture table shows: its element, or its picture (a tile of its row's
+ * strip) with its numbers.
+ * @param {PictureCell | Node | null} cell
+ * @param {{index: Map<PictureCell, number>, count: number}} tiles the row's strip
+ */
+function cellContent(cell, tiles) {
   if (!isPictureCell(cell)) return cell;
-  return el('div', { className: 'pic' }, [pictureImage(cell.picture.pixels, 0, cell.label, cell.picture.side), cell.numbers ? numberLine(cell.numbers) : null]);
+  return el('div', { className: 'pic' }, [stripTile(tiles.index.get(cell), tiles.count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 
 /**

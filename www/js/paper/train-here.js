@@ -7,6 +7,7 @@ import { REQUEST, ERROR_NAMES } from '../protocol.js';
 import { NetworkSet } from './shipped-networks.js';
 import { formatDuration, lossEvery } from '../estimate.js';
 import { el, button, formatLoss } from './parts.js';
+import { grouped } from '../numbers.js';
 
 /**
  * What the page lends a view for training: the backend preference, the expected speed of a
@@ -150,7 +151,7 @@ export class TrainHere {
       if (narrow && narrow.total > full.total / 2) narrow = null;
       if (target !== this.target) return;
       const { described, speeds, total } = full;
-      const steps = [...new Set(described.map((d) => d.train.steps))].map((s) => s.toLocaleString('en-US')).join(' or ');
+      const steps = [...new Set(described.map((d) => d.train.steps))].map((s) => grouped(s)).join(' or ');
       const how = speeds.every((s) => s.measured) ? 'as measured here' : 'a guess until a network of that size has trained here';
       const which = nets.length === 1 ? `the ${target.what} here` : `the ${nets.length} ${target.what} here, one after another,`;
       this.text.textContent = `Retrain ${which} on ${speeds[0].where}: up to ${steps} steps${nets.length === 1 ? '' : ' each'}, `
@@ -198,7 +199,7 @@ export class TrainHere {
         set.training = created.session;
         const report = await this.client.request({ type: REQUEST.TRAIN, session: created.session }, (p) => {
           this.progress.value = p.step;
-          this.text.textContent = `Training ${net.label} (${i + 1} of ${nets.length}): step ${p.step.toLocaleString('en-US')} of ${p.steps.toLocaleString('en-US')}, `
+          this.text.textContent = `Training ${net.label} (${i + 1} of ${nets.length}): step ${grouped(p.step)} of ${grouped(p.steps)}, `
             + `loss ${formatLoss(p.loss)}, ${formatDuration((p.steps - p.step) * p.ms_per_step)} left for this one.`;
         });
         if (gone()) break;
