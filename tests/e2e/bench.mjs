@@ -1,12 +1,14 @@
 // The page's start in headless Chromium: the time and bytes on the wire until its first paper
 // figure shows its shipped answers, the example post's bytes (first visit and second) and
-// time to its first embedded figure, and the main thread while the worker trains (its longest
-// task, how many took over 50 ms, and what ran in the longest frames), and the console errors
-// of all these pages (there should be none): `npm run bench` (after `cargo xtask build`; `cargo xtask
-// bench` runs it, with the training step against TensorFlow.js and jax-js in
-// tests/bench/peers.mjs). A benchmark, not a test: it prints numbers and asserts nothing.
+// time to its first embedded figure, the page and the post loading at a phone's and a
+// desktop's size (blocking time, longest task, layout shift, axe's findings), the main thread
+// while the worker trains (its longest task, how many took over 50 ms, and what ran in the
+// longest frames), and the console errors of all these pages (there should be none): `npm run
+// bench` (after `cargo xtask build`; `cargo xtask bench` runs it, with the training step
+// against TensorFlow.js and jax-js in tests/bench/peers.mjs and Lighthouse in
+// tests/bench/lighthouse.mjs). A benchmark, not a test: it prints numbers and asserts nothing.
 
-import { launch, waitForState, drawStroke, readyPostFigures } from './browser.mjs';
+import { launch, waitForState, drawStroke, readyPostFigures, accessibilityFaults } from './browser.mjs';
 import { serve } from './server.mjs';
 
 /**
@@ -66,6 +68,92 @@ async function examplePost(context, url) {
 
 /** A task longer than this delays a reader's input noticeably (the RAIL model's budget). */
 const LONG_TASK_MS = 50;
+
+/** The sizes the page and the post load at: Lighthouse's phone (a Moto G Power) and desktop. */
+const SIZES = [{ name: 'phone', width: 412, height: 823 }, { name: 'desktop', width: 1350, height: 940 }];
+
+/** How long the main thread is watched after the figures in sight have drawn (ms). */
+const QUIET_MS = 3_000;
+
+/**
+ * Records, in every frame of a page, its long tasks and layout shifts (before it loads).
+ * @param {import('playwright-core').Page} page
+ */
+async function watchLoad(page) {
+  await page.addInitScript(() => {
+    window.__load = { tasks: [], shifts: [] };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__load.tasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__load.shifts.push({ at: e.startTime, value: e.value });
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+/**
+ * A frame's layout shift as Chromium scores it (CLS): the largest sum of shifts in a window
+ * of at most 5 s whose shifts are less than 1 s apart.
+ * @param {{at: number, value: number}[]} shifts in time order
+ * @returns {number}
+ */
+function layoutShift(shifts) {
+  let best = 0;
+  let window = { start: -Infinity, last: -Infinity, sum: 0 };
+  for (const { at, value } of shifts) {
+    if (at - window.last >= 1000 || at - window.start >= 5000) window = { start: at, last: at, sum: 0 };
+    window.sum += value;
+    window.last = at;
+    best = Math.max(best, window.sum);
+  }
+  return best;
+}
+
+/**
+ * Loads the page, or the example post with each of its figures, at `size`, and measures its
+ * main thread (the blocking time: each long task's time over 50 ms, summed; the longest task),
+ * its layout shift (the largest in any frame of the post) and axe's findings, "impact rule
+ * xN" (the post's frames included). On this machine, unthrottled: Lighthouse's phone numbers are these
+ * tasks times four, simulated (tests/bench/lighthouse.mjs).
+ * @returns {Promise<object>}
+ */
+async function loading(context, url, size, post) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: size.width, height: size.height });
+  await watchLoad(page);
+  await page.goto(post ? `${url}examples/post.html` : url);
+  if (post) await readyPostFigures(page);
+  else await page.locator('figure.paper-figure[data-state="shown"]').first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(QUIET_MS);
+  const frames = page.frames();
+  const measured = await Promise.all(frames.map((f) => f.evaluate(() => window.__load).catch(() => null)));
+  const tasks = measured.flatMap((m, i) => (i === 0 && m ? m.tasks : []));
+  const shifts = measured.filter(Boolean).map((m) => layoutShift(m.shifts));
+  const faults = [];
+  for (const [i, frame] of frames.entries()) {
+    for (const fault of await accessibilityFaults(frame)) faults.push(`${i === 0 ? '' : `frame ${i}: `}${fault.split(':')[0]}`);
+  }
+  await page.close();
+  return {
+    blocking_time_ms: Math.round(tasks.reduce((sum, d) => sum + Math.max(0, d - LONG_TASK_MS), 0)),
+    longest_task_ms: Math.round(Math.max(0, ...tasks)),
+    layout_shift: Number(Math.max(0, ...shifts).toFixed(3)),
+    axe_faults: faults,
+  };
+}
+
+/**
+ * The page and the post loading, at each of SIZES.
+ * @returns {Promise<object>}
+ */
+async function loads(context, url) {
+  const out = {};
+  for (const size of SIZES) {
+    out[`page/${size.name}`] = await loading(context, url, size, false);
+    out[`example_post/${size.name}`] = await loading(context, url, size, true);
+  }
+  return out;
+}
 
 /**
  * Trains a 3-layer 16-channel ConvNet for 300 steps on the CPU while drawing on the pad, and
@@ -131,13 +219,14 @@ async function run() {
   watchErrors(browser.context, errors);
   try {
     const first = await firstPaperAnswer(browser.context, server.url);
+    const loaded = await loads(browser.context, server.url);
     const training = await mainThreadWhileTraining(browser.context, server.url);
     // A browser of its own: the post's first visit starts from an empty cache.
     const reader = await launch();
     watchErrors(reader.context, errors);
     try {
       const post = await examplePost(reader.context, server.url);
-      return { ...first, main_thread_while_training: training, example_post: post, console_errors: errors };
+      return { ...first, loading: loaded, main_thread_while_training: training, example_post: post, console_errors: errors };
     } finally {
       await reader.close();
     }

@@ -1,8 +1,10 @@
 //! `cargo xtask bench`: milliseconds per training step of the benchmark networks on the CPU,
 //! ours (`identity-crisis bench`, burn's flex backend) beside the same networks in PyTorch, on
 //! one and on two threads, as one table with the ratios; then, in headless Chromium, the same
-//! steps in our wasm beside TensorFlow.js and jax-js (`tests/bench/peers.mjs`), and the page's
-//! start (`tests/e2e/bench.mjs`: first answer, bytes, the example post). Not part of `cargo
+//! steps in our wasm beside TensorFlow.js and jax-js (`tests/bench/peers.mjs`), the page's
+//! start (`tests/e2e/bench.mjs`: first answer, bytes, loading at a phone's and a desktop's
+//! size, the main thread while training, the example post) and Lighthouse's numbers for the
+//! page and the post (`tests/bench/lighthouse.mjs`). Not part of `cargo
 //! xtask test`: it installs PyTorch (a 5 GB virtual environment under the target dir, made
 //! once) and the browser peers (npm, `tests/bench`), and takes several minutes.
 
@@ -186,8 +188,9 @@ fn torch_python() -> anyhow::Result<PathBuf> {
 
 /// Builds the site and runs the browser benchmarks: the training step of the networks in
 /// `configs` (`identity-crisis bench --json`) in our wasm beside TensorFlow.js and jax-js
-/// (`tests/bench/peers.mjs`, its npm packages installed when missing), then the page's start
-/// (`npm run bench` in the browser tests). Both print their numbers (`cargo xtask bench`).
+/// (`tests/bench/peers.mjs`, its npm packages installed when missing), the page's start
+/// (`npm run bench` in the browser tests), then Lighthouse on the page and the example post
+/// (`tests/bench/lighthouse.mjs`). Each prints its numbers (`cargo xtask bench`).
 fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
     build::run(build::Args { wasm_opt: false })?;
     let e2e = crate::test::browser_ready()?;
@@ -205,7 +208,13 @@ fn browser_bench(configs: &std::path::Path) -> anyhow::Result<()> {
         Command::new("npm")
             .args(["run", "bench", "--prefix"])
             .arg(&e2e)
-            .env("XTASK", xtask),
+            .env("XTASK", &xtask),
+    )?;
+    sh::run(
+        "Lighthouse on the page and the example post",
+        Command::new("node")
+            .arg(peers.join("lighthouse.mjs"))
+            .env("XTASK", &xtask),
     )
 }
 
