@@ -75,6 +75,14 @@ class IdentityCrisisFigure extends HTMLElement {
     frame.title = `Identity Crisis: a live figure of the paper (${this.view})`;
     fill(frame);
     frame.style.height = `${reserved}px`;
+    // The frame shows once its page has laid itself out for the frame (its first report, or
+    // its load where none comes): the lab's page shows its own header before it knows that it
+    // is framed.
+    frame.style.visibility = 'hidden';
+    const reveal = () => {
+      frame.style.visibility = '';
+    };
+    frame.addEventListener('load', reveal, { once: true });
     // Until the framed page has drawn what it shows first, the frame only grows: a figure
     // filling in does not move the host page's text up and then down again.
     let shown = reserved;
@@ -83,6 +91,7 @@ class IdentityCrisisFigure extends HTMLElement {
       if (event.source !== frame.contentWindow) return;
       const { type, height, settled: drawn } = event.data ?? {};
       if (type === 'embed-size' && Number.isFinite(height) && height > 0) {
+        reveal();
         settled ||= drawn === true;
         const wanted = Math.min(MAX_HEIGHT, Math.ceil(height));
         shown = settled ? wanted : Math.max(wanted, shown);

@@ -221,16 +221,18 @@ export function stripURL(pictures, side = 28) {
 }
 
 /**
- * The `index`th of `count` pictures of a strip (stripURL) that an ancestor names in its
- * `--strip` property: an element sized by CSS, with crisp pixels.
+ * The `index`th of `count` pictures of a strip (stripURL): an element sized by CSS, with crisp
+ * pixels. Every tile of a strip names the same image, which the page loads once.
+ * @param {string} url the strip's URL (stripURL)
  * @param {number} index
  * @param {number} count
  * @param {string} [label] its text alternative (none: decoration, hidden from screen readers)
  * @returns {HTMLDivElement}
  */
-export function stripTile(index, count, label = '') {
+export function stripTile(url, index, count, label = '') {
   const tile = document.createElement('div');
   tile.className = 'pixels strip-tile';
+  tile.style.backgroundImage = `url("${url}")`;
   tile.style.setProperty('--tile', String(index));
   tile.style.setProperty('--tiles', String(count));
   if (label) {

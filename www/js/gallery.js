@@ -30,7 +30,7 @@ export function inputTitle(name) {
 export function renderGallery(container, row, onPick) {
   const n = row.names.length;
   const at = (pixels) => row.names.map((_, i) => ({ pixels, offset: i * PIXELS }));
-  container.style.setProperty('--strip', `url("${stripURL([...at(row.inputs), ...at(row.outputs)])}")`);
+  const strip = stripURL([...at(row.inputs), ...at(row.outputs)]);
   const tiles = row.names.map((name, i) => {
     const tile = document.createElement('figure');
     tile.className = 'tile';
@@ -39,9 +39,9 @@ export function renderGallery(container, row, onPick) {
     pick.className = 'thumb';
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
-    pick.append(stripTile(i, 2 * n));
+    pick.append(stripTile(strip, i, 2 * n));
     pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
-    const out = stripTile(n + i, 2 * n, `Network output for the ${inputTitle(name)}`);
+    const out = stripTile(strip, n + i, 2 * n, `Network output for the ${inputTitle(name)}`);
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);
     caption.innerHTML = '<span class="name"></span><span class="id"></span><span class="co"></span><span class="word"></span>';

@@ -81,6 +81,8 @@ function readLabEmbed() {
 const embed = new URLSearchParams(location.search).has('embed') ? readLabEmbed() : null;
 if (embed) {
   document.body.classList.add('embedded', 'embedded-lab', `embed-${embed.view}`, ...embed.hidden.map((c) => `hide-${c}`));
+  // The page's title and introduction stay, for screen readers only.
+  document.querySelector('.hero').classList.add('visually-hidden');
   reportHeight();
 }
 
@@ -340,20 +342,21 @@ function chooseImage(pixels, caption, { index = null, kind, button = null }) {
 }
 
 /**
- * A button showing the `index`th of `count` pictures of its row's strip (the row's `--strip`).
+ * A button showing the `index`th of `count` pictures of a strip.
+ * @param {string} strip the strip's URL (stripURL)
  * @param {number} index
  * @param {number} count
  * @param {string} label what the button does
  * @param {() => void} onClick
  * @returns {HTMLButtonElement}
  */
-function thumbButton(index, count, label, onClick) {
+function thumbButton(strip, index, count, label, onClick) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'thumb';
   button.title = label;
   button.setAttribute('aria-label', label);
-  button.append(stripTile(index, count));
+  button.append(stripTile(strip, index, count));
   button.addEventListener('click', onClick);
   return button;
 }
@@ -365,8 +368,8 @@ function thumbButton(index, count, label, onClick) {
  * @returns {HTMLButtonElement[]} the buttons, in order
  */
 function thumbRow(row, thumbs) {
-  row.style.setProperty('--strip', `url("${stripURL(thumbs)}")`);
-  const buttons = thumbs.map(({ label, onClick }, i) => thumbButton(i, thumbs.length, label, onClick));
+  const strip = stripURL(thumbs);
+  const buttons = thumbs.map(({ label, onClick }, i) => thumbButton(strip, i, thumbs.length, label, onClick));
   row.replaceChildren(...buttons);
   return buttons;
 }

@@ -76,11 +76,11 @@ export function inWords(identity, constant) {
 
 /**
  * The most pictures a slice of a table adds: beside its making (about 0.1 ms), each costs the
- * frame that shows it its layout, paint and decoding. With 12, no task of the page's main
- * thread took over 50 ms while a network trained (12 runs of `npm run bench`'s training);
- * with 24, three runs in five had one of 51-60 ms.
+ * frame that shows it its style (its tile's image named again) and layout. With 12, the frames
+ * after the slices of the page's first figure were Lighthouse's phone's longest tasks (70-120
+ * ms counted; total blocking time 100-210 ms in 3 runs); with 6, 90-140 ms in 4 runs.
  */
-const PICTURES_PER_SLICE = 12;
+const PICTURES_PER_SLICE = 6;
 
 /**
  * The box a wide table scrolls sideways in on a narrow screen: a group the keyboard can reach
@@ -109,7 +109,7 @@ export async function tablesBuilt(root) {
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
  * element, or null for none). A row's pictures (all of one side) are one image, a strip (see
- * stripURL), that the row names in its `--strip` property and each cell shows a tile of. A
+ * stripURL), that each cell shows a tile of. A
  * large table is built in slices that give the main thread back in between (a figure of
  * hundreds of pictures would hold it for a tenth of a second and more, and one row of a
  * figure's test inputs for 20-70 ms while a network trains beside it): a row's cells are made a
@@ -119,7 +119,9 @@ export async function tablesBuilt(root) {
  * @throws {RangeError} where a row's pictures are not all of one side
  */
 export function pictureTable({ columns, corner = '', rows, className = '' }) {
-  const head = el('tr', {}, [el('th', { text: corner, attrs: { scope: 'col' } }), ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
+  // A corner without a name is a plain cell: a header must say what it heads.
+  const cornerCell = corner ? el('th', { text: corner, attrs: { scope: 'col' } }) : el('td');
+  const head = el('tr', {}, [cornerCell, ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
   const body = el('tbody');
   const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), body]);
   // One step per cell, and one to start each row (its header and strip; a row without cells
@@ -130,7 +132,7 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const built = inSlices(steps, ({ row, cell }) => {
     if (cell === -1) {
       tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
-      tiles = rowStrip(tr, row.cells);
+      tiles = rowStrip(row.cells);
     } else {
       tr.append(el('td', {}, [cellContent(row.cells[cell], tiles)]));
     }
@@ -143,21 +145,20 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
 }
 
 /**
- * Writes the strip of a row's pictures into the row's `--strip` property.
- * @param {HTMLTableRowElement} tr
+ * The strip of a row's pictures.
  * @param {(PictureCell | Node | null)[]} cells
- * @returns {{index: Map<PictureCell, number>, count: number}} each picture's place in the strip
+ * @returns {{url: string, index: Map<PictureCell, number>, count: number}} the strip's URL
+ *   and each picture's place in it
  * @throws {RangeError} where the pictures are not all of one side
  */
-function rowStrip(tr, cells) {
+function rowStrip(cells) {
   const pictures = cells.filter(isPictureCell);
   const index = new Map(pictures.map((cell, i) => [cell, i]));
-  if (pictures.length === 0) return { index, count: 0 };
+  if (pictures.length === 0) return { url: '', index, count: 0 };
   const { side } = pictures[0].picture;
   const other = pictures.find((cell) => cell.picture.side !== side);
   if (other) throw new RangeError(`a row of pictures of side ${side} has one of side ${other.picture.side}`);
-  tr.style.setProperty('--strip', `url("${stripURL(pictures.map((cell) => cell.picture), side)}")`);
-  return { index, count: pictures.length };
+  return { url: stripURL(pictures.map((cell) => cell.picture), side), index, count: pictures.length };
 }
 
 /**
@@ -194,11 +195,11 @@ function isPictureCell(cell) {
  * What a cell of a picture table shows: its element, or its picture (a tile of its row's
  * strip) with its numbers.
  * @param {PictureCell | Node | null} cell
- * @param {{index: Map<PictureCell, number>, count: number}} tiles the row's strip
+ * @param {{url: string, index: Map<PictureCell, number>, count: number}} tiles the row's strip
  */
 function cellContent(cell, tiles) {
   if (!isPictureCell(cell)) return cell;
-  return el('div', { className: 'pic' }, [stripTile(tiles.index.get(cell), tiles.count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
+  return el('div', { className: 'pic' }, [stripTile(tiles.url, tiles.index.get(cell), tiles.count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 
 /**
