@@ -81,8 +81,8 @@ function readLabEmbed() {
 const embed = new URLSearchParams(location.search).has('embed') ? readLabEmbed() : null;
 if (embed) {
   document.body.classList.add('embedded', 'embedded-lab', `embed-${embed.view}`, ...embed.hidden.map((c) => `hide-${c}`));
-  // The page's title and introduction stay, for screen readers only.
-  document.querySelector('.hero').classList.add('visually-hidden');
+  // The page's title and introduction, and the lab's, stay for screen readers only.
+  for (const intro of document.querySelectorAll('.hero, .own > .wrap:first-child')) intro.classList.add('visually-hidden');
   reportHeight();
 }
 

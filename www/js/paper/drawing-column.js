@@ -104,7 +104,9 @@ export class DrawingColumn {
     const cell = this.cells[index];
     cell.status.textContent = statusText(slot, this.trainable);
     cell.output.dataset.status = slot.status;
-    if (slot.session === null && !slot.trained?.session) {
+    // A canvas never painted is blank already (and hidden): a context made to clear it costs
+    // about a millisecond, for every row of a figure as it is built.
+    if (slot.session === null && !slot.trained?.session && cell.output.dataset.version !== undefined) {
       cell.output.getContext('2d').clearRect(0, 0, 28, 28);
       delete cell.output.dataset.version;
       cell.numbers.replaceChildren();
