@@ -108,15 +108,14 @@ export async function tablesBuilt(root) {
 /**
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
- * element, or null for none). A row's pictures (all of one side) are one image, a strip (see
- * stripURL), that each cell shows a tile of. A
+ * element, or null for none). A row's pictures are a few images at most, strips (see
+ * stripURL and STRIP_PIXELS), that each cell shows a tile of. A
  * large table is built in slices that give the main thread back in between (a figure of
  * hundreds of pictures would hold it for a tenth of a second and more, and one row of a
  * figure's test inputs for 20-70 ms while a network trains beside it): a row's cells are made a
  * few at a time, and the row is added once whole. tablesBuilt() says when all rows are in.
  * @param {{columns: string[], corner?: string, rows: {header: Node | string, cells: (PictureCell | Node | null)[], className?: string}[], className?: string}} table
  * @returns {HTMLElement} the box (its table inside)
- * @throws {RangeError} where a row's pictures are not all of one side
  */
 export function pictureTable({ columns, corner = '', rows, className = '' }) {
   // A corner without a name is a plain cell: a header must say what it heads.
@@ -132,7 +131,7 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const built = inSlices(steps, ({ row, cell }) => {
     if (cell === -1) {
       tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
-      tiles = rowStrip(row.cells);
+      tiles = rowStrips(row.cells);
     } else {
       tr.append(el('td', {}, [cellContent(row.cells[cell], tiles)]));
     }
@@ -145,20 +144,36 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
 }
 
 /**
- * The strip of a row's pictures.
- * @param {(PictureCell | Node | null)[]} cells
- * @returns {{url: string, index: Map<PictureCell, number>, count: number}} the strip's URL
- *   and each picture's place in it
- * @throws {RangeError} where the pictures are not all of one side
+ * The most pixels in one strip: every tile names its strip's whole URL, and each tile's style
+ * reads it (about 1.4 bytes of URL a pixel), so that large pictures (Fig. 10's 112 x 112) make
+ * strips of a few each; a row of 28 x 28 pictures is one strip.
  */
-function rowStrip(cells) {
-  const pictures = cells.filter(isPictureCell);
-  const index = new Map(pictures.map((cell, i) => [cell, i]));
-  if (pictures.length === 0) return { url: '', index, count: 0 };
-  const { side } = pictures[0].picture;
-  const other = pictures.find((cell) => cell.picture.side !== side);
-  if (other) throw new RangeError(`a row of pictures of side ${side} has one of side ${other.picture.side}`);
-  return { url: stripURL(pictures.map((cell) => cell.picture), side), index, count: pictures.length };
+const STRIP_PIXELS = 16_384;
+
+/**
+ * The strips of a row's pictures, in order: pictures of one side next to each other, at most
+ * STRIP_PIXELS pixels a strip.
+ * @param {(PictureCell | Node | null)[]} cells
+ * @returns {Map<PictureCell, {url: string, index: number, count: number}>} each picture's
+ *   strip and place in it
+ */
+function rowStrips(cells) {
+  const tiles = new Map();
+  const close = (strip) => {
+    const url = stripURL(strip.map((cell) => cell.picture), strip[0].picture.side);
+    strip.forEach((cell, index) => tiles.set(cell, { url, index, count: strip.length }));
+  };
+  let strip = [];
+  for (const cell of cells.filter(isPictureCell)) {
+    const { side } = cell.picture;
+    if (strip.length > 0 && (strip[0].picture.side !== side || (strip.length + 1) * side * side > STRIP_PIXELS)) {
+      close(strip);
+      strip = [];
+    }
+    strip.push(cell);
+  }
+  if (strip.length > 0) close(strip);
+  return tiles;
 }
 
 /**
@@ -195,11 +210,12 @@ function isPictureCell(cell) {
  * What a cell of a picture table shows: its element, or its picture (a tile of its row's
  * strip) with its numbers.
  * @param {PictureCell | Node | null} cell
- * @param {{url: string, index: Map<PictureCell, number>, count: number}} tiles the row's strip
+ * @param {Map<PictureCell, {url: string, index: number, count: number}>} tiles the row's strips
  */
 function cellContent(cell, tiles) {
   if (!isPictureCell(cell)) return cell;
-  return el('div', { className: 'pic' }, [stripTile(tiles.url, tiles.index.get(cell), tiles.count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
+  const { url, index, count } = tiles.get(cell);
+  return el('div', { className: 'pic' }, [stripTile(url, index, count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 
 /**
