@@ -143,7 +143,7 @@ export async function messages(page) {
 
 /**
  * Reads a picture (a canvas, an image once decoded, or a tile of a row's strip of pictures:
- * www/js/charts.js stripTile) as grey levels in [0, 1] at the given side (sampling pixel
+ * www/js/charts.js pictureTiles) as grey levels in [0, 1] at the given side (sampling pixel
  * centres).
  * @param {import('playwright-core').Locator} picture
  * @param {number} [side]

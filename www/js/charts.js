@@ -197,16 +197,12 @@ function base64(bytes) {
 
 /**
  * Pictures of one side, left to right, as one `data:` URL of an 8-bit grey BMP, the simplest
- * format every browser decodes, shown a picture a tile (stripTile): a CSS background, painted
- * with the page and decoded off the main thread, with no canvas of its own to hand to the
- * compositor every frame. The page loads one image for the strip: each image it loads costs
- * its main thread about a third of a millisecond (headless Chromium, this repository's
- * machine), whatever its size.
+ * format every browser decodes.
  * @param {{pixels: Float32Array, offset?: number}[]} pictures each holds its image at `offset`
- * @param {number} [side]
+ * @param {number} side
  * @returns {string}
  */
-export function stripURL(pictures, side = 28) {
+function stripURL(pictures, side) {
   const width = side * pictures.length;
   const row = Math.ceil(width / 4) * 4;
   const bytes = new Uint8Array(row * side);
@@ -221,15 +217,21 @@ export function stripURL(pictures, side = 28) {
 }
 
 /**
- * The `index`th of `count` pictures of a strip (stripURL): an element sized by CSS, with crisp
- * pixels. Every tile of a strip names the same image, which the page loads once.
+ * The most pixels in one strip: every tile names its strip's whole URL, and each tile's style
+ * reads it (about 1.4 bytes of URL a pixel), so that large pictures (Fig. 10's 112 x 112) make
+ * strips of one each; a row of 28 x 28 pictures is one strip.
+ */
+const STRIP_PIXELS = 16_384;
+
+/**
+ * The `index`th of `count` pictures of a strip: an element sized by CSS, with crisp pixels.
  * @param {string} url the strip's URL (stripURL)
  * @param {number} index
  * @param {number} count
- * @param {string} [label] its text alternative (none: decoration, hidden from screen readers)
+ * @param {string} label its text alternative (empty: decoration, hidden from screen readers)
  * @returns {HTMLDivElement}
  */
-export function stripTile(url, index, count, label = '') {
+function stripTile(url, index, count, label) {
   const tile = document.createElement('div');
   tile.className = 'pixels strip-tile';
   tile.style.backgroundImage = `url("${url}")`;
@@ -244,3 +246,33 @@ export function stripTile(url, index, count, label = '') {
   return tile;
 }
 
+/**
+ * Elements showing pictures (values in [0, 1], row-major), sized by CSS with crisp pixels.
+ * Neighbours of one side share an image, a strip of them side by side (at most STRIP_PIXELS
+ * pixels), and each element shows its tile of it as a CSS background: painted with the page
+ * and decoded off the main thread, with no canvas of its own to hand to the compositor every
+ * frame. Each image a page loads costs its main thread about a third of a millisecond
+ * (headless Chromium, this repository's machine), whatever its size: a row of a figure is
+ * one image, not one a picture.
+ * @param {{pixels: Float32Array, offset?: number, side?: number}[]} pictures each holds its
+ *   image at `offset` (default 0), `side` x `side` (default 28)
+ * @param {string[]} [labels] each picture's text alternative (none: decoration)
+ * @returns {HTMLDivElement[]} one element a picture, in order
+ */
+export function pictureTiles(pictures, labels = []) {
+  const tiles = [];
+  let strip = [];
+  const close = () => {
+    const side = strip[0].side ?? 28;
+    const url = stripURL(strip, side);
+    for (let i = 0; i < strip.length; i++) tiles.push(stripTile(url, i, strip.length, labels[tiles.length] ?? ''));
+    strip = [];
+  };
+  for (const picture of pictures) {
+    const side = picture.side ?? 28;
+    if (strip.length > 0 && ((strip[0].side ?? 28) !== side || (strip.length + 1) * side * side > STRIP_PIXELS)) close();
+    strip.push(picture);
+  }
+  if (strip.length > 0) close();
+  return tiles;
+}

@@ -2,7 +2,7 @@
 // Fashion-MNIST test images, patterns) with the network's answers under it, and the rho
 // heatmap row (Fig. 5, 7).
 
-import { stripTile, stripURL } from './charts.js';
+import { pictureTiles } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
 
@@ -21,16 +21,15 @@ export function inputTitle(name) {
 
 /**
  * Renders the gallery: one column per test input, the input (a button that loads it into the
- * pad) above the network's output and its correlations. Its pictures are one strip (see
- * stripURL): the inputs, then the outputs.
+ * pad) above the network's output and its correlations.
  * @param {HTMLElement} container emptied first
  * @param {{names: string[], inputs: Float32Array, outputs: Float32Array, identity: number[], constant: number[]}} row
  * @param {(pixels: Float32Array, name: string) => void} onPick called with a copy of an input
  */
 export function renderGallery(container, row, onPick) {
-  const n = row.names.length;
   const at = (pixels) => row.names.map((_, i) => ({ pixels, offset: i * PIXELS }));
-  const strip = stripURL([...at(row.inputs), ...at(row.outputs)]);
+  const inputs = pictureTiles(at(row.inputs));
+  const outputs = pictureTiles(at(row.outputs), row.names.map((name) => `Network output for the ${inputTitle(name)}`));
   const tiles = row.names.map((name, i) => {
     const tile = document.createElement('figure');
     tile.className = 'tile';
@@ -39,9 +38,9 @@ export function renderGallery(container, row, onPick) {
     pick.className = 'thumb';
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
-    pick.append(stripTile(strip, i, 2 * n));
+    pick.append(inputs[i]);
     pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
-    const out = stripTile(strip, n + i, 2 * n, `Network output for the ${inputTitle(name)}`);
+    const out = outputs[i];
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);
     caption.innerHTML = '<span class="name"></span><span class="id"></span><span class="co"></span><span class="word"></span>';

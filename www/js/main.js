@@ -9,7 +9,7 @@ import {
 } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
-import { LossChart, paintImage, stripTile, stripURL } from './charts.js';
+import { LossChart, paintImage, pictureTiles } from './charts.js';
 import { AnswerView, ComparePanel } from './answers.js';
 import { renderGallery, renderHeatmap } from './gallery.js';
 import { imageFromFile } from './images.js';
@@ -342,47 +342,33 @@ function chooseImage(pixels, caption, { index = null, kind, button = null }) {
 }
 
 /**
- * A button showing the `index`th of `count` pictures of a strip.
- * @param {string} strip the strip's URL (stripURL)
- * @param {number} index
- * @param {number} count
- * @param {string} label what the button does
- * @param {() => void} onClick
- * @returns {HTMLButtonElement}
- */
-function thumbButton(strip, index, count, label, onClick) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'thumb';
-  button.title = label;
-  button.setAttribute('aria-label', label);
-  button.append(stripTile(strip, index, count));
-  button.addEventListener('click', onClick);
-  return button;
-}
-
-/**
- * Fills a row of thumbnail buttons: its pictures as one strip (see stripURL), a button each.
+ * Fills a row of thumbnail buttons, each showing its picture (see pictureTiles).
  * @param {HTMLElement} row emptied first
- * @param {{pixels: Float32Array, offset: number, label: string, onClick: () => void}[]} thumbs
- * @returns {HTMLButtonElement[]} the buttons, in order
+ * @param {{pixels: Float32Array, offset: number, label: string, onClick: (button: HTMLButtonElement) => void}[]} thumbs
+ *   `label`: what the button does; `onClick` is given the button clicked
  */
 function thumbRow(row, thumbs) {
-  const strip = stripURL(thumbs);
-  const buttons = thumbs.map(({ label, onClick }, i) => thumbButton(strip, i, thumbs.length, label, onClick));
-  row.replaceChildren(...buttons);
-  return buttons;
+  const tiles = pictureTiles(thumbs);
+  row.replaceChildren(...thumbs.map(({ label, onClick }, i) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'thumb';
+    button.title = label;
+    button.setAttribute('aria-label', label);
+    button.append(tiles[i]);
+    button.addEventListener('click', () => onClick(button));
+    return button;
+  }));
 }
 
 function buildPickers({ digits, labels, defaultImage }) {
-  const chosen = (pixels, caption, options, at) => () => chooseImage(pixels, caption, { ...options, button: buttons[at] });
-  const thumbs = [{ pixels: defaultImage, offset: 0, label: "Train on the paper's 7", onClick: chosen(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER }, 0) }];
+  const thumbs = [{ pixels: defaultImage, offset: 0, label: "Train on the paper's 7", onClick: (button) => chooseImage(defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button }) }];
   for (let i = 0; i < PICKER_DIGITS; i++) {
     const caption = `MNIST test digit ${i} (a ${labels[i]})`;
     const pixels = digits.slice(i * PIXELS, (i + 1) * PIXELS);
-    thumbs.push({ pixels: digits, offset: i * PIXELS, label: `Train on ${caption}`, onClick: chosen(pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED }, i + 1) });
+    thumbs.push({ pixels: digits, offset: i * PIXELS, label: `Train on ${caption}`, onClick: (button) => chooseImage(pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED, button }) });
   }
-  const buttons = thumbRow($('digit-picker'), thumbs);
+  thumbRow($('digit-picker'), thumbs);
 
   const loaders = [{ pixels: defaultImage, offset: 0, label: 'Load the training image into the drawing pad', onClick: () => pad.load(app.image.pixels) }];
   for (let digit = 0; digit <= 9; digit++) {

@@ -1,7 +1,7 @@
 // The pieces every view of the paper's figures is built from: elements, pictures with their
 // correlations, tables of pictures, network labels, toggles and the claims of a figure.
 
-import { stripTile, stripURL } from '../charts.js';
+import { pictureTiles } from '../charts.js';
 import { inSlices } from '../slices.js';
 import { formatCorrelation } from '../verdict.js';
 
@@ -108,8 +108,7 @@ export async function tablesBuilt(root) {
 /**
  * A table of pictures in a box that scrolls sideways on narrow screens: a header row of
  * column names, then rows, each with a header and one cell per column (a picture cell, any
- * element, or null for none). A row's pictures are a few images at most, strips (see
- * stripURL and STRIP_PIXELS), that each cell shows a tile of. A
+ * element, or null for none). A row's pictures are one image, or a few (see pictureTiles). A
  * large table is built in slices that give the main thread back in between (a figure of
  * hundreds of pictures would hold it for a tenth of a second and more, and one row of a
  * figure's test inputs for 20-70 ms while a network trains beside it): a row's cells are made a
@@ -123,15 +122,15 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
   const head = el('tr', {}, [cornerCell, ...columns.map((name) => el('th', { text: name, attrs: { scope: 'col' } }))]);
   const body = el('tbody');
   const table = el('table', { className: `picture-table ${className}` }, [el('thead', {}, [head]), body]);
-  // One step per cell, and one to start each row (its header and strip; a row without cells
-  // is added then).
+  // One step per cell, and one to start each row (its header and pictures; a row without
+  // cells is added then).
   const steps = rows.flatMap((row) => [{ row, cell: -1 }, ...row.cells.map((_, cell) => ({ row, cell }))]);
   let tr = null;
   let tiles = null;
   const built = inSlices(steps, ({ row, cell }) => {
     if (cell === -1) {
       tr = el('tr', { className: row.className ?? '' }, [el('th', { attrs: { scope: 'row' } }, [row.header])]);
-      tiles = rowStrips(row.cells);
+      tiles = rowTiles(row.cells);
     } else {
       tr.append(el('td', {}, [cellContent(row.cells[cell], tiles)]));
     }
@@ -144,36 +143,14 @@ export function pictureTable({ columns, corner = '', rows, className = '' }) {
 }
 
 /**
- * The most pixels in one strip: every tile names its strip's whole URL, and each tile's style
- * reads it (about 1.4 bytes of URL a pixel), so that large pictures (Fig. 10's 112 x 112) make
- * strips of a few each; a row of 28 x 28 pictures is one strip.
- */
-const STRIP_PIXELS = 16_384;
-
-/**
- * The strips of a row's pictures, in order: pictures of one side next to each other, at most
- * STRIP_PIXELS pixels a strip.
+ * The elements of a row's pictures (see pictureTiles: the row is one image, or a few).
  * @param {(PictureCell | Node | null)[]} cells
- * @returns {Map<PictureCell, {url: string, index: number, count: number}>} each picture's
- *   strip and place in it
+ * @returns {Map<PictureCell, HTMLDivElement>}
  */
-function rowStrips(cells) {
-  const tiles = new Map();
-  const close = (strip) => {
-    const url = stripURL(strip.map((cell) => cell.picture), strip[0].picture.side);
-    strip.forEach((cell, index) => tiles.set(cell, { url, index, count: strip.length }));
-  };
-  let strip = [];
-  for (const cell of cells.filter(isPictureCell)) {
-    const { side } = cell.picture;
-    if (strip.length > 0 && (strip[0].picture.side !== side || (strip.length + 1) * side * side > STRIP_PIXELS)) {
-      close(strip);
-      strip = [];
-    }
-    strip.push(cell);
-  }
-  if (strip.length > 0) close(strip);
-  return tiles;
+function rowTiles(cells) {
+  const pictures = cells.filter(isPictureCell);
+  const tiles = pictureTiles(pictures.map((cell) => cell.picture), pictures.map((cell) => cell.label));
+  return new Map(pictures.map((cell, i) => [cell, tiles[i]]));
 }
 
 /**
@@ -207,15 +184,13 @@ function isPictureCell(cell) {
 }
 
 /**
- * What a cell of a picture table shows: its element, or its picture (a tile of its row's
- * strip) with its numbers.
+ * What a cell of a picture table shows: its element, or its picture with its numbers.
  * @param {PictureCell | Node | null} cell
- * @param {Map<PictureCell, {url: string, index: number, count: number}>} tiles the row's strips
+ * @param {Map<PictureCell, HTMLDivElement>} tiles the row's pictures (rowTiles)
  */
 function cellContent(cell, tiles) {
   if (!isPictureCell(cell)) return cell;
-  const { url, index, count } = tiles.get(cell);
-  return el('div', { className: 'pic' }, [stripTile(url, index, count, cell.label), cell.numbers ? numberLine(cell.numbers) : null]);
+  return el('div', { className: 'pic' }, [tiles.get(cell), cell.numbers ? numberLine(cell.numbers) : null]);
 }
 
 /**
