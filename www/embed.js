@@ -1,12 +1,13 @@
 // The embed: `<script type="module" src="https://HOST/embed.js"></script>` once in a page,
-// then `<identity-crisis view="gallery" arch="conv"></identity-crisis>` wherever a live
-// figure of the paper goes. The element holds a frame of embed.html (the view, its worker and
+// then `<identity-crisis figure="15"></identity-crisis>` (any figure of the paper, 1 to 33) or
+// `<identity-crisis view="gallery" arch="conv"></identity-crisis>` wherever a live figure of the
+// paper goes. The element holds a frame of embed.html (the view, its worker and
 // its data all live there, on this site's origin, so the host page needs no header of ours and
 // nothing of the host page can break the figure or be broken by it). The frame is made only
 // when the element comes near the window, and takes the height its page reports.
 //
-// Attributes: the keys of js/embed-options.js (`view`, `arch`), passed to the frame, which
-// checks them and says what is wrong inside the figure.
+// Attributes: the keys of js/embed-options.js (`figure`, `view`, `arch`, ...), passed to the
+// frame, which checks them and says what is wrong inside the figure.
 
 import { reservedHeight } from './js/embed-heights.js';
 
@@ -17,11 +18,13 @@ const FRAME = new URL('embed.html', import.meta.url);
 const NEAR = '600px';
 
 /**
- * The height before the frame reports its own: the view's, measured (embed-heights.js), else
- * three quarters of the width, within bounds.
+ * The height before the frame reports its own: what it shows, measured (embed-heights.js),
+ * else three quarters of the width, within bounds.
+ * @param {{figure: number | null, view: string, arch: string}} shown
+ * @param {number} width
  */
-function placeholderHeight(view, arch, width) {
-  return reservedHeight(view, arch, width) ?? Math.round(Math.min(900, Math.max(360, 0.75 * (width || 800))));
+function placeholderHeight(shown, width) {
+  return reservedHeight(shown, width) ?? Math.round(Math.min(900, Math.max(360, 0.75 * (width || 800))));
 }
 
 /** Attributes that style the element on the host page and are not settings of the figure. */
@@ -36,9 +39,20 @@ function fill(element) {
 }
 
 class IdentityCrisisFigure extends HTMLElement {
-  /** The view the element asks for (the frame's default where it names none). */
-  get view() {
-    return this.getAttribute('view') ?? 'gallery';
+  /** What the element asks for: a figure by number (`figure`), else a view by name. */
+  get shown() {
+    const figure = this.getAttribute('figure');
+    return {
+      figure: figure === null ? null : Number(figure.trim()),
+      view: this.getAttribute('view') ?? 'gallery',
+      arch: this.getAttribute('arch') ?? 'conv',
+    };
+  }
+
+  /** What the element shows, in words. */
+  get shows() {
+    const figure = this.getAttribute('figure');
+    return figure === null ? this.shown.view : `Fig. ${figure}`;
   }
 
   connectedCallback() {
@@ -50,7 +64,7 @@ class IdentityCrisisFigure extends HTMLElement {
     const placeholder = document.createElement('div');
     fill(placeholder);
     Object.assign(placeholder.style, { background: '#f4f5f7', borderRadius: '8px' });
-    const reserved = placeholderHeight(this.view, this.getAttribute('arch') ?? 'conv', this.getBoundingClientRect().width);
+    const reserved = placeholderHeight(this.shown, this.getBoundingClientRect().width);
     placeholder.style.height = `${reserved}px`;
     root.append(placeholder);
     const observer = new IntersectionObserver((entries) => {
@@ -72,7 +86,7 @@ class IdentityCrisisFigure extends HTMLElement {
       .map((a) => [a.name, a.value]));
     const frame = document.createElement('iframe');
     frame.src = `${FRAME.href}#${settings}`;
-    frame.title = `Identity Crisis: a live figure of the paper (${this.view})`;
+    frame.title = `Identity Crisis: a live figure of the paper (${this.shows})`;
     fill(frame);
     frame.style.height = `${reserved}px`;
     // The frame shows once its page has laid itself out for the frame (its first report, or

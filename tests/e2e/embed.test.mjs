@@ -9,7 +9,9 @@ import http from 'node:http';
 import {
   site, openPage, screenshot, train, waitForState, answerToPad,
 } from './browser.mjs';
-import { MEASURED_WIDTHS, VIEW_HEIGHTS, reservedHeight } from '../../www/js/embed-heights.js';
+import {
+  MEASURED_WIDTHS, FIGURE_HEIGHTS, LAB_HEIGHTS, reservedHeight,
+} from '../../www/js/embed-heights.js';
 import { LAB_VIEWS } from '../../www/js/embed-options.js';
 
 /** A blog post on its own origin, with the site's embeds (`site`: the site's base URL). */
@@ -27,6 +29,18 @@ function post(site) {
 <identity-crisis id="far" view="gallery" arch="conv"></identity-crisis>
 <div class="spacer"></div><div class="spacer"></div>
 <iframe id="plain" src="${site}embed.html#view=heatmap&amp;arch=conv" loading="lazy" title="Fig. 7" style="width:100%;height:720px;border:0"></iframe>
+</body></html>`;
+}
+
+/** A post with every figure of the registry by number (`numbers`), and two bad numbers. */
+function everyFigure(site, numbers) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Every figure</title><link rel="icon" href="data:,">
+<script type="module" src="${site}embed.js"></script>
+</head><body>
+${numbers.map((n) => `<identity-crisis id="f${n}" figure="${n}"></identity-crisis>`).join('\n')}
+<identity-crisis id="too-far" figure="${Math.max(...numbers) + 1}"></identity-crisis>
+<identity-crisis id="not-a-number" figure="fig. 2"></identity-crisis>
 </body></html>`;
 }
 
@@ -99,7 +113,7 @@ describe('the embed on another site', () => {
     await bad.locator('figure.paper-figure[data-figure="6"][data-state="shown"]').waitFor({ timeout: 60_000 });
     console.log(`embed: first figure shown ${Date.now() - started} ms after navigation`);
     const message = await bad.getByRole('list', { name: 'Messages' }).innerText();
-    assert.match(message, /unknown key colour \(known: view, arch, toggle_hide, train_hide, drawing_hide, claims_hide\)/, message);
+    assert.match(message, /unknown key colour \(known: view, arch, toggle_hide, train_hide, drawing_hide, claims_hide, figure\)/, message);
     assert.match(message, /view must be one of gallery, eq1, heatmap, layers, sizes, train, pad/, message);
 
     // Hidden controls are not shown (and the FCN figure, Fig. 4, is).
@@ -108,7 +122,6 @@ describe('the embed on another site', () => {
     assert.equal(await bare.getByRole('button', { name: 'Train it here', exact: true }).isVisible(), false, 'train_hide');
     assert.equal(await bare.getByRole('columnheader', { name: 'Your drawing', exact: true }).isVisible(), false, 'drawing_hide');
     assert.equal(await bare.locator('details.claims').isVisible(), false, 'claims_hide');
-    assert.equal(await bare.getByRole('button', { name: 'FCN', exact: true }).isVisible(), true, 'the toggle stays');
 
     // Figures looked at but not used start no worker: the network code is not even fetched.
     const wasm = () => requested.filter((u) => new URL(u).pathname.endsWith('.wasm')).length;
@@ -135,7 +148,7 @@ describe('the embed on another site', () => {
     assert.ok(Math.abs(heights.outer - Math.ceil(heights.inner)) <= 1, `the frame is as tall as its page: ${JSON.stringify(heights)}`);
 
     // A stroke on its pad is answered by the shipped networks, inside the frame.
-    const pad = far.getByLabel('Pad for your drawing, answered by every network of the figure', { exact: true });
+    const pad = far.getByLabel('Pad for your drawing, answered by every network of Fig. 6', { exact: true });
     await pad.focus();
     await page.keyboard.press('Shift+ArrowRight');
     await far.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
@@ -143,7 +156,7 @@ describe('the embed on another site', () => {
 
     // A second figure in use starts its own worker, but the network code is not downloaded
     // again: the browser's cache holds it (a revalidation costs no body).
-    const badPad = bad.getByLabel('Pad for your drawing, answered by every network of the figure', { exact: true });
+    const badPad = bad.getByLabel('Pad for your drawing, answered by every network of Fig. 6', { exact: true });
     await badPad.focus();
     await page.keyboard.press('Shift+ArrowRight');
     await bad.locator('figure.paper-figure[data-figure="6"] tbody tr:not(.inputs) td:last-child canvas[data-version]').first().waitFor({ timeout: 120_000 });
@@ -180,6 +193,40 @@ describe('the embed on another site', () => {
     await screenshot(page, 'embed-host');
     assert.deepEqual(errors, [], 'no errors, no request off the two origins');
     await page.close();
+  });
+
+  it('<identity-crisis figure="N"> shows every figure of the registry from another origin; a bad number names the range', { timeout: 600_000 }, async () => {
+    const registry = await (await fetch(new URL('paper/index.json', env.server.url))).json();
+    const numbers = registry.figures.map((f) => f.figure);
+    const range = `${Math.min(...numbers)}..${Math.max(...numbers)}`;
+    const every = await host(everyFigure(env.server.url, numbers));
+    try {
+      const page = await env.browser.context.newPage();
+      const { errors } = watchHost(page, [env.server.url, every.url]);
+      await page.goto(every.url);
+      const started = Date.now();
+      for (const n of numbers) {
+        await page.locator(`#f${n}`).scrollIntoViewIfNeeded();
+        const frame = frameOf(page, `f${n}`);
+        const figure = frame.locator(`figure.paper-figure[data-figure="${n}"]`);
+        await frame.locator(`figure.paper-figure[data-figure="${n}"]:is([data-state="shown"], [data-state="error"])`).waitFor({ timeout: 60_000 });
+        assert.equal(await figure.getAttribute('data-state'), 'shown', `Fig. ${n}: ${(await figure.innerText()).slice(0, 200)}`);
+        assert.match(await figure.locator('figcaption').innerText(), new RegExp(`^Fig\\. ${n}\\b`));
+        const shown = await figure.evaluate((el) => el.querySelectorAll('.pic .pixels, table.heatmap td, svg polyline, svg path').length);
+        assert.ok(shown > 0, `Fig. ${n} shows its data in the frame`);
+      }
+      console.log(`embed: ${numbers.length} figures by number shown in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      for (const id of ['too-far', 'not-a-number']) {
+        await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+        const messages = frameOf(page, id).getByRole('list', { name: 'Messages' });
+        await messages.getByText(/figure must be/).waitFor({ timeout: 60_000 });
+        assert.match(await messages.innerText(), new RegExp(`figure must be an integer in ${range.replace(/\./g, '\\.')}`), `${id}: the message names the range`);
+      }
+      assert.deepEqual(errors, [], 'no errors, no request off the two origins');
+      await page.close();
+    } finally {
+      await every.close();
+    }
   });
 
   it('the lab as embeds: the drawing pad and the training panel take the page\'s keys, train, answer and size themselves', { timeout: 300_000 }, async () => {
@@ -275,27 +322,34 @@ describe('the embed on another site', () => {
     await page.close();
   });
 
-  it('each view reserves the height it takes once drawn (embed-heights.js), so the post does not move as a figure comes in', { timeout: 300_000 }, async () => {
-    // Each view alone, at the narrowest and a wide measured width.
+  it('each figure and view reserves the height it takes once drawn (embed-heights.js), so the post does not move as a figure comes in', { timeout: 420_000 }, async () => {
+    const registry = await (await fetch(new URL('paper/index.json', env.server.url))).json();
+    assert.deepEqual(Object.keys(FIGURE_HEIGHTS).map(Number), registry.figures.map((f) => f.figure), 'a height for every figure of the registry (node tests/e2e/measure-heights.mjs)');
+    const shown = [
+      ...registry.figures.map(({ figure }) => ({ hash: `figure=${figure}`, shown: { figure } })),
+      ...Object.keys(LAB_HEIGHTS).map((view) => ({ hash: `view=${view}&arch=conv`, shown: { view } })),
+    ];
+    // Each alone, at the narrowest and a wide measured width.
     for (const width of [MEASURED_WIDTHS[0], MEASURED_WIDTHS[3]]) {
-      for (const [key, heights] of Object.entries(VIEW_HEIGHTS)) {
-        const [view, arch = 'conv'] = key.split('/');
+      for (const { hash, shown: what } of shown) {
         const page = await env.browser.context.newPage();
         await page.setViewportSize({ width, height: 800 });
-        await page.goto(`${env.server.url}embed.html#view=${view}&arch=${arch}`);
+        await page.goto(`${env.server.url}embed.html#${hash}`);
         await page.locator('body[data-state="ready"]').waitFor({ timeout: 120_000 });
-        if (!(view in LAB_VIEWS)) {
+        if (what.figure) {
           await page.locator('figure.paper-figure[data-state="shown"]').waitFor({ timeout: 60_000 });
-          // The networks' sizes come from the worker, after the pictures.
+          // The networks' sizes come from the data, or from the worker after the pictures.
           await page.waitForFunction(() => [...document.querySelectorAll('.params')].every((p) => / parameters$/.test(p.textContent)), null, { timeout: 120_000 });
         }
         const drawn = await page.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
-        const reserved = reservedHeight(view, arch, width);
-        assert.equal(reserved, heights[MEASURED_WIDTHS.indexOf(width)]);
-        assert.ok(Math.abs(drawn - reserved) <= 0.05 * drawn, `${key} at ${width} px: drawn ${drawn} px, reserved ${reserved} px (measure it again into embed-heights.js)`);
+        const reserved = reservedHeight(what, width);
+        assert.ok(Math.abs(drawn - reserved) <= 0.05 * drawn, `${hash} at ${width} px: drawn ${drawn} px, reserved ${reserved} px (measure it again: node tests/e2e/measure-heights.mjs)`);
         await page.close();
       }
     }
+    // The names embeds had before figures had numbers reserve their figure's height.
+    assert.equal(reservedHeight({ view: 'heatmap', arch: 'fcn' }, 360), FIGURE_HEIGHTS[5][0]);
+    assert.equal(reservedHeight({ view: 'gallery' }, 800), FIGURE_HEIGHTS[6][3]);
     // The example post, at a desktop's and a phone's size: nothing in sight moves while it loads.
     for (const [width, height] of [[1350, 940], [412, 823]]) {
       const page = await env.browser.context.newPage();

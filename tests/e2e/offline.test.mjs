@@ -11,7 +11,7 @@ import { serve } from './server.mjs';
 
 /** A ConvNet that trains in seconds. */
 const SMALL = 'arch=conv&depth=2&channels=4&kernel=3&steps=20&seed=0&backend=cpu';
-const PAD = 'Pad for your drawing, answered by every network of the figure';
+const PAD = 'Pad for your drawing, answered by every network of Fig. 6';
 
 describe('the site offline', () => {
   const env = { server: null, browser: null };

@@ -1,7 +1,7 @@
-// The paper's figures on the page: every view answered from the shipped data with no training,
-// the FCN / ConvNet toggle, the "Your drawing" column (with the networks the site ships, and
-// with one exported by the page and served in place of a shipped file), and a figure file of
-// the wrong shape.
+// The paper's figures on the page: every figure of the registry answered from the shipped data
+// with no training (at a desktop's width and a phone's), reached by its link (#fig-N), the
+// "Your drawing" column (with the networks the site ships, and with one exported by the page
+// and served in place of a shipped file), and a figure file of the wrong shape.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,10 +12,10 @@ import {
   site, openPage, watch, waitForState, train, drawStroke, readPicture, screenshot, networkWorker,
 } from './browser.mjs';
 
-/** The views of the article, in page order, and the kind of data each shows. */
-const VIEWS = [6, 1, 5, 7, 8, 10];
+/** The figures whose networks the site ships, in page order (their sizes are counted by the worker). */
+const SHIPPED_VIEWS = [6, 1, 5, 7, 8, 10];
 /** The accessible name of the pad of the "Your drawing" column. */
-const PAD = 'Pad for your drawing, answered by every network of the figure';
+const PAD = 'Pad for your drawing, answered by every network of Fig. 6';
 /** A correlation as the page writes it. */
 const NUMBER = /^(-?\d\.\d\d|n\/a)$/;
 
@@ -27,6 +27,26 @@ async function showView(page, n) {
   await page.locator(`[data-paper-figure="${n}"]`).scrollIntoViewIfNeeded();
   await page.waitForSelector(`figure.paper-figure[data-figure="${n}"][data-state="shown"], figure.paper-figure[data-figure="${n}"][data-state="error"]`, { timeout: 30_000 });
   return figureOf(page, n);
+}
+
+/**
+ * What a figure shows: pictures painted (of the first dozen), heatmap cells coloured, lines of
+ * its charts; and by how many pixels its widest part overflows the figure (a table that
+ * scrolls sideways in its own box does not).
+ */
+async function shownData(figure) {
+  const pictures = await figure.locator('.pic .pixels').all();
+  let painted = 0;
+  for (const picture of pictures.slice(0, 12)) {
+    if ((await readPicture(picture)).some((v) => v > 0.1)) painted += 1;
+  }
+  return figure.evaluate((el, p) => ({
+    pictures: el.querySelectorAll('.pic .pixels').length,
+    painted: p,
+    cells: [...el.querySelectorAll('table.heatmap td')].filter((td) => td.style.background !== '').length,
+    lines: el.querySelectorAll('svg polyline, svg path').length,
+    overflow: el.scrollWidth - el.clientWidth,
+  }), painted);
 }
 
 /** How many of a figure's pictures hold something brighter than black. */
@@ -118,7 +138,7 @@ async function servedFigure(url, n) {
 describe('the paper figures', () => {
   const env = site();
 
-  it('every view is a figure captioned "Fig. N" that shows its shipped answers, with no training and no error', { timeout: 240_000 }, async () => {
+  it('the shipped figures show their answers, the first one pixel for pixel as its file has them, with no training and no error', { timeout: 240_000 }, async () => {
     const { page, errors } = await openPage(env.browser.context, env.server.url);
     const region = page.getByRole('region', { name: 'Paper figures' });
     await region.waitFor();
@@ -136,7 +156,7 @@ describe('the paper figures', () => {
       const expected = [...Buffer.from(levels, 'base64')].map((b) => b / 255);
       assert.deepEqual(await readPicture(shown.nth(i)), expected, `Fig. 6: the ${inputs.names[i]} input as fig6.json has it`);
     }
-    for (const n of VIEWS) {
+    for (const n of SHIPPED_VIEWS) {
       const figure = await showView(page, n);
       assert.equal(await figure.getAttribute('data-state'), 'shown', `Fig. ${n}: ${await figure.innerText()}`);
       assert.ok(await region.locator(`figure[data-figure="${n}"]`).count() === 1, `Fig. ${n} is inside the region`);
@@ -164,44 +184,70 @@ describe('the paper figures', () => {
     await page.close();
   });
 
-  it('the FCN / ConvNet toggle switches the rows, and the drawing column says which networks are not shipped', { timeout: 120_000 }, async () => {
-    const { page, errors } = await openPage(env.browser.context, env.server.url);
-    await showView(page, 6);
-    // The view's figure, whichever number it shows.
-    const figure = page.locator('[data-paper-figure="6"] figure');
-    const convnet = figure.getByRole('button', { name: 'ConvNet', exact: true });
-    const fcn = figure.getByRole('button', { name: 'FCN', exact: true });
-    assert.equal(await convnet.getAttribute('aria-pressed'), 'true', 'ConvNets come first');
-    const rowNames = () => page.locator('figure.paper-figure .test-row tbody th .name').allInnerTexts();
-    const convRows = await rowNames();
-    const served = await servedFigure(env.server.url, 6);
-    assert.deepEqual(convRows, served.runs[0].rows.map((r) => r.network.label), 'one row per ConvNet of fig6.json');
-    assert.equal(await figure.getByRole('columnheader', { name: 'Your drawing', exact: true }).count(), 1, 'a column headed "Your drawing"');
+  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    it(`every figure of the registry is on the page, captioned "Fig. N", and shows its data with no training and no error (${name})`, { timeout: 420_000 }, async () => {
+      const registry = await (await fetch(new URL('paper/index.json', env.server.url))).json();
+      const page = await env.browser.context.newPage();
+      await page.setViewportSize(viewport);
+      const errors = await watch(page, new URL(env.server.url).origin);
+      await page.goto(env.server.url);
+      const places = await page.locator('[data-paper-figure]').evaluateAll((els) => els.map((e) => Number(e.dataset.paperFigure)));
+      const numbers = registry.figures.map((f) => f.figure);
+      assert.deepEqual([...places].sort((a, b) => a - b), [...numbers].sort((a, b) => a - b), 'the article places every figure of the registry, once');
+      const started = Date.now();
+      for (const n of places) {
+        const figure = await showView(page, n);
+        assert.equal(await figure.getAttribute('data-state'), 'shown', `Fig. ${n}: ${(await figure.innerText()).slice(0, 300)}`);
+        // textContent: a figure scrolled out of the window by the ones filling in above it is
+        // not rendered (content-visibility), and has no innerText.
+        assert.match(await figure.locator('figcaption').evaluate((c) => c.textContent), new RegExp(`^Fig\\. ${n}\\b`), `Fig. ${n}: the caption starts with its number`);
+        const data = await shownData(figure);
+        assert.ok(data.painted > 0 || data.cells > 0 || data.lines > 0, `Fig. ${n} shows data: ${JSON.stringify(data)}`);
+        assert.ok(data.overflow <= 1, `Fig. ${n} fits the page's width (${JSON.stringify(data)})`);
+      }
+      console.log(`${name}: all ${places.length} figures shown in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', 'nothing was trained');
+      assert.deepEqual(errors, [], 'no console errors');
+      await page.close();
+    });
+  }
 
-    await fcn.click();
-    const fig4 = figureOf(page, 4);
-    await page.waitForSelector('figure.paper-figure[data-figure="4"][data-state="shown"]');
-    assert.match(await fig4.locator('figcaption').innerText(), /^Fig\. 4\b/);
-    assert.equal(await fcn.getAttribute('aria-pressed'), 'true');
-    const fcnServed = await servedFigure(env.server.url, 4);
-    const fcnRows = await rowNames();
-    assert.deepEqual(fcnRows, fcnServed.runs[0].rows.map((r) => r.network.label), 'one row per FCN of fig4.json');
+  it('a link to a figure (#fig-N) opens it and scrolls it into the window, from the table of contents too', { timeout: 180_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#fig-27`);
+    const inWindow = async (n) => {
+      await page.waitForSelector(`figure.paper-figure[data-figure="${n}"][data-state="shown"]`, { timeout: 60_000 });
+      // Kept at the top while the figures around it fill in.
+      await page.waitForTimeout(1500);
+      const top = await page.locator(`#fig-${n}`).evaluate((el) => el.getBoundingClientRect().top);
+      assert.ok(Math.abs(top) < 40, `Fig. ${n} is at the top of the window (top ${top})`);
+    };
+    await inWindow(27);
+    await page.getByRole('navigation', { name: "The paper's figures on this page" }).getByRole('link', { name: 'Fig.\u00a013', exact: true }).click();
+    await inWindow(13);
+    assert.equal(new URL(page.url()).hash, '#fig-13');
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
 
+  it("Fig. 4's drawing column says which of its networks are not shipped", { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#fig-4`);
+    const fig4 = await showView(page, 4);
+    const served = await servedFigure(env.server.url, 4);
+    const rowNames = await fig4.locator('.test-row tbody th .name').allInnerTexts();
+    assert.deepEqual(rowNames, served.runs[0].rows.map((r) => r.network.label), 'one row per FCN of fig4.json');
+    assert.equal(await fig4.getByRole('columnheader', { name: 'Your drawing', exact: true }).count(), 1, 'a column headed "Your drawing"');
     // FCN rows with no file shipped (the deep ones are over the repository's size limit)
     // say so, and a stroke (or a key) changes nothing there.
     const list = await fetch(new URL('paper/models/shipped.json', env.server.url));
     const ids = new Set(list.ok ? await list.json() : []);
-    const unshipped = fcnServed.runs[0].rows.map((r, i) => (ids.has(r.network.id) ? null : i)).filter((i) => i !== null);
-    const pad = page.getByLabel(PAD, { exact: true });
+    const unshipped = served.runs[0].rows.map((r, i) => (ids.has(r.network.id) ? null : i)).filter((i) => i !== null);
+    assert.ok(unshipped.length > 0, 'some of Fig. 4\'s networks are not shipped');
+    const pad = page.getByLabel('Pad for your drawing, answered by every network of Fig. 4', { exact: true });
     await drawStroke(page, [[0.3, 0.3], [0.7, 0.3], [0.5, 0.8]], pad);
     await pad.focus();
     await page.keyboard.press('Space');
     for (const i of unshipped) await liveCells(page, 4).nth(i).getByText('not shipped: Train it here').waitFor({ timeout: 30_000 });
     assert.ok(Number(await pad.getAttribute('data-version')) >= 3, 'the stroke and the key changed the pad');
-
-    await convnet.click();
-    await page.waitForSelector('figure.paper-figure[data-figure="6"][data-state="shown"]');
-    assert.deepEqual(await rowNames(), convRows, 'back to the ConvNets');
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();
   });
@@ -266,15 +312,17 @@ describe('the paper figures', () => {
     await answersPad(page, 0, 60_000);
     await screenshot(page, 'paper-drawing-live');
 
-    // The worker holds the networks of the view in use only: the FCNs of Fig. 4 (none
-    // shipped here) take the ConvNets' place, which come back with the ConvNets.
+    // The worker holds the networks of the figure in use only: the FCNs of Fig. 4 (none
+    // shipped here) take the ConvNets' place when the reader draws there, and the ConvNets
+    // come back when the reader draws on Fig. 6 again.
     const worker = networkWorker(page);
     const alive = () => worker.evaluate(() => self.networksAlive());
     const withConvNets = await alive();
-    const view = page.locator('[data-paper-figure="6"] figure');
-    await view.getByRole('button', { name: 'FCN', exact: true }).click();
-    await waitFor(async () => (await alive()) === withConvNets - 1, 'the ConvNet freed when the FCNs are shown');
-    await view.getByRole('button', { name: 'ConvNet', exact: true }).click();
+    await showView(page, 4);
+    await drawStroke(page, [[0.3, 0.3], [0.7, 0.7]], page.getByLabel('Pad for your drawing, answered by every network of Fig. 4', { exact: true }));
+    await waitFor(async () => (await alive()) === withConvNets - 1, 'the ConvNet freed when the FCNs are drawn on');
+    await showView(page, 6);
+    await drawStroke(page, [[0.2, 0.5], [0.8, 0.5]], pad);
     await answersPad(page, 0, 60_000);
     assert.equal(await alive(), withConvNets, 'the ConvNet imported again on return');
     console.log(`wasm memory after the round trip: ${Math.round((await worker.evaluate(() => self.wasmBytes())) / 2 ** 20)} MiB`);
@@ -426,7 +474,7 @@ describe('the paper figures', () => {
     // view's networks only (Fig. 8's were freed when they came in).
     const report = async (when) => console.log(`wasm memory ${when}: ${Math.round((await worker.evaluate(() => self.wasmBytes())) / 2 ** 20)} MiB, ${(await alive()) - own} networks of the figures`);
     await report('with Fig. 8\'s networks');
-    for (const n of VIEWS) await showView(page, n);
+    for (const n of SHIPPED_VIEWS) await showView(page, n);
     await showView(page, 6);
     await drawStroke(page, [[0.3, 0.3], [0.7, 0.7]], page.getByLabel(PAD, { exact: true }));
     const shippedSix = (await servedFigure(env.server.url, 6)).runs[0].rows.length;

@@ -1,39 +1,81 @@
-// The height an embed takes once drawn, by view and frame width: embed.js gives the element
-// that height before the frame loads, so that a post's text does not move when the figure
-// comes in (its layout shift). Measured in headless Chromium with every control shown;
+// The height an embed takes once drawn, by figure (or lab view) and frame width: embed.js gives
+// the element that height before the frame loads, so that a post's text does not move when the
+// figure comes in (its layout shift). Measured in headless Chromium with every control shown
+// (`node tests/e2e/measure-heights.mjs URL` prints these tables from a served site);
 // `embed.test.mjs` checks them against the drawn frames. Between the widths measured, the
 // height is interpolated; a hidden control (`<control>_hide`) makes the frame shorter once
 // drawn.
 
+import { FIGURE_VIEWS } from './embed-options.js';
+
 /** The frame widths (CSS px) the heights were measured at, ascending. */
 export const MEASURED_WIDTHS = Object.freeze([360, 480, 640, 800, 1000]);
 
-/**
- * Heights (CSS px) at MEASURED_WIDTHS, by view, and by family where a view has two
- * (`view/arch`).
- */
-export const VIEW_HEIGHTS = Object.freeze({
-  'gallery/conv': [1310, 1228, 1126, 1126, 1126],
-  'gallery/fcn': [1268, 1187, 1053, 1053, 1053],
-  eq1: [670, 589, 560, 519, 519],
-  'heatmap/conv': [1671, 1652, 1330, 1330, 1288],
-  'heatmap/fcn': [2898, 2838, 1940, 1940, 1920],
-  layers: [1235, 1087, 912, 912, 840],
-  sizes: [1017, 955, 790, 739, 718],
-  pad: [1112, 1028, 1003, 1003, 768],
-  train: [2120, 1870, 1724, 1579, 1051],
+/** Heights (CSS px) at MEASURED_WIDTHS of each figure of the registry (`figure=N`). */
+export const FIGURE_HEIGHTS = Object.freeze({
+  1: [665, 607, 578, 539, 539],
+  2: [987, 887, 822, 822, 822],
+  3: [1043, 962, 866, 866, 866],
+  4: [1230, 1151, 1070, 1070, 1070],
+  5: [2930, 2874, 1979, 1979, 1958],
+  6: [1308, 1211, 1180, 1143, 1143],
+  7: [1765, 1688, 1387, 1368, 1329],
+  8: [1267, 1123, 948, 911, 860],
+  9: [901, 764, 736, 721, 681],
+  10: [1017, 959, 775, 756, 756],
+  11: [3822, 3746, 2871, 2834, 2834],
+  12: [1539, 1439, 1351, 1312, 1291],
+  13: [1267, 1129, 1137, 1148, 626],
+  14: [948, 848, 779, 760, 760],
+  15: [1117, 999, 888, 888, 851],
+  16: [922, 785, 747, 731, 692],
+  17: [909, 754, 767, 752, 731],
+  18: [963, 826, 767, 752, 710],
+  19: [953, 809, 689, 670, 619],
+  20: [985, 841, 689, 670, 619],
+  21: [985, 841, 689, 670, 619],
+  22: [2598, 2540, 2097, 2079, 2079],
+  23: [1165, 1065, 977, 938, 917],
+  24: [903, 785, 715, 657, 637],
+  25: [1482, 1425, 1169, 1132, 1111],
+  26: [1195, 1096, 1020, 1001, 1001],
+  27: [1256, 1179, 915, 915, 857],
+  28: [1290, 1192, 1162, 1162, 1143],
+  29: [1136, 923, 806, 788, 718],
+  30: [1085, 923, 788, 788, 700],
+  31: [1763, 1664, 1205, 1117, 1096],
+  32: [1763, 1664, 1168, 1117, 1096],
+  33: [1839, 1761, 1422, 1353, 1332],
+});
+
+/** Heights (CSS px) at MEASURED_WIDTHS of the lab's views. */
+export const LAB_HEIGHTS = Object.freeze({
+  pad: [1140, 1035, 1029, 1008, 795],
+  train: [2168, 1896, 1751, 1603, 1052],
 });
 
 /**
- * The height to reserve for an embed of `view` (family `arch`) `width` CSS px wide, or null
- * for a view not measured.
- * @param {string} view
- * @param {string} arch
+ * The heights of what an embed shows: a figure by number, a lab view, or a figure's view by
+ * its name (and family); null where none was measured.
+ * @param {{figure?: number | null, view?: string, arch?: string}} shown
+ * @returns {number[] | null}
+ */
+function heightsOf({ figure = null, view = 'gallery', arch = 'conv' }) {
+  if (figure !== null) return FIGURE_HEIGHTS[figure] ?? null;
+  if (Object.hasOwn(LAB_HEIGHTS, view)) return LAB_HEIGHTS[view];
+  const named = Object.hasOwn(FIGURE_VIEWS, view) ? FIGURE_VIEWS[view] : null;
+  return named ? FIGURE_HEIGHTS[named[arch] ?? named.conv] ?? null : null;
+}
+
+/**
+ * The height to reserve for an embed `width` CSS px wide, or null for what was not measured.
+ * @param {{figure?: number | null, view?: string, arch?: string}} shown `figure`: asked for by
+ *   number; else `view` (and `arch`), by name
  * @param {number} width
  * @returns {number | null}
  */
-export function reservedHeight(view, arch, width) {
-  const heights = VIEW_HEIGHTS[`${view}/${arch}`] ?? VIEW_HEIGHTS[view];
+export function reservedHeight(shown, width) {
+  const heights = heightsOf(shown);
   if (!heights) return null;
   const w = MEASURED_WIDTHS;
   if (!(width > w[0])) return heights[0];

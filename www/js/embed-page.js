@@ -1,5 +1,6 @@
-// The framed page of an embed (embed.html): one view of the paper's figures, chosen by the
-// hash (the keys of embed-options.js), answered from the shipped data, with its own worker
+// The framed page of an embed (embed.html): one of the paper's figures, chosen by the hash (the
+// keys of embed-options.js: `figure=N` of the registry, or a view's name), answered from the
+// shipped data, with its own worker
 // for the live answers and "Train it here" (on the CPU: an embed never takes a reader's GPU
 // unasked): started when the reader first draws or trains, paused while the figure is out of
 // sight or the tab hidden, ended when out of sight a while holding nothing (polite.js). It tells the page
@@ -9,6 +10,7 @@
 import { WorkerClient } from './worker-client.js';
 import { Notices } from './notices.js';
 import { mountFigure } from './paper/paper.js';
+import { loadRegistry } from './paper/registry.js';
 import { tablesBuilt } from './paper/parts.js';
 import { readEmbed } from './embed-options.js';
 import { reportHeight } from './embed-size.js';
@@ -16,9 +18,15 @@ import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
 import { flopsPerStep, SpeedBook, GUESSES, browserStorage } from './estimate.js';
 
-/** Shows the figure `settings` name. */
-function showFigure(settings) {
-  const notices = new Notices(document.getElementById('notices'));
+/** The folder of the figure files and their registry. */
+const FIGURES = new URL('../paper/', import.meta.url);
+
+/**
+ * Shows the figure `settings` name.
+ * @param {ReturnType<typeof readEmbed>} settings
+ * @param {Notices} notices
+ */
+function showFigure(settings, notices) {
   const place = document.getElementById('figure');
   if (settings.problem) notices.show(`${settings.problem} The figure shows its defaults.`, 'error');
   for (const control of settings.hidden) document.body.classList.add(`hide-${control}`);
@@ -37,18 +45,26 @@ function showFigure(settings) {
     estimate: (arch) => ({ ...speeds.msPerStep('CPU', flopsPerStep(arch), GUESSES.cpu), where: 'the CPU' }),
     record: (label, arch, msPerStep) => speeds.record(label, flopsPerStep(arch), msPerStep),
   };
-  const mounted = mountFigure(place, { figure: settings.figure, client, training, base: new URL('../paper/', import.meta.url) })
+  const mounted = mountFigure(place, { figure: settings.figure, client, training, base: FIGURES })
     .then((shell) => {
       document.body.dataset.state = 'ready';
-      return tablesBuilt(shell.element);
+      return shell && tablesBuilt(shell.element);
     });
   reportHeight(mounted);
 }
 
-const settings = readEmbed(location.hash);
-if (settings.lab) {
+if (readEmbed(location.hash).lab) {
   // One address serves every view, for the custom element and a plain iframe alike.
   location.replace(new URL(`./?embed${location.hash}`, document.baseURI));
 } else {
-  showFigure(settings);
+  const notices = new Notices(document.getElementById('notices'));
+  // The figures there are come first: `figure=N` is checked against them.
+  loadRegistry(FIGURES).then(
+    (registry) => showFigure(readEmbed(location.hash, {}, { registry }), notices),
+    (error) => {
+      notices.show(`The figures cannot be shown: ${error.message}`, 'error');
+      document.body.dataset.state = 'ready';
+      reportHeight(Promise.resolve());
+    },
+  );
 }

@@ -5,7 +5,7 @@
 import { REQUEST, ERROR_NAMES } from './protocol.js';
 import { WorkerClient, WorkerDiedError } from './worker-client.js';
 import {
-  PROPS, fromHash, toHash, defaults, archOf, trainOf, summarizeProblems,
+  PROPS, fromHash, toHash, defaults, archOf, trainOf, summarizeProblems, namesPlace,
 } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
@@ -188,8 +188,14 @@ window.addEventListener('error', (event) => notify(`Unexpected error: ${event.me
 
 // ---------------------------------------------------------------- configuration and link
 
-function writeHash() {
+/**
+ * Writes the lab's settings into the link.
+ * @param {{reader?: boolean}} [options] `reader`: the reader changed them (a link to a place on
+ *   the page, `#fig-15`, stays one until the reader changes the lab)
+ */
+function writeHash({ reader = false } = {}) {
   if (embed) return; // an embed's hash holds its own keys too, and its reader never sees it
+  if (!reader && namesPlace(location.hash)) return;
   const hash = toHash(app.state);
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }
@@ -224,8 +230,9 @@ function readLink() {
     const { state, given, problem } = readLabEmbed();
     return { state: Object.fromEntries(PROPS.map((p) => [p.name, state[p.name]])), given, problem };
   }
-  const first = fromHash(location.hash);
-  const { state, problems, given } = fromHash(location.hash, browserDefaults(first.state.backend));
+  const link = namesPlace(location.hash) ? '' : location.hash;
+  const first = fromHash(link);
+  const { state, problems, given } = fromHash(link, browserDefaults(first.state.backend));
   return { state, given, problem: summarizeProblems(problems) };
 }
 
@@ -235,7 +242,7 @@ function readLink() {
  */
 function configChanged(fields) {
   app.state = { ...app.state, ...fields };
-  writeHash();
+  writeHash({ reader: Object.keys(fields).length > 0 });
   describeConfig();
   updateButtons();
 }
@@ -971,7 +978,8 @@ async function probeAdapter() {
 async function start() {
   form.addEventListener('change', (event) => configChanged(event.detail.fields));
   window.addEventListener('hashchange', () => {
-    if (location.hash !== toHash(app.state)) readHash();
+    // A link to a place on the page is the paper's (paper.js scrolls to it).
+    if (location.hash !== toHash(app.state) && !namesPlace(location.hash)) readHash();
   });
   $('train').addEventListener('click', train);
   $('stop').addEventListener('click', stopTraining);

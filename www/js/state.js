@@ -114,6 +114,17 @@ function quote(text) {
 }
 
 /**
+ * Whether a URL hash names a place on the page (`#fig-15`, `#part-fcn`: a name, no keys)
+ * rather than the lab's settings: such a link is the page's to scroll to, and the lab keeps
+ * its defaults without a word about unknown keys.
+ * @param {string} hash
+ * @returns {boolean}
+ */
+export function namesPlace(hash) {
+  return /^#[A-Za-z][\w-]*$/.test(String(hash));
+}
+
+/**
  * Reads a URL hash.
  * @param {string} hash e.g. "#arch=conv&depth=5"
  * @param {object} [base] the state for keys absent from the hash (default: `defaults()`)

@@ -11,6 +11,7 @@ mod predict;
 mod progress;
 mod report;
 mod saved;
+mod site;
 mod train;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -46,6 +47,9 @@ enum Command {
     Merge(figure::merge::Args),
     /// `paper-report.md` from the figures in a folder: every claim, measured, and its verdict.
     Report(report::Args),
+    /// The page's figures from a finished run of every figure: their files, the networks they
+    /// name and the registry (`index.json`).
+    Site(site::Args),
 }
 
 /// A clap error as one line: the lines before its usage block without clap's hints, joined
@@ -118,6 +122,7 @@ fn main() -> std::process::ExitCode {
         Command::Figure(args) => figure::run(args),
         Command::Merge(args) => figure::merge::run(args),
         Command::Report(args) => report::run(args),
+        Command::Site(args) => site::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

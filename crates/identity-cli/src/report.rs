@@ -38,36 +38,10 @@ pub fn run(args: Args) -> CliResult {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for figure in identity_figures::all() {
-        let path = args.dir.join(format!("fig{}.json", figure.number));
-        let text = match read_figure(&path) {
-            Ok(Some(text)) => text,
-            Ok(None) => {
-                missing.push(figure.number);
-                continue;
-            }
-            Err(e) => return Err(e),
+        let Some(recorded) = read_recorded(&args.dir, &figure)? else {
+            missing.push(figure.number);
+            continue;
         };
-        // A file of another shape (another version, a hand edit) is an error, never a figure
-        // read partly.
-        let recorded: Recorded = serde_json::from_str(&text).map_err(|e| {
-            CliError::Run(format!(
-                "{} is not a figure this version of identity-crisis wrote ({e}); make it again \
-                 with: identity-crisis figure {} --force --out {}",
-                path.display(),
-                figure.number,
-                args.dir.display()
-            ))
-        })?;
-        if let Some(other) = std::iter::once(recorded.figure)
-            .chain(recorded.runs.iter().map(|r| r.data.figure))
-            .find(|&n| n != figure.number)
-        {
-            return Err(CliError::Run(format!(
-                "{} holds figure {other}, not {}",
-                path.display(),
-                figure.number
-            )));
-        }
         found.push(Found {
             number: figure.number,
             about: figure.about,
@@ -102,6 +76,40 @@ pub fn run(args: Args) -> CliResult {
 /// The largest `figN.json` read (the largest written, Fig. 11's at quick scale over three
 /// seeds, is about 5 MB).
 const MAX_FIGURE_BYTES: u64 = 64 << 20;
+
+/// The `figN.json` of `figure` in `dir`, `None` when absent: a file of another shape or of
+/// another figure is an error.
+pub fn read_recorded(
+    dir: &std::path::Path,
+    figure: &identity_figures::Figure,
+) -> Result<Option<Recorded>, CliError> {
+    let path = dir.join(format!("fig{}.json", figure.number));
+    let Some(text) = read_figure(&path)? else {
+        return Ok(None);
+    };
+    // A file of another shape (another version, a hand edit) is an error, never a figure
+    // read partly.
+    let recorded: Recorded = serde_json::from_str(&text).map_err(|e| {
+        CliError::Run(format!(
+            "{} is not a figure this version of identity-crisis wrote ({e}); make it again \
+             with: identity-crisis figure {} --force --out {}",
+            path.display(),
+            figure.number,
+            dir.display()
+        ))
+    })?;
+    if let Some(other) = std::iter::once(recorded.figure)
+        .chain(recorded.runs.iter().map(|r| r.data.figure))
+        .find(|&n| n != figure.number)
+    {
+        return Err(CliError::Run(format!(
+            "{} holds figure {other}, not {}",
+            path.display(),
+            figure.number
+        )));
+    }
+    Ok(Some(recorded))
+}
 
 /// The text of a `figN.json`, `None` when absent (see [`read_regular`]).
 fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {

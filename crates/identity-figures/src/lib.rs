@@ -15,6 +15,7 @@
 //! - [`eq1`], [`grid`], [`heatmap`], [`layers`], [`collapse`], [`input_sizes`],
 //!   [`upper_subnetworks`], [`training_sizes`], [`weight_change`]: one module per kind of
 //!   figure, each with its data, its measurement, its table and its claims;
+//! - [`registry`]: the figures as the site lists them;
 //! - [`claim`], [`answers`], [`picture`], [`net`]: what the kinds share; [`seeds`]: a figure
 //!   over several seeds.
 
@@ -33,6 +34,7 @@ pub mod layers;
 pub mod net;
 pub mod picture;
 pub mod plan;
+pub mod registry;
 pub mod scale;
 pub mod seeds;
 pub mod sweeps;

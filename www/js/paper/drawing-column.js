@@ -35,11 +35,13 @@ function statusText(slot, trainable) {
 /** The drawing pad of a view and the cells of its rows' live answers. */
 export class DrawingColumn {
   /**
-   * @param {{client: import('../worker-client.js').WorkerClient, first: Float32Array, trainable: boolean}} options
-   *   `first`: the pad's picture before the reader draws (28 x 28); `trainable`: whether the
-   *   view offers "Train it here" (the cell of a network not shipped says so)
+   * @param {{client: import('../worker-client.js').WorkerClient, figure: number, first: Float32Array,
+   *   trainable: boolean, onWanted?: () => void}} options
+   *   `figure`: the figure's number (its pad's name says it); `first`: the pad's picture
+   *   before the reader draws (28 x 28); `trainable`: whether the view offers "Train it here"
+   *   (the cell of a network not shipped says so); `onWanted`: the reader reached for the pad
    */
-  constructor({ client, first, trainable, onWanted = () => undefined }) {
+  constructor({ client, figure, first, trainable, onWanted = () => undefined }) {
     this.client = client;
     this.trainable = trainable;
     pads += 1;
@@ -50,15 +52,15 @@ export class DrawingColumn {
       attrs: { id: `paper-pad-help-${pads}` },
     });
     const canvas = el('canvas', {
-      className: 'pad', attrs: { tabindex: '0', role: 'application', 'aria-roledescription': 'drawing pad', 'aria-label': 'Pad for your drawing, answered by every network of the figure', 'aria-describedby': this.hint.id },
+      className: 'pad', attrs: { tabindex: '0', role: 'application', 'aria-roledescription': 'drawing pad', 'aria-label': `Pad for your drawing, answered by every network of Fig. ${figure}`, 'aria-describedby': this.hint.id },
     });
     this.pad = new DrawingPad(canvas);
     this.pad.load(first);
     this.padCell = el('div', { className: 'drawing' }, [
       canvas,
       el('div', { className: 'pad-tools' }, [
-        button('Clear', () => this.pad.clear(), { label: 'Clear your drawing' }),
-        button('Undo', () => this.pad.undo(), { label: 'Undo your last stroke' }),
+        button('Clear', () => this.pad.clear(), { label: `Clear your drawing of Fig. ${figure}` }),
+        button('Undo', () => this.pad.undo(), { label: `Undo your last stroke on Fig. ${figure}` }),
       ]),
     ]);
     this.pad.addEventListener('change', () => this.answerSoon());

@@ -9,23 +9,13 @@ import {
 import { trainHereFor, answersHere } from './train-here.js';
 
 /**
- * The caption of Fig. 1.
- * @returns {string}
- */
-function caption() {
-  return 'Fig. 1: a one-layer linear network, trained on the digit in the first column, answering the test row (middle), '
-    + 'and the answers eq. (1) predicts from its own initial weights (bottom).';
-}
-
-/**
  * Mounts Fig. 1.
  * @param {import('./paper.js').Shell} shell
  * @param {import('./paper.js').Context} ctx
  * @returns {Promise<import('./paper.js').ViewHandle>}
  */
 async function mount(shell, ctx) {
-  shell.caption(1, caption());
-  const { run, claims, scale } = await ctx.load(1, 'eq1');
+  const { run, claims, scale } = await ctx.load(shell.figure, 'eq1');
   const names = run.inputs.names.map(inputTitle);
   // The network retrained here, answering the same inputs: {network, answers}.
   let live = null;
@@ -71,4 +61,4 @@ async function mount(shell, ctx) {
 }
 
 /** The view of Fig. 1. */
-export const eq1View = Object.freeze({ caption, mount });
+export const eq1View = Object.freeze({ mount });

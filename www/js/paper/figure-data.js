@@ -61,8 +61,38 @@
  * @typedef {{kind: "input_sizes", sides: number[], inputs: string[], inputs_shown: boolean, rows: SizesRow[], resampled: Picture[][]}} InputSizes
  */
 /**
+ * `identity_figures::collapse::{Collapse, Curve}` (kind `collapse`, Fig. 9): per network, the
+ * error rate of the averaging classifier at each layer, `error_rate[0]` being the raw pixels
+ * (so `depth + 1` entries); the untrained reference comes first, with no `final_loss`.
+ * @typedef {{label: string, depth: number, state: "initial" | "trained", final_loss: number | null, error_rate: (number | null)[]}} CollapseCurve
+ * @typedef {{kind: "collapse", images: number, curves: CollapseCurve[]}} Collapse
+ */
+/**
+ * `identity_figures::training_sizes::{TrainingSizes, SideCurve}` (kind `training_sizes`,
+ * Fig. 13): per training side, per depth, the mean over `rhos` of the heatmap row.
+ * @typedef {{side: number, mean_identity: (number | null)[], mean_constant: (number | null)[], final_loss: (number | null)[]}} SideCurve
+ * @typedef {{kind: "training_sizes", depths: number[], rhos: number[], curves: SideCurve[]}} TrainingSizes
+ */
+/**
+ * `identity_figures::weight_change::{WeightChange, ChangeRow}` and
+ * `identity_core::weight_change::LayerChange` (kind `weight_change`, Fig. 16-18): per network,
+ * each layer's relative l2 change, bottom first. `bias` is null where the layer has no biases
+ * (the linear FCNs) or its initial biases are all zero.
+ * @typedef {{weight: number | null, bias: number | null}} LayerChange
+ * @typedef {{network: Net, changes: LayerChange[]}} ChangeRow
+ * @typedef {{kind: "weight_change", rows: ChangeRow[]}} WeightChange
+ */
+/**
+ * `identity_figures::upper_subnetworks::{UpperSubnetworks, Cut}` (kind `upper_subnetworks`,
+ * Fig. 12, 23, 24): the top `layers_used` layers of a trained network, from `first_layer`
+ * (1-based) to its output, fed the test row directly.
+ * @typedef {{network: Net, first_layer: number, layers_used: number, answers: Answers}} Cut
+ * @typedef {{kind: "upper_subnetworks", inputs: Inputs, rows: Cut[]}} UpperSubnetworks
+ */
+/**
  * `identity_figures::data::Run`: one seed's data, the body of its kind flattened in.
- * @typedef {{seed: number, figure: number} & (Eq1 | Grid | Heatmap | Layers | InputSizes)} Run
+ * @typedef {{seed: number, figure: number} & (Eq1 | Grid | Heatmap | Layers | InputSizes
+ *   | Collapse | TrainingSizes | WeightChange | UpperSubnetworks)} Run
  */
 /**
  * `identity_figures::claim::OverSeeds`: a claim judged on each seed.
@@ -225,6 +255,15 @@ export function readLayers(value) {
   return list(layer)(value, 'layers');
 }
 
+/**
+ * The layers of a network: a ConvNet's depth, an FCN's hidden layers and its output layer.
+ * @param {ArchConfig} a
+ * @returns {number}
+ */
+function layerCount(a) {
+  return a.arch === 'conv' ? a.depth : a.hidden.length + 1;
+}
+
 /** The parser of each kind of body, with its checks across fields. */
 const BODIES = Object.freeze({
   eq1(v, p) {
@@ -289,6 +328,62 @@ const BODIES = Object.freeze({
     run.rows.forEach((row, r) => {
       sized(row.per_side, sides, `${p}.rows[${r}].per_side`, 'side');
       row.per_side.forEach((a, s) => answersFor(a, run.inputs.length, `${p}.rows[${r}].per_side[${s}]`));
+    });
+    return run;
+  },
+  collapse(v, p) {
+    const run = record({
+      images: count,
+      curves: list(record({
+        label: text,
+        depth: count,
+        state: oneOf('initial', 'trained'),
+        final_loss: optional(maybeNumber, null),
+        error_rate: list(maybeNumber),
+      })),
+    })(v, p);
+    // One error rate for the raw pixels, then one per layer.
+    run.curves.forEach((c, i) => sized(c.error_rate, c.depth + 1, `${p}.curves[${i}].error_rate`, 'layer and the raw pixels'));
+    return run;
+  },
+  training_sizes(v, p) {
+    const run = record({
+      depths: list(count),
+      rhos: list(number),
+      curves: list(record({
+        side: count, mean_identity: list(maybeNumber), mean_constant: list(maybeNumber), final_loss: list(maybeNumber),
+      })),
+    })(v, p);
+    run.curves.forEach((c, i) => {
+      for (const key of ['mean_identity', 'mean_constant', 'final_loss']) sized(c[key], run.depths.length, `${p}.curves[${i}].${key}`, 'depth');
+    });
+    return run;
+  },
+  weight_change(v, p) {
+    const run = record({
+      rows: list(record({
+        network: net,
+        // `weight` is an f32 (null where it was not a number); `bias` an Option<f32>.
+        changes: list(record({ weight: maybeNumber, bias: optional(maybeNumber, null) })),
+      })),
+    })(v, p);
+    run.rows.forEach((row, i) => sized(row.changes, layerCount(row.network.arch), `${p}.rows[${i}].changes`, 'layer of the network'));
+    return run;
+  },
+  upper_subnetworks(v, p) {
+    const run = record({
+      inputs,
+      rows: list(record({
+        network: net, first_layer: count, layers_used: count, answers,
+      })),
+    })(v, p);
+    checkInputs(run, p);
+    run.rows.forEach((row, i) => {
+      const at = `${p}.rows[${i}]`;
+      const layers = layerCount(row.network.arch);
+      check(row.first_layer >= 1 && row.layers_used >= 1, at, `a cut uses layer 1 and up, and at least one layer (first_layer ${row.first_layer}, layers_used ${row.layers_used})`);
+      check(row.first_layer + row.layers_used - 1 === layers, at, `the layers from ${row.first_layer} on (${row.layers_used}) do not end at the output of a network of ${layers} layers`);
+      answersFor(row.answers, run.inputs.names.length, `${at}.answers`);
     });
     return run;
   },

@@ -1,30 +1,14 @@
-// Fig. 10 and 11: ConvNets trained on one 28 x 28 digit answering the test row drawn at other
-// sizes (a ConvNet takes any size). Fig. 10: a 5-layer net at 7 and 112 pixels, inputs above
-// answers; Fig. 11: every size from 7 to 112, for a 20-layer net (and the 5-layer one).
+// Fig. 10, 11 and 22: ConvNets trained on one 28 x 28 digit answering the test row drawn at
+// other sizes (a ConvNet takes any size). Fig. 10: a 5-layer net at 7 and 112 pixels, inputs
+// above answers; Fig. 11: every size from 7 to 112, for a 20-layer net (and the 5-layer one);
+// Fig. 22: every size for the 5-layer net, inputs above answers.
 
 import { inputTitle } from '../gallery.js';
 import { formatCorrelation } from '../verdict.js';
 import {
-  el, pictureTable, netHeader, toggle, inputRow, answerCells, claimsList,
+  el, pictureTable, netHeader, inputRow, answerCells, claimsList, familyOf,
 } from './parts.js';
 import { trainHereFor, answersHere } from './train-here.js';
-
-/** The two figures of the view and their toggle's names. */
-const FIGURES = Object.freeze([
-  Object.freeze({ figure: 10, name: 'Two sizes (Fig. 10)' }),
-  Object.freeze({ figure: 11, name: 'Every size (Fig. 11)' }),
-]);
-
-/**
- * The caption of Fig. 10 or 11.
- * @param {number} figure
- * @returns {string}
- */
-function caption(figure) {
-  return figure === 11
-    ? 'Fig. 11: ConvNets trained on 28\u00d728 digits answering the test row drawn at every size from 7\u00d77 to 112\u00d7112 (the inputs are those of Fig. 10).'
-    : 'Fig. 10: a ConvNet trained on 28\u00d728 digits answering the test row drawn at 7\u00d77 and at 112\u00d7112 pixels.';
-}
 
 /**
  * The table: for each side, the inputs (when the figure shows them), then each network's
@@ -55,53 +39,42 @@ function sizesTable(run, sizes, live) {
 }
 
 /**
- * Mounts the view at Fig. 10 or 11 (a toggle shows the other).
+ * Mounts an input-sizes figure.
  * @param {import('./paper.js').Shell} shell
  * @param {import('./paper.js').Context} ctx
  * @returns {Promise<import('./paper.js').ViewHandle>}
  */
 async function mount(shell, ctx) {
-  /** The networks alive here (retrained in the figure shown), freed with the view. */
-  let here = null;
-  function choose(figure) {
-    shell.caption(figure, caption(figure));
-    return shell.present(() => ctx.load(figure, 'input_sizes'), ({ run, claims, scale }) => {
-      // The networks retrained here, by row, with their answers at every side of the figure.
-      const live = new Map();
-      const box = el('div');
-      const paint = () => box.replaceChildren(sizesTable(run, ctx.sizes, [...live.keys()].sort((a, b) => a - b).map((i) => live.get(i))));
-      const notes = el('div');
-      // The other figure's networks retrained here go (and their training ends).
-      here?.element.remove();
-      here?.set.free();
-      here = trainHereFor(ctx, {
-        nets: run.rows.map((r) => r.network),
-        seed: run.seed,
-        what: run.rows.length === 1 ? 'ConvNet' : 'ConvNets',
-        measure: async (i, session, network) => {
-          const perSide = [];
-          for (const pictures of run.resampled) perSide.push(await answersHere(ctx.client, session, pictures));
-          live.set(i, { network, per_side: perSide });
-          paint();
-        },
-        onError: (message) => notes.append(el('p', { className: 'note', text: message })),
-      });
-      if (here) shell.controls.append(here.element);
+  const { run, claims, scale } = await ctx.load(shell.figure, 'input_sizes');
+  // The networks retrained here, by row, with their answers at every side of the figure.
+  const live = new Map();
+  const box = el('div');
+  const paint = () => box.replaceChildren(sizesTable(run, ctx.sizes, [...live.keys()].sort((a, b) => a - b).map((i) => live.get(i))));
+  const notes = el('div');
+  const nets = run.rows.map((r) => r.network);
+  const here = trainHereFor(ctx, {
+    nets,
+    seed: run.seed,
+    what: nets.length === 1 ? 'ConvNet' : familyOf(nets),
+    measure: async (i, session, network) => {
+      const perSide = [];
+      for (const pictures of run.resampled) perSide.push(await answersHere(ctx.client, session, pictures));
+      live.set(i, { network, per_side: perSide });
       paint();
-      shell.show(
-        box,
-        notes,
-        el('p', { className: 'note', text: 'Pictures of every size are drawn at the same width. Under each answer: correlation to the input (green) and to the training digit (pink).' }),
-        claimsList(claims, scale),
-      );
-      ctx.painted();
-    });
-  }
-  const first = FIGURES.find((f) => f.figure === shell.figure) ?? FIGURES[0];
-  shell.controls.append(toggle('Input sizes', FIGURES.map((f) => f.name), first.name, (name) => choose(FIGURES.find((f) => f.name === name).figure)));
-  await choose(first.figure);
+    },
+    onError: (message) => notes.append(el('p', { className: 'note', text: message })),
+  });
+  if (here) shell.controls.append(here.element);
+  paint();
+  shell.show(
+    box,
+    notes,
+    el('p', { className: 'note', text: 'Pictures of every size are drawn at the same width. Under each answer: correlation to the input (green) and to the training digit (pink).' }),
+    claimsList(claims, scale),
+  );
+  ctx.painted();
   return { hidden: () => here && ctx.keeper.idle(here.set) };
 }
 
-/** The view of Fig. 10 and 11. */
-export const inputSizesView = Object.freeze({ caption, mount });
+/** The view of the input-sizes figures. */
+export const inputSizesView = Object.freeze({ mount });

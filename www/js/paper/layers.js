@@ -1,16 +1,17 @@
-// Fig. 8: inside the network. For one MNIST test digit, each layer of a random 20-layer ConvNet
-// and of trained ConvNets of 7, 14 and 20 layers, as a picture (the top singular vector across
-// the channels, or one channel), with its correlation to the input and to the training digit.
-// Below, the same for the reader's drawing: the shipped networks load when the reader reaches
-// for the pad, and the worker measures their layers (the random net is the 20-layer one's
-// initial weights, rebuilt from its seed).
+// Inside the network (Fig. 8, 19-21, 29, 30). For one MNIST test digit, each layer of the
+// figure's ConvNets, random or trained (Fig. 8: a random 20-layer net and trained ones of 7, 14
+// and 20 layers), as a picture (the top singular vector across the channels, or one channel),
+// with its correlation to the input and to the training digit. Below, the same for the
+// reader's drawing: the shipped networks load when the reader reaches for the pad, and the
+// worker measures their layers (a random row is its network's initial weights, rebuilt from
+// its seed).
 
 import { REQUEST } from '../protocol.js';
 import { DrawingPad } from '../pad.js';
 import { inputTitle } from '../gallery.js';
 import { formatCorrelation } from '../verdict.js';
 import {
-  el, button, pictureTable, netHeader, toggle, claimsList,
+  el, button, pictureTable, netHeader, toggle, claimsList, familyOf,
 } from './parts.js';
 import { readLayers } from './figure-data.js';
 import { NetworkSet, STATUS } from './shipped-networks.js';
@@ -25,15 +26,6 @@ const VIEWS = Object.freeze([
   Object.freeze({ key: 'max_correlated', name: 'Most input-like channel', words: 'the channel most correlated with the input' }),
   Object.freeze({ key: 'channel0', name: 'Channel 0', words: 'channel 0' }),
 ]);
-
-/**
- * The caption of Fig. 8.
- * @returns {string}
- */
-function caption() {
-  return 'Fig. 8: the layers of a random 20-layer ConvNet (top row) and of trained ConvNets of 7, 14 and 20 layers, '
-    + 'for one test digit: a picture per layer, with its correlation to the input and to the training digit.';
-}
 
 /**
  * The picture table of one view of the layers.
@@ -73,17 +65,18 @@ function layersTable({ networks, picture, input }, view, sizes) {
 }
 
 /**
- * The networks of Fig. 8 seen on the reader's drawing: a pad, the shipped networks (one per
- * trained net; the random row is the 20-layer net as initialised) and their layers for the
- * drawing, measured again as it changes.
+ * The networks of a layers figure seen on the reader's drawing: a pad, the shipped networks
+ * (one per network; a random row is its net as initialised) and their layers for the drawing,
+ * measured again as it changes.
  */
 class DrawnLayers {
   /**
    * @param {import('./paper.js').Context} ctx
+   * @param {number} figure the figure's number
    * @param {import('./figure-data.js').Layers} run the figure's data (its networks and input)
    * @param {() => void} onChange the layers changed: draw them again
    */
-  constructor(ctx, run, onChange) {
+  constructor(ctx, figure, run, onChange) {
     this.ctx = ctx;
     this.rows = run.networks.map(({ network, state }) => ({ network, state }));
     const nets = [...new Map(this.rows.map((r) => [r.network.id ?? r.network.label, r.network])).values()];
@@ -98,10 +91,10 @@ class DrawnLayers {
     this.hint = el('p', {
       className: 'hint',
       text: 'Your drawing, inside the networks: draw with a mouse, finger or pen; or focus the pad, then arrows move, Space paints, Shift+arrows draw a line, Ctrl+Z undoes.',
-      attrs: { id: 'paper-layers-pad-help' },
+      attrs: { id: `paper-layers-pad-help-${figure}` },
     });
     const canvas = el('canvas', {
-      className: 'pad', attrs: { tabindex: '0', role: 'application', 'aria-roledescription': 'drawing pad', 'aria-label': 'Pad for your drawing, seen inside the networks of Fig. 8', 'aria-describedby': this.hint.id },
+      className: 'pad', attrs: { tabindex: '0', role: 'application', 'aria-roledescription': 'drawing pad', 'aria-label': `Pad for your drawing, seen inside the networks of Fig. ${figure}`, 'aria-describedby': this.hint.id },
     });
     this.pad = new DrawingPad(canvas);
     this.pad.load(run.input_picture.pixels);
@@ -111,8 +104,8 @@ class DrawnLayers {
       el('div', { className: 'drawing' }, [
         canvas,
         el('div', { className: 'pad-tools' }, [
-          button('Clear', () => this.pad.clear(), { label: 'Clear your drawing of Fig. 8' }),
-          button('Undo', () => this.pad.undo(), { label: 'Undo your last stroke on Fig. 8' }),
+          button('Clear', () => this.pad.clear(), { label: `Clear your drawing of Fig. ${figure}` }),
+          button('Undo', () => this.pad.undo(), { label: `Undo your last stroke on Fig. ${figure}` }),
         ]),
       ]),
       this.hint, this.status,
@@ -220,14 +213,13 @@ class DrawnLayers {
 }
 
 /**
- * Mounts Fig. 8.
+ * Mounts a layers figure.
  * @param {import('./paper.js').Shell} shell
  * @param {import('./paper.js').Context} ctx
  * @returns {Promise<import('./paper.js').ViewHandle>}
  */
 async function mount(shell, ctx) {
-  shell.caption(8, caption());
-  const { run, claims, scale } = await ctx.load(8, 'layers');
+  const { run, claims, scale } = await ctx.load(shell.figure, 'layers');
   const note = el('p', { className: 'note', text: 'Each map is stretched to black..white. Under it: its correlation to the input (green) and to the training digit (pink). The last layer is the output.' });
   const digit = { networks: run.networks, picture: run.input_picture, input: `${inputTitle(run.input)}, a ${run.input_label}` };
   let current = VIEWS[0];
@@ -235,7 +227,7 @@ async function mount(shell, ctx) {
   const digitBox = el('div');
   const mineBox = el('div');
   const paintMine = () => mineBox.replaceChildren(...(drawn.measured ? [layersTable({ ...drawn.measured, input: 'your drawing' }, current, ctx.sizes)] : []));
-  const drawn = new DrawnLayers(ctx, run, paintMine);
+  const drawn = new DrawnLayers(ctx, shell.figure, run, paintMine);
   const show = (view) => {
     current = view;
     digitBox.replaceChildren(layersTable(digit, view, ctx.sizes));
@@ -251,7 +243,7 @@ async function mount(shell, ctx) {
       onReport: () => drawn.soon(),
     });
     shell.controls.append(trainer.element);
-    trainer.bind({ set: drawn.set, seed: run.seed, what: 'ConvNets' });
+    trainer.bind({ set: drawn.set, seed: run.seed, what: familyOf(drawn.set.slots.map((slot) => slot.net)) });
   }
   // The first table before the figure is shown: shown means its tables are built.
   show(VIEWS[0]);
@@ -260,5 +252,5 @@ async function mount(shell, ctx) {
   return { shown: () => drawn.shown(), hidden: () => drawn.hidden() };
 }
 
-/** The view of Fig. 8. */
-export const layersView = Object.freeze({ caption, mount });
+/** The view of the layers figures. */
+export const layersView = Object.freeze({ mount });

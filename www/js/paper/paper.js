@@ -1,22 +1,29 @@
-// The paper's figures on the page: each view mounted into its own <figure> from the figure
-// files the CLI writes (`paper/figN.json`), answered with no training. mountFigure() mounts one
-// view alone (the seam for an embed); mountPaper() mounts every view of the article, the first
-// at once and the others as they come near the viewport.
+// The paper's figures on the page: each figure of the registry (`paper/index.json`) mounted
+// into its own <figure> by the view of its kind, from the figure files the CLI writes
+// (`paper/figN.json`), answered with no training. mountFigure() mounts one figure alone (the
+// seam for an embed); mountPaper() mounts every figure of the article, the first at once and
+// the others as they come near the viewport (or at once when a link names it: #fig-N).
 
 import { readFigure } from './figure-files.js';
 import { NetworkSizes } from './network-size.js';
 import { watchSight } from '../polite.js';
 import { Keeper } from './shipped-networks.js';
 import { el, tablesBuilt } from './parts.js';
+import { loadRegistry, entryOf } from './registry.js';
+import { fillContents } from './contents.js';
 import { testRowView } from './test-row.js';
 import { heatmapView } from './heatmap.js';
 import { eq1View } from './eq1.js';
 import { layersView } from './layers.js';
 import { inputSizesView } from './input-sizes.js';
+import { collapseView } from './collapse.js';
+import { upperSubnetworksView } from './upper-subnetworks.js';
+import { trainingSizesView } from './training-sizes.js';
+import { weightChangeView } from './weight-change.js';
 
 /**
  * What a view's module exports.
- * @typedef {{caption: (figure: number) => string, mount: (shell: Shell, ctx: Context) => Promise<ViewHandle>}} View
+ * @typedef {{mount: (shell: Shell, ctx: Context) => Promise<ViewHandle>}} View
  */
 /**
  * What a mounted view does when it comes into sight or leaves it (its networks come into the
@@ -24,9 +31,10 @@ import { inputSizesView } from './input-sizes.js';
  * @typedef {{shown?: () => void, hidden?: () => void}} ViewHandle
  */
 /**
- * What a view draws into: the figure element, its caption, a place for controls and the body.
+ * What a view draws into: the figure element (captioned from the registry), a place for
+ * controls and the body.
  * @typedef {{element: HTMLElement, figure: number, controls: HTMLElement,
- *   caption: (figure: number, text: string) => void, loading: () => void, show: (...nodes: (Node | null)[]) => void,
+ *   loading: () => void, show: (...nodes: (Node | null)[]) => void,
  *   fail: (error: Error) => void, present: (load: () => Promise<any>, render: (value: any) => void) => Promise<void>}} Shell
  */
 /**
@@ -37,41 +45,55 @@ import { inputSizesView } from './input-sizes.js';
  *   painted: () => void}} Context
  */
 
-/** The views by the paper's figure number. */
+/** The view of each kind of figure data (`identity_figures::figure::Kind::name`). */
 const VIEWS = new Map([
-  [1, eq1View], [4, testRowView], [6, testRowView], [5, heatmapView], [7, heatmapView],
-  [8, layersView], [10, inputSizesView], [11, inputSizesView],
+  ['eq1', eq1View], ['grid', testRowView], ['heatmap', heatmapView], ['layers', layersView],
+  ['input_sizes', inputSizesView], ['collapse', collapseView], ['upper_subnetworks', upperSubnetworksView],
+  ['training_sizes', trainingSizesView], ['weight_change', weightChangeView],
 ]);
-
-/** The figures the page can show. */
-export const FIGURES = Object.freeze([...VIEWS.keys()]);
 
 /** A view starts loading this far before it scrolls into sight. */
 const NEAR = '300px 0px';
 
+/** The anchor of a figure on the page (`#fig-15`). */
+export const figureAnchor = (figure) => `fig-${figure}`;
+
+/**
+ * The caption of a figure: our title, the paper's own words, and the networks' sizes here
+ * against the paper's.
+ * @param {import('./registry.js').SiteFigure} entry
+ * @param {string} scale the scale the site's figures were made at
+ * @returns {HTMLElement}
+ */
+function captionOf(entry, scale) {
+  const sizes = entry.sizes === entry.paper_sizes
+    ? `${entry.sizes}, as in the paper.`
+    : `Here: ${entry.sizes} (${scale} scale). The paper: ${entry.paper_sizes}.`;
+  return el('figcaption', {}, [
+    el('span', { className: 'fig-title', text: entry.title }),
+    el('span', { className: 'fig-paper', text: `The paper\u2019s caption: \u201c${entry.caption}\u201d` }),
+    el('span', { className: 'fig-sizes', text: sizes }),
+  ]);
+}
+
 /**
  * Builds the figure a view draws into, inside `element`.
  * @param {HTMLElement} element emptied first
- * @param {number} figure
- * @param {string} caption
+ * @param {import('./registry.js').SiteFigure} entry
+ * @param {string} scale
  * @returns {Shell}
  */
-function shellIn(element, figure, caption) {
-  const figcaption = el('figcaption', { text: caption });
+function shellIn(element, entry, scale) {
+  const { figure } = entry;
   const controls = el('div', { className: 'figure-controls' });
   const body = el('div', { className: 'figure-body' });
-  const root = el('figure', { className: 'paper-figure', attrs: { 'data-figure': String(figure) } }, [figcaption, controls, body]);
+  const root = el('figure', { className: 'paper-figure', attrs: { 'data-figure': String(figure) } }, [captionOf(entry, scale), controls, body]);
   element.replaceChildren(root);
   let seq = 0;
   const shell = {
     element: root,
     figure,
     controls,
-    caption(number, text) {
-      shell.figure = number;
-      root.dataset.figure = String(number);
-      figcaption.textContent = text;
-    },
     loading() {
       root.dataset.state = 'loading';
       body.replaceChildren(el('p', { className: 'note', text: 'Loading the figure\u2026' }));
@@ -116,15 +138,29 @@ function shellIn(element, figure, caption) {
  *   `base`: the folder of the figure files; `training`: lends "Train it here" (without it the
  *   view has no such button); `sizes`, `keeper`: shared between views (else the view's own);
  *   `onPainted`: the view has drawn its shipped answers
- * @returns {Promise<Shell>} once the view has drawn (or shown why it cannot)
+ * @returns {Promise<Shell | null>} once the view has drawn (or shown why it cannot); null
+ *   when the registry has no such figure (the message is in `element`)
  */
 export async function mountFigure(element, {
   figure, client, base, training = null, sizes = new NetworkSizes(client), keeper = new Keeper(), onPainted = () => undefined,
 }) {
-  const view = VIEWS.get(figure);
-  if (!view) throw new RangeError(`no view shows Fig. ${figure}; these do: ${FIGURES.join(', ')}`);
   const baseUrl = new URL(base, document.baseURI);
-  const shell = shellIn(element, figure, view.caption(figure));
+  let registry;
+  let entry;
+  try {
+    registry = await loadRegistry(baseUrl);
+    entry = entryOf(registry, figure);
+  } catch (error) {
+    // No figure to caption: the message takes the figure's place.
+    element.replaceChildren(el('p', { className: 'figure-error', text: `Fig. ${figure} cannot be shown: ${error.message}`, attrs: { role: 'alert' } }));
+    return null;
+  }
+  const view = VIEWS.get(entry.kind);
+  const shell = shellIn(element, entry, registry.scale);
+  if (!view) {
+    shell.fail(new Error(`this page has no view of "${entry.kind}" data`));
+    return shell;
+  }
   const ctx = {
     client, base: baseUrl, sizes, keeper, training, load: (n, kind) => readFigure(baseUrl, n, kind),
     painted: () => tablesBuilt(shell.element).then(() => onPainted(shell.figure)),
@@ -140,8 +176,9 @@ export async function mountFigure(element, {
 
 /**
  * Mounts every view of the article: each element of `region` with a `data-paper-figure`
- * attribute gets that figure's view, the first at once, the others when they come near the
- * viewport and the first has drawn.
+ * attribute gets that figure's view and its anchor (`id="fig-N"`), the first at once, the
+ * others when they come near the viewport and the first has drawn, or at once when the
+ * page's link names them (`#fig-N`, then scrolled to).
  * @param {HTMLElement} region
  * @param {{client: import('../worker-client.js').WorkerClient, base: URL | string,
  *   training?: import('./train-here.js').Training | null, onFirstAnswer?: () => void}} options
@@ -153,12 +190,20 @@ export async function mountFigure(element, {
 export function mountPaper(region, { client, base, training = null, onFirstAnswer = () => undefined }) {
   const shared = { client, base, training, sizes: new NetworkSizes(client), keeper: new Keeper() };
   const places = [...region.querySelectorAll('[data-paper-figure]')];
-  const mount = (place, options = {}) => mountFigure(place, { ...shared, figure: Number(place.dataset.paperFigure), ...options });
+  for (const place of places) place.id = figureAnchor(place.dataset.paperFigure);
+  const nav = region.querySelector('[data-contents]');
+  if (nav) fillContents(nav, region, figureAnchor);
+  /** Each place's mounting, started once. */
+  const mounted = new Map();
+  const mount = (place, options = {}) => {
+    if (!mounted.has(place)) mounted.set(place, mountFigure(place, { ...shared, figure: Number(place.dataset.paperFigure), ...options }));
+    return mounted.get(place);
+  };
   const told = { workerDied: () => shared.keeper.workerDied(), release: () => shared.keeper.release() };
   if (places.length === 0) return told;
   // The first view has the page to itself until it has drawn (or failed): the others, near
   // the window too, would share its frames and delay the reader's first answers.
-  const firstDrawn = mount(places[0], { onPainted: once(onFirstAnswer) }).then((shell) => tablesBuilt(shell.element));
+  const firstDrawn = mount(places[0], { onPainted: once(onFirstAnswer) }).then((shell) => shell && tablesBuilt(shell.element));
   for (const place of places.slice(1)) {
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
@@ -167,7 +212,44 @@ export function mountPaper(region, { client, base, training = null, onFirstAnswe
     }, { rootMargin: NEAR });
     observer.observe(place);
   }
+  // A link to a figure: mounted at once and scrolled to, and kept there while the figures
+  // around it fill in, until the reader scrolls.
+  const open = () => {
+    const place = places.find((p) => `#${p.id}` === window.location.hash);
+    if (!place) return;
+    mount(place);
+    keepInView(place);
+  };
+  window.addEventListener('hashchange', open);
+  open();
   return told;
+}
+
+/** How long a figure a link named is kept in view while the page around it fills in. */
+const KEEP_IN_VIEW_MS = 8000;
+
+/**
+ * Scrolls `place` to the top of the window, and again whenever the page's layout moves it,
+ * for KEEP_IN_VIEW_MS or until the reader scrolls or the link changes.
+ * @param {HTMLElement} place
+ */
+function keepInView(place) {
+  const hash = window.location.hash;
+  const align = () => place.scrollIntoView({ block: 'start' });
+  const resized = new ResizeObserver(() => {
+    if (window.location.hash === hash) align();
+    else stop();
+  });
+  const reader = ['wheel', 'touchstart', 'keydown', 'pointerdown'];
+  const stop = () => {
+    resized.disconnect();
+    clearTimeout(timer);
+    for (const type of reader) window.removeEventListener(type, stop, true);
+  };
+  const timer = setTimeout(stop, KEEP_IN_VIEW_MS);
+  for (const type of reader) window.addEventListener(type, stop, { capture: true, passive: true });
+  resized.observe(document.body);
+  align();
 }
 
 /** `f`, called the first time only. */

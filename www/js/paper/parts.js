@@ -261,3 +261,16 @@ export function claimsList(claims, scale) {
     ]))),
   ]);
 }
+
+/** The families of networks, by their `arch`, as the figures name them. */
+export const FAMILIES = Object.freeze({ relu: 'ReLU FCNs', linear: 'linear FCNs', conv: 'ConvNets' });
+
+/**
+ * What a figure's networks are, in words: their family, or "networks" where they mix.
+ * @param {import('./figure-data.js').Net[]} nets
+ * @returns {string}
+ */
+export function familyOf(nets) {
+  const archs = new Set(nets.map((n) => n.arch.arch));
+  return archs.size === 1 ? FAMILIES[[...archs][0]] : 'networks';
+}

@@ -70,7 +70,8 @@ pub struct Args {
 /// What a figure run, a shard and a merge share: which figures, at which scale and seeds.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// The figure's number in the paper, several separated by commas (`6,7,33`), or `all`.
+    /// The figure's number in the paper, several separated by commas (`6,7,33`), `all`, or
+    /// `shipping` (the figures whose networks the site ships).
     figure: String,
     /// Network sizes.
     #[arg(long, value_enum, default_value_t = Scale::Quick)]
@@ -429,17 +430,19 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
     Ok(())
 }
 
-/// The figures named by `which` (`all`, `N` or `N,M,...`), in the paper's order: networks
-/// are shared between the figures of one run.
+/// The figures named by `which` (`all`, `shipping`: those whose networks the site ships, `N`
+/// or `N,M,...`), in the paper's order: networks are shared between the figures of one run.
 fn choose<'a>(all: &'a [Figure], which: &str) -> Result<Vec<&'a Figure>, CliError> {
-    if which == "all" {
-        return Ok(all.iter().collect());
+    match which {
+        "all" => return Ok(all.iter().collect()),
+        "shipping" => return Ok(all.iter().filter(|f| f.ships_networks).collect()),
+        _ => {}
     }
     let mut numbers = Vec::new();
     for part in which.split(',') {
         let number: u32 = part.trim().parse().map_err(|_| {
             CliError::Usage(format!(
-                "figure must be a number, numbers separated by commas or 'all', got '{which}'"
+                "figure must be a number, numbers separated by commas, 'all' or 'shipping', got '{which}'"
             ))
         })?;
         if !all.iter().any(|f| f.number == number) {
@@ -491,6 +494,7 @@ mod tests {
         assert_eq!(numbers("7"), [7]);
         assert_eq!(numbers("33, 6,7"), [6, 7, 33]);
         assert_eq!(numbers("all").len(), 33);
+        assert_eq!(numbers("shipping"), [1, 4, 5, 6, 7, 8, 10, 11]);
         for bad in ["", "7,", "x", "34", "6,99"] {
             assert!(
                 matches!(choose(&all, bad), Err(CliError::Usage(_))),
