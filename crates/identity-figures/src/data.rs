@@ -124,6 +124,20 @@ impl Body {
             Body::Collapse(_) | Body::TrainingSizes(_) => vec![],
         }
     }
+
+    /// The trained networks the figure shows, to amend (see [`Body::nets`]).
+    pub fn nets_mut(&mut self) -> Vec<&mut Net> {
+        match self {
+            Body::Eq1(d) => vec![&mut d.network],
+            Body::Grid(d) => d.rows.iter_mut().map(|r| &mut r.network).collect(),
+            Body::Heatmap(d) => d.rows.iter_mut().map(|r| &mut r.network).collect(),
+            Body::Layers(d) => d.networks.iter_mut().map(|n| &mut n.network).collect(),
+            Body::InputSizes(d) => d.rows.iter_mut().map(|r| &mut r.network).collect(),
+            Body::UpperSubnetworks(d) => d.rows.iter_mut().map(|r| &mut r.network).collect(),
+            Body::WeightChange(d) => d.rows.iter_mut().map(|r| &mut r.network).collect(),
+            Body::Collapse(_) | Body::TrainingSizes(_) => vec![],
+        }
+    }
 }
 
 /// A figure as a run records it: its data on each seed, the run it came from and its claims
