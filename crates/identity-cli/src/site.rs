@@ -138,7 +138,10 @@ pub fn run(args: Args) -> CliResult {
         });
     }
     let (scale, seeds) = index_of.expect("the registry has figures");
-    let (networks, too_big) = gather(&args.networks, made.iter().flat_map(|m| &m.ids))?;
+    let Gathered {
+        found: networks,
+        left: too_big,
+    } = gather(&args.networks, made.iter().flat_map(|m| &m.ids))?;
     let network_bytes: u64 = networks.values().map(|b| b.len() as u64).sum();
     if network_bytes > MAX_NETWORKS_BYTES {
         return Err(CliError::Run(format!(
@@ -164,12 +167,20 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
+/// The networks the figures name, as [`gather`] found them.
+struct Gathered {
+    /// The file of each network shipped, by id.
+    found: BTreeMap<String, Vec<u8>>,
+    /// Each network not shipped, with why.
+    left: Vec<(String, String)>,
+}
+
 /// The networks `ids` names, each read from the first folder of `dirs` that has it; with
 /// those not shipped, why (none has it, or its file is over [`MAX_NETWORK_BYTES`]).
 fn gather<'a>(
     dirs: &[PathBuf],
     ids: impl Iterator<Item = &'a String>,
-) -> Result<(BTreeMap<String, Vec<u8>>, Vec<(String, String)>), CliError> {
+) -> Result<Gathered, CliError> {
     let mut found = BTreeMap::new();
     let mut left = Vec::new();
     for id in ids.collect::<BTreeSet<_>>() {
@@ -192,7 +203,7 @@ fn gather<'a>(
             .ok_or_else(|| CliError::Run(format!("{} went away", path.display())))?;
         found.insert(id.clone(), bytes);
     }
-    Ok((found, left))
+    Ok(Gathered { found, left })
 }
 
 /// Writes the figure files, the networks (replacing `out/models`) and the index.
