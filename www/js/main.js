@@ -40,7 +40,7 @@ const GPU_DEFAULTS = { depth: 5, channels: 128 };
 /** An embed's defaults: the CPU (an embed never takes a reader's GPU unless its keys ask). */
 const EMBED_DEFAULTS = defaults({ backend: 'cpu' });
 /** What the page tells the paper's figures, where it shows none (an embed of the lab). */
-const NO_FIGURES = Object.freeze({ workerDied: () => undefined, release: async () => false });
+const NO_FIGURES = Object.freeze({ workerDied: () => undefined, release: async () => false, drawn: Promise.resolve() });
 /** What the training image is: the paper's 7, a bundled digit (part of the link), or the
  * reader's own (an upload or the drawing, not part of the link). */
 const IMAGE_KIND = Object.freeze({ PAPER: 'paper', BUNDLED: 'bundled', OWN: 'own' });
@@ -88,17 +88,6 @@ if (embed) {
 
 keepOffline();
 const client = new WorkerClient(new URL('./worker.js', import.meta.url), { onDied: workerDied, onGpuLost: gpuLost });
-// The network code loads at once in a lab embed (its one view is the lab), and on the page
-// once it has shown itself and the browser is idle, unless a request started it before:
-// loading it at once put the first figure's answers about 100 ms later (`npm run bench
-// --prefix tests/e2e`: 587-697 against 475-533 ms).
-const warmWhenIdle = () => {
-  if (window.requestIdleCallback) requestIdleCallback(() => client.warm(), { timeout: 500 });
-  else setTimeout(() => client.warm());
-};
-if (embed) client.warm();
-else if (document.readyState === 'complete') warmWhenIdle();
-else addEventListener('load', warmWhenIdle, { once: true });
 pauseWhenAway(client, embed ? document.querySelector('main') : null);
 const notices = new Notices($('notices'));
 const speeds = new SpeedBook(browserStorage());
@@ -975,6 +964,22 @@ async function probeAdapter() {
   }
 }
 
+/**
+ * When the lab starts its worker (and with it the network code, 2.8 MB gzipped): at once in a
+ * lab embed or for a link to the lab's settings; on the page, once its first figure has drawn
+ * (or failed) and the browser is idle. The figures need none of it, and a phone fetching it
+ * beside the first figure's data (0.2 MB) waits longer for both.
+ * @returns {Promise<void>}
+ */
+function networkCodeWanted() {
+  const labLink = location.hash.length > 1 && !namesPlace(location.hash);
+  if (embed || labLink) return Promise.resolve();
+  return paper.drawn.then(() => new Promise((resolve) => {
+    if (window.requestIdleCallback) requestIdleCallback(() => resolve(), { timeout: 500 });
+    else setTimeout(resolve);
+  }));
+}
+
 async function start() {
   form.addEventListener('change', (event) => configChanged(event.detail.fields));
   window.addEventListener('hashchange', () => {
@@ -1006,6 +1011,8 @@ async function start() {
   mainView.blank('waiting');
 
   app.adapter = await probeAdapter();
+  // The link's network is described by the worker: it waits too.
+  await networkCodeWanted();
   readHash();
   try {
     app.data = await client.request({ type: REQUEST.INIT });

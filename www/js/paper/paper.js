@@ -183,9 +183,10 @@ export async function mountFigure(element, {
  * @param {{client: import('../worker-client.js').WorkerClient, base: URL | string,
  *   training?: import('./train-here.js').Training | null, onFirstAnswer?: () => void}} options
  *   `onFirstAnswer`: the first view has drawn its shipped answers
- * @returns {{workerDied: () => void, release: () => Promise<boolean>}} what the page tells the
- *   views: `workerDied`, the worker died and the networks it held with it; `release`, give
- *   the worker's memory back (resolves to whether there were networks to free)
+ * @returns {{workerDied: () => void, release: () => Promise<boolean>, drawn: Promise<void>}} what
+ *   the page tells the views: `workerDied`, the worker died and the networks it held with it;
+ *   `release`, give the worker's memory back (resolves to whether there were networks to
+ *   free); and `drawn`, the first figure has drawn (or failed)
  */
 export function mountPaper(region, { client, base, training = null, onFirstAnswer = () => undefined }) {
   const shared = { client, base, training, sizes: new NetworkSizes(client), keeper: new Keeper() };
@@ -200,10 +201,12 @@ export function mountPaper(region, { client, base, training = null, onFirstAnswe
     return mounted.get(place);
   };
   const told = { workerDied: () => shared.keeper.workerDied(), release: () => shared.keeper.release() };
-  if (places.length === 0) return told;
+  if (places.length === 0) return { ...told, drawn: Promise.resolve() };
   // The first view has the page to itself until it has drawn (or failed): the others, near
   // the window too, would share its frames and delay the reader's first answers.
-  const firstDrawn = mount(places[0], { onPainted: once(onFirstAnswer) }).then((shell) => shell && tablesBuilt(shell.element));
+  const firstDrawn = mount(places[0], { onPainted: once(onFirstAnswer) })
+    .then((shell) => shell && tablesBuilt(shell.element))
+    .then(() => undefined);
   for (const place of places.slice(1)) {
     const observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
@@ -222,7 +225,7 @@ export function mountPaper(region, { client, base, training = null, onFirstAnswe
   };
   window.addEventListener('hashchange', open);
   open();
-  return told;
+  return { ...told, drawn: firstDrawn };
 }
 
 /** How long a figure a link named is kept in view while the page around it fills in. */
