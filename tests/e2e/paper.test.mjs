@@ -275,6 +275,34 @@ describe('the paper figures', () => {
     await page.close();
   });
 
+  it("Fig. 12's drawing column feeds the drawing to the top layer of every network that ships", { timeout: 300_000 }, async () => {
+    const served = (await servedFigure(env.server.url, 12)).runs[0];
+    const list = await fetch(new URL('paper/models/shipped.json', env.server.url));
+    const ids = new Set(list.ok ? await list.json() : []);
+    const shipped = served.rows.map((row, i) => (ids.has(row.network.id) ? i : null)).filter((i) => i !== null);
+    assert.ok(shipped.length > 0, 'the site ships networks of Fig. 12');
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#fig-12`);
+    const figure = await showView(page, 12);
+    const pad = page.getByLabel('Pad for your drawing, answered by every network of Fig. 12', { exact: true });
+    await drawStroke(page, [[0.3, 0.25], [0.7, 0.25], [0.45, 0.85]], pad);
+    const cells = figure.locator('tbody tr:not(.inputs) td:last-child');
+    for (const i of shipped) {
+      await cells.nth(i).locator('canvas[data-version]').waitFor({ timeout: 240_000 });
+      const numbers = await cells.nth(i).locator('.pic-numbers span').allInnerTexts();
+      assert.ok(numbers.length === 2 && numbers.every((t) => NUMBER.test(t.trim())), `row ${i}: two correlations (${numbers})`);
+    }
+    // The top layer alone is not the whole network: the 20-layer net's whole answer is the
+    // training digit, its top layer's is not (Fig. 12's own numbers say the same).
+    const twenty = served.rows.findIndex((r) => r.network.arch.depth === 20);
+    if (shipped.includes(twenty)) {
+      const [, toTraining] = (await cells.nth(twenty).locator('.pic-numbers span').allInnerTexts()).map(Number);
+      console.log(`Fig. 12 on a drawing: the 20-layer net's top layer correlates ${toTraining} with the training digit`);
+      assert.ok(toTraining < 0.9, `the top layer alone does not draw the 7 (${toTraining})`);
+    }
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
   it('a network exported by the page, served as a shipped file, answers the drawing live; a missing or mismatched file is said so', { timeout: 300_000 }, async () => {
     const served = await servedFigure(env.server.url, 6);
     const rows = served.runs[0].rows;
@@ -402,6 +430,27 @@ describe('the paper figures', () => {
     assert.equal(cells.length, served.rhos.length, `a cell per rho: ${cells}`);
     assert.ok(cells.every((t) => NUMBER.test(t.trim())), `correlations: ${cells}`);
     assert.match(await figure.locator('.retrained').innerText(), /retrained here/);
+    assert.deepEqual(errors, [], 'no console errors');
+    await page.close();
+  });
+
+  it('"Train it here" on Fig. 17 measures how far each layer of a network retrained here moved, beside the shipped curves', { timeout: 300_000 }, async () => {
+    const { page, errors } = await openPage(env.browser.context, `${env.server.url}#fig-17`);
+    const figure = await showView(page, 17);
+    await figure.getByRole('button', { name: 'Train it here', exact: true }).click();
+    await figure.locator('.train-text').getByText(/in all/).waitFor({ timeout: 120_000 });
+    const narrow = figure.getByRole('button', { name: /^Train at \d+ hidden units$/ });
+    await (await narrow.isVisible() ? narrow : figure.getByRole('button', { name: 'Start training', exact: true })).click();
+    // The first network (one hidden layer) trains first; its curve joins the legend and the numbers.
+    const legend = figure.locator('.chart-legend');
+    await legend.getByText(/retrained here/).first().waitFor({ timeout: 240_000 });
+    await figure.getByRole('button', { name: 'Stop training here', exact: true }).click();
+    await figure.locator('.train-text').getByText(/^Stopped\./).waitFor({ timeout: 60_000 });
+    const served = (await servedFigure(env.server.url, 17)).runs[0];
+    const row = figure.locator('details table tbody tr').filter({ hasText: 'retrained here' }).first();
+    // The numbers are folded away (a closed <details>): read as text, not as rendered.
+    const cells = await row.locator('td').evaluateAll((tds) => tds.map((td) => td.textContent.trim()));
+    assert.equal(cells.filter((t) => t !== '' && t !== '\u2013' && t !== '-').length, served.rows[0].changes.length, `a number for each layer of ${served.rows[0].network.label}: ${cells}`);
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();
   });

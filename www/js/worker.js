@@ -83,9 +83,11 @@ class NetworkWorker {
       case REQUEST.TRAIN: return this.train(this.entry(msg.session), onProgress);
       case REQUEST.STOP: return this.stop(msg.session);
       case REQUEST.PREDICT: return this.queued(msg.session, (s) => s.predict(msg.pixels, msg.side));
+      case REQUEST.PREDICT_UPPER: return this.queued(msg.session, (s) => s.predictUpper(msg.pixels, msg.side, msg.firstLayer));
       case REQUEST.HEATMAP: return this.queued(msg.session, (s) => s.heatmap(msg.rhos, msg.perRho, msg.probes));
       case REQUEST.GALLERY: return this.queued(msg.session, (s) => s.gallery(msg.digits, msg.fashion));
       case REQUEST.LAYERS: return this.queued(msg.session, (s) => s.layers(msg.pixels, msg.side, Boolean(msg.initial)));
+      case REQUEST.WEIGHT_CHANGE: return this.queued(msg.session, (s) => s.weightChange());
       case REQUEST.EXPORT: return this.queued(msg.session, async (s) => ({ bytes: await s.export() }));
       case REQUEST.IMPORT: return this.importNetwork(msg);
       case REQUEST.DISPOSE: return this.dispose(msg.session);

@@ -11,7 +11,7 @@ use burn::prelude::*;
 use identity_core::data::{Image, Subset, default_training_image};
 use identity_core::gallery::test_row;
 use identity_core::heatmap::heatmap;
-use identity_core::measure::answers;
+use identity_core::measure::{answers, upper_answers};
 use identity_core::memory::{Admitted, MemoryBudget};
 use identity_core::rho::Probes;
 use identity_core::saved::{self, Precision};
@@ -644,6 +644,39 @@ impl Session {
         answers_to_js(measured)
     }
 
+    /// The answers of the ConvNet's top layers, from layer `first_layer` (counted from 1) to
+    /// its output, fed `pixels` directly (repeated across that layer's input channels: Fig.
+    /// 12, 23, 24's upper sub-networks), as `predict` gives them.
+    #[wasm_bindgen(js_name = predictUpper)]
+    pub async fn predict_upper(
+        &self,
+        pixels: Float32Array,
+        side: usize,
+        first_layer: usize,
+    ) -> Result<JsValue, JsValue> {
+        let inputs = images_from(&pixels, side)?;
+        let depth = match self.state()?.arch {
+            ArchConfig::Conv { depth, .. } => depth,
+            _ => return Err(js_error("upper sub-networks are ConvNets' only")),
+        };
+        if !(1..=depth).contains(&first_layer) {
+            return Err(js_error(format!(
+                "a sub-network of a {depth}-layer net starts at a layer from 1 to {depth}, got {first_layer}"
+            )));
+        }
+        let now = self.snapshot()?;
+        let measured = upper_answers(
+            &now.network,
+            first_layer - 1,
+            &inputs,
+            &now.training,
+            &now.device,
+        )
+        .await
+        .map_err(|e| self.device_error(e))?;
+        answers_to_js(measured)
+    }
+
     /// Every layer of the ConvNet for one `side` x `side` image (the reader's drawing), or,
     /// with `initial`, of the same network as initialised (Fig. 8's random net, rebuilt from
     /// the seed): `identity_figures::layers::Layer[]` as the figure files hold them (three
@@ -682,6 +715,26 @@ impl Session {
             .await
             .map_err(|e| self.device_error(e))?;
         layers
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(js_error)
+    }
+
+    /// How far training moved each layer's parameters, bottom layer first: the relative l2
+    /// distance between the network as initialised (rebuilt from its seed) and as it is now
+    /// (`identity_core::weight_change::LayerChange[]`, as Fig. 16-18's files hold them).
+    #[wasm_bindgen(js_name = weightChange)]
+    pub async fn weight_change(&self) -> Result<JsValue, JsValue> {
+        let now = self.snapshot()?;
+        let (arch, config) = {
+            let inner = self.state()?;
+            (inner.arch.clone(), inner.config.clone())
+        };
+        let initial = initial_network(&arch, now.training.side(), &config, &now.device)
+            .map_err(|e| self.device_error(e))?;
+        let changes = identity_core::weight_change::weight_change(&initial, &now.network)
+            .await
+            .map_err(|e| self.device_error(e))?;
+        changes
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(js_error)
     }

@@ -36,14 +36,19 @@ function statusText(slot, trainable) {
 export class DrawingColumn {
   /**
    * @param {{client: import('../worker-client.js').WorkerClient, figure: number, first: Float32Array,
-   *   trainable: boolean, onWanted?: () => void}} options
+   *   trainable: boolean, onWanted?: () => void, ask?: (index: number) => {type: string}}} options
    *   `figure`: the figure's number (its pad's name says it); `first`: the pad's picture
    *   before the reader draws (28 x 28); `trainable`: whether the view offers "Train it here"
-   *   (the cell of a network not shipped says so); `onWanted`: the reader reached for the pad
+   *   (the cell of a network not shipped says so); `onWanted`: the reader reached for the pad;
+   *   `ask`: the request that answers the drawing with row `index`'s network, beside its
+   *   session and the pixels (a prediction of the whole network by default)
    */
-  constructor({ client, figure, first, trainable, onWanted = () => undefined }) {
+  constructor({
+    client, figure, first, trainable, onWanted = () => undefined, ask = () => ({ type: REQUEST.PREDICT }),
+  }) {
     this.client = client;
     this.trainable = trainable;
+    this.ask = ask;
     pads += 1;
     /** How to draw on the pad, for under the figure. */
     this.hint = el('p', {
@@ -139,7 +144,7 @@ export class DrawingColumn {
         continue;
       }
       this.inFlight.add(session);
-      this.client.request({ type: REQUEST.PREDICT, session, pixels: pixels.slice(), side: this.pad.side })
+      this.client.request({ ...this.ask(index), session, pixels: pixels.slice(), side: this.pad.side })
         .then((answer) => {
           this.answered.set(session, version);
           if (set === this.set && this.alive(index, session)) this.show(index, kind, answer, version);

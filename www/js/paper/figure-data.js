@@ -264,6 +264,20 @@ function layerCount(a) {
   return a.arch === 'conv' ? a.depth : a.hidden.length + 1;
 }
 
+/** A `LayerChange`: `weight` is an f32 (null where it was not a number); `bias` an Option<f32>. */
+const layerChange = record({ weight: maybeNumber, bias: optional(maybeNumber, null) });
+
+/**
+ * Reads the change of each layer the worker measured for a network retrained here
+ * (`identity_core::weight_change::LayerChange[]`, as in the figure files), checked like a file's.
+ * @param {unknown} value the worker's answer
+ * @returns {LayerChange[]}
+ * @throws {FigureDataError} naming the field that does not fit
+ */
+export function readChanges(value) {
+  return list(layerChange)(value, 'changes');
+}
+
 /** The parser of each kind of body, with its checks across fields. */
 const BODIES = Object.freeze({
   eq1(v, p) {
@@ -363,8 +377,7 @@ const BODIES = Object.freeze({
     const run = record({
       rows: list(record({
         network: net,
-        // `weight` is an f32 (null where it was not a number); `bias` an Option<f32>.
-        changes: list(record({ weight: maybeNumber, bias: optional(maybeNumber, null) })),
+        changes: list(layerChange),
       })),
     })(v, p);
     run.rows.forEach((row, i) => sized(row.changes, layerCount(row.network.arch), `${p}.rows[${i}].changes`, 'layer of the network'));

@@ -1,12 +1,15 @@
 // The upper sub-networks of trained ConvNets (Fig. 12: the top layer alone, Fig. 23: the top
 // two, Fig. 24: the top 3, 6 and 10 of the 20-layer net): the test row fed straight into the
 // layers used (repeated across the channels of the first of them), skipping those below. The
-// first row is the inputs, then one row per cut, with the answers and their correlations.
+// first row is the inputs, then one row per cut, with the answers and their correlations, and
+// "Your drawing", fed to the same layers of every network that ships (live-rows.js).
 
+import { REQUEST } from '../protocol.js';
 import { inputTitle } from '../gallery.js';
 import {
-  el, pictureTable, netHeader, inputRow, answerCells, claimsList,
+  el, netHeader, answerCells, claimsList,
 } from './parts.js';
+import { liveRows } from './live-rows.js';
 
 /**
  * A ConvNet's depth (or an FCN's layers, its output included).
@@ -61,16 +64,17 @@ function cutHeader(cut, { network, used }, sizes) {
 async function mount(shell, ctx) {
   const { run, claims, scale } = await ctx.load(shell.figure, 'upper_subnetworks');
   const names = run.inputs.names.map(inputTitle);
-  const box = pictureTable({
+  /** @type {import('./figure-data.js').Cut[]} */
+  const cuts = run.rows;
+  const { box, hint, handle } = liveRows(shell, ctx, {
+    inputs: run.inputs,
+    seed: run.seed,
     corner: 'network, layers used',
-    columns: names,
-    rows: [
-      inputRow(run.inputs.pictures, names),
-      .../** @type {import('./figure-data.js').Cut[]} */ (run.rows).map((cut) => {
-        const cutNamed = cutNames(cut);
-        return { header: cutHeader(cut, cutNamed, ctx.sizes), cells: answerCells(cut.answers, names, cutNamed.who) };
-      }),
-    ],
+    rows: cuts.map((cut) => {
+      const cutNamed = cutNames(cut);
+      return { network: cut.network, header: cutHeader(cut, cutNamed, ctx.sizes), cells: answerCells(cut.answers, names, cutNamed.who) };
+    }),
+    ask: (index) => ({ type: REQUEST.PREDICT_UPPER, firstLayer: cuts[index].first_layer }),
   });
   shell.show(
     box,
@@ -79,10 +83,11 @@ async function mount(shell, ctx) {
       text: 'Each row: the top layers of a trained ConvNet, fed the inputs directly (each input repeated across the channels of the first layer used), skipping the layers below. '
         + 'Under its name: the layers used; its size and loss are those of the whole network. Under each answer: its correlation to the input (identity, green) and to the training digit (constant, pink). Scroll sideways for more inputs.',
     }),
+    hint,
     claimsList(claims, scale),
   );
   ctx.painted();
-  return {};
+  return handle;
 }
 
 /** The view of Fig. 12, 23 and 24. */

@@ -2,10 +2,14 @@
 // ReLU FCNs): the relative l2 distance ||W0 - W*|| / ||W0|| of each layer's weights (or biases)
 // before and after training, bottom layer first, one curve per network, darker the deeper.
 // The top layer moves far more than the rest, so the paper cuts its y axis off; here a log y
-// axis shows the lower layers instead.
+// axis shows the lower layers instead. "Train it here" retrains the figure's networks in the
+// worker and measures the same changes from them (dashed, beside the shipped curves).
 
-import { el, claimsList, toggle } from './parts.js';
+import { REQUEST } from '../protocol.js';
+import { el, claimsList, toggle, familyOf } from './parts.js';
 import { curveChart, sequentialColors } from './curves.js';
+import { readChanges } from './figure-data.js';
+import { trainHereFor } from './train-here.js';
 
 /** The parameters a chart shows: key of `LayerChange`, and its name. */
 const PARAMETERS = Object.freeze([
@@ -52,9 +56,28 @@ async function mount(shell, ctx) {
       y: {
         label: `\u2016W\u2070 \u2212 W*\u2016 / \u2016W\u2070\u2016 of the layer's ${parameters.name}`, min: axis === 'log' ? undefined : 0, log: axis === 'log',
       },
-      series: rows.map((r, i) => ({ name: r.network.label, values: x.map((_, k) => r.changes[k]?.[parameters.key] ?? null), color: colors[i] })),
+      series: [
+        ...rows.map((r, i) => ({ name: r.network.label, values: x.map((_, k) => r.changes[k]?.[parameters.key] ?? null), color: colors[i] })),
+        ...[...live.keys()].sort((a, b) => a - b).map((i) => ({
+          name: live.get(i).network.label, values: x.map((_, k) => live.get(i).changes[k]?.[parameters.key] ?? null), color: colors[i], dashed: true,
+        })),
+      ],
     }));
   };
+  // The networks retrained here, by row, with their changes.
+  const live = new Map();
+  const notes = el('div');
+  const nets = rows.map((r) => r.network);
+  const here = trainHereFor(ctx, {
+    nets,
+    seed: run.seed,
+    what: familyOf(nets),
+    measure: async (i, session, network) => {
+      live.set(i, { network, changes: readChanges(await ctx.client.request({ type: REQUEST.WEIGHT_CHANGE, session })) });
+      paint();
+    },
+    onError: (message) => notes.append(el('p', { className: 'note', text: message })),
+  });
   paint();
   if (shown.length > 1) {
     shell.controls.append(named('change of the', toggle('Parameters shown', shown.map((p) => p.name), parameters.name, (name) => {
@@ -66,9 +89,11 @@ async function mount(shell, ctx) {
     axis = chosen;
     paint();
   })));
+  if (here) shell.controls.append(here.element);
   const noBiases = shown.length === 1 && shown[0].key === 'weight';
   shell.show(
     box,
+    notes,
     el('p', {
       className: 'note',
       text: "Each point: how far training moved a layer's parameters, as the l2 distance between their initial values W\u2070 and their trained values W*, relative to the norm of W\u2070. "
@@ -77,7 +102,7 @@ async function mount(shell, ctx) {
     claimsList(claims, scale),
   );
   ctx.painted();
-  return {};
+  return { hidden: () => here && ctx.keeper.idle(here.set) };
 }
 
 /** The view of Fig. 16-18. */
