@@ -100,19 +100,22 @@ async function exportedNetwork(env, arch) {
 }
 
 /**
- * Serves fig6.json with ids on some rows, and `file` as the shipped network of every id but
- * the ones it names nothing for (those are not on the site).
+ * Serves fig6.json with ids on some rows, and `file` as the shipped network of the ids of
+ * `shipped` (the others are not on the site).
  * @param {import('playwright-core').Page} page before it navigates
  * @param {object} served fig6.json as the site has it
  * @param {string} file a network file
- * @param {Object<number, string>} ids row -> id; the first id is served `file`
+ * @param {Object<number, string>} ids row -> id
+ * @param {string[]} [shipped] the ids served `file` (default: row 0's)
  */
-async function serveAsShipped(page, served, file, ids) {
+async function serveAsShipped(page, served, file, ids, shipped = [ids[0]]) {
   const figure = structuredClone(served);
   for (const [row, id] of Object.entries(ids)) figure.runs[0].rows[row].network.id = id;
   await page.route('**/paper/fig6.json', (route) => route.fulfill({ json: figure }));
-  await page.route(`**/paper/models/${ids[0]}.bpk`, (route) => route.fulfill({ body: fs.readFileSync(file), contentType: 'application/octet-stream' }));
-  await page.route('**/paper/models/shipped.json', (route) => route.fulfill({ json: [ids[0]] }));
+  for (const id of shipped) {
+    await page.route(`**/paper/models/${id}.bpk`, (route) => route.fulfill({ body: fs.readFileSync(file), contentType: 'application/octet-stream' }));
+  }
+  await page.route('**/paper/models/shipped.json', (route) => route.fulfill({ json: shipped }));
 }
 
 /**
@@ -299,6 +302,11 @@ describe('the paper figures', () => {
       console.log(`Fig. 12 on a drawing: the 20-layer net's top layer correlates ${toTraining} with the training digit`);
       assert.ok(toTraining < 0.9, `the top layer alone does not draw the 7 (${toTraining})`);
     }
+    // Fig. 24 cuts one network three times: it is retrained once.
+    const fig24 = await showView(page, 24);
+    await fig24.getByRole('button', { name: 'Train it here', exact: true }).click();
+    await fig24.locator('.train-text').getByText(/^Retrain the ConvNet here on /).waitFor({ timeout: 120_000 });
+    await fig24.getByRole('button', { name: 'Cancel', exact: true }).click();
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();
   });
@@ -311,12 +319,12 @@ describe('the paper figures', () => {
 
     const file = await exportedNetwork(env, arch);
 
-    // Served as row 0's file; row 1 names a file the site does not have; row 2 the same
-    // file as row 0, which holds another network than row 2's.
-    const ids = ['0123456789abcdef', 'fedcba9876543210'];
+    // Served as row 0's file; row 1 names a file the site does not have; row 2 a file that
+    // holds row 0's network, not row 2's.
+    const ids = ['0123456789abcdef', 'fedcba9876543210', '00112233aabbccdd'];
     const page = await env.browser.context.newPage();
     const errors = await watch(page, new URL(env.server.url).origin);
-    await serveAsShipped(page, served, file, { 0: ids[0], 1: ids[1], 2: ids[0] });
+    await serveAsShipped(page, served, file, { 0: ids[0], 1: ids[1], 2: ids[2] }, [ids[0], ids[2]]);
     await watchWorker(page);
     await page.goto(env.server.url);
     await showView(page, 6);

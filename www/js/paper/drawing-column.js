@@ -85,13 +85,17 @@ export class DrawingColumn {
   /**
    * Answers with the networks of `set` from now on.
    * @param {import('./shipped-networks.js').NetworkSet} set
-   * @returns {HTMLElement[]} one cell per row of the set, for the table
+   * @param {number[]} [slotOf] the slot of `set` whose network answers each row (default: one
+   *   row per slot; several rows may share a network, each answering as `ask` says)
+   * @returns {HTMLElement[]} one cell per row, for the table
    */
-  bind(set) {
+  bind(set, slotOf = set.slots.map((_, i) => i)) {
     this.set?.removeEventListener('change', this.onChange);
     this.set = set;
+    this.slotOf = slotOf;
     set.addEventListener('change', this.onChange);
-    this.cells = set.slots.map(({ net }) => {
+    this.cells = slotOf.map((slot) => {
+      const { net } = set.slots[slot];
       const output = el('canvas', { className: 'pixels', attrs: { role: 'img', 'aria-label': `Answer of ${net.label} to your drawing` } });
       output.width = output.height = 28;
       return {
@@ -105,20 +109,23 @@ export class DrawingColumn {
     return this.cells.map((c) => el('div', { className: 'pic live' }, [c.output, c.numbers, c.status, c.here]));
   }
 
-  /** Shows where row `index`'s networks stand, and asks the new ones for answers. */
+  /** Shows where slot `index`'s networks stand in its rows, and asks the new ones for answers. */
   refresh(index) {
     const slot = this.set.slots[index];
-    const cell = this.cells[index];
-    cell.status.textContent = statusText(slot, this.trainable);
-    cell.output.dataset.status = slot.status;
-    // A canvas never painted is blank already (and hidden): a context made to clear it costs
-    // about a millisecond, for every row of a figure as it is built.
-    if (slot.session === null && !slot.trained?.session && cell.output.dataset.version !== undefined) {
-      cell.output.getContext('2d').clearRect(0, 0, 28, 28);
-      delete cell.output.dataset.version;
-      cell.numbers.replaceChildren();
-    }
-    if (!slot.trained?.session) cell.here.textContent = slot.trained ? 'retrained here: freed' : '';
+    this.slotOf.forEach((of, row) => {
+      if (of !== index) return;
+      const cell = this.cells[row];
+      cell.status.textContent = statusText(slot, this.trainable);
+      cell.output.dataset.status = slot.status;
+      // A canvas never painted is blank already (and hidden): a context made to clear it costs
+      // about a millisecond, for every row of a figure as it is built.
+      if (slot.session === null && !slot.trained?.session && cell.output.dataset.version !== undefined) {
+        cell.output.getContext('2d').clearRect(0, 0, 28, 28);
+        delete cell.output.dataset.version;
+        cell.numbers.replaceChildren();
+      }
+      if (!slot.trained?.session) cell.here.textContent = slot.trained ? 'retrained here: freed' : '';
+    });
     this.answerSoon();
   }
 
@@ -138,27 +145,32 @@ export class DrawingColumn {
     const version = this.pad.version;
     const pixels = this.pad.pixels();
     for (const { index, session, kind } of set.sessions()) {
-      if (this.answered.get(session) === version) continue;
-      if (this.inFlight.has(session)) {
-        this.dirty = true;
-        continue;
-      }
-      this.inFlight.add(session);
-      this.client.request({ ...this.ask(index), session, pixels: pixels.slice(), side: this.pad.side })
-        .then((answer) => {
-          this.answered.set(session, version);
-          if (set === this.set && this.alive(index, session)) this.show(index, kind, answer, version);
-        }, (error) => {
-          if (set === this.set && this.alive(index, session)) this.cells[index].status.textContent = `could not answer: ${error.message}`;
-        })
-        .finally(() => {
-          this.inFlight.delete(session);
-          if (this.dirty) this.answerSoon();
-        });
+      this.slotOf.forEach((of, row) => {
+        if (of !== index) return;
+        // Each row's answer from each of its networks, asked once per drawing.
+        const key = `${session}:${row}`;
+        if (this.answered.get(key) === version) return;
+        if (this.inFlight.has(key)) {
+          this.dirty = true;
+          return;
+        }
+        this.inFlight.add(key);
+        this.client.request({ ...this.ask(row), session, pixels: pixels.slice(), side: this.pad.side })
+          .then((answer) => {
+            this.answered.set(key, version);
+            if (set === this.set && this.alive(index, session)) this.show(row, kind, answer, version);
+          }, (error) => {
+            if (set === this.set && this.alive(index, session)) this.cells[row].status.textContent = `could not answer: ${error.message}`;
+          })
+          .finally(() => {
+            this.inFlight.delete(key);
+            if (this.dirty) this.answerSoon();
+          });
+      });
     }
   }
 
-  /** Whether `session` is still one of row `index`'s networks. */
+  /** Whether `session` is still one of slot `index`'s networks. */
   alive(index, session) {
     const slot = this.set.slots[index];
     return slot.session === session || slot.trained?.session === session;
@@ -168,9 +180,9 @@ export class DrawingColumn {
    * Paints an answer: the shipped network's in the picture with its numbers under it; the
    * retrained one's numbers on a line of their own (and its picture when none is shipped).
    */
-  show(index, kind, answer, version) {
-    const slot = this.set.slots[index];
-    const cell = this.cells[index];
+  show(row, kind, answer, version) {
+    const slot = this.set.slots[this.slotOf[row]];
+    const cell = this.cells[row];
     const [identity, constant] = [answer.identity[0], answer.constant[0]];
     if (kind === 'trained') cell.here.textContent = `retrained here: identity ${formatCorrelation(identity)}, constant ${formatCorrelation(constant)}`;
     if (kind === 'shipped' || slot.session === null) {

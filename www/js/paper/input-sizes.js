@@ -55,7 +55,7 @@ async function mount(shell, ctx) {
   const here = trainHereFor(ctx, {
     nets,
     seed: run.seed,
-    what: nets.length === 1 ? 'ConvNet' : familyOf(nets),
+    what: familyOf(nets),
     measure: async (i, session, network) => {
       const perSide = [];
       for (const pictures of run.resampled) perSide.push(await answersHere(ctx.client, session, pictures));

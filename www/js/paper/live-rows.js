@@ -49,7 +49,13 @@ function retrained(report) {
 export function liveRows(shell, ctx, {
   inputs, rows, seed, corner, ask,
 }) {
-  const nets = rows.map((r) => r.network);
+  // One network for the rows that show the same one (Fig. 24 cuts the 20-layer net three
+  // times): loaded, and retrained, once.
+  const key = (net) => net.id ?? net.label;
+  const unique = new Map();
+  for (const { network } of rows) if (!unique.has(key(network))) unique.set(key(network), network);
+  const nets = [...unique.values()];
+  const slotOf = rows.map((r) => nets.findIndex((net) => key(net) === key(r.network)));
   const set = new NetworkSet({ client: ctx.client, base: ctx.base, nets });
   let visible = false;
   /** Whether the reader has reached for the drawing pad: the networks load only then. */
@@ -57,10 +63,12 @@ export function liveRows(shell, ctx, {
   const use = () => {
     if (visible && wanted) ctx.keeper.use(set);
   };
-  const notes = set.slots.map((slot) => el('span', { className: 'here', text: slot.trained ? retrained(slot.trained.report) : '' }));
+  const notes = slotOf.map((slot) => el('span', { className: 'here', text: set.slots[slot].trained ? retrained(set.slots[slot].trained.report) : '' }));
   const trainer = ctx.training ? new TrainHere({
     client: ctx.client, sizes: ctx.sizes, training: ctx.training, onReport: (i, report, note) => {
-      notes[i].textContent = report ? retrained(report) : `retrained here: ${note}`;
+      slotOf.forEach((slot, row) => {
+        if (slot === i) notes[row].textContent = report ? retrained(report) : `retrained here: ${note}`;
+      });
     },
   }) : null;
   const drawing = new DrawingColumn({
@@ -74,7 +82,7 @@ export function liveRows(shell, ctx, {
     },
     ask,
   });
-  const live = drawing.bind(set);
+  const live = drawing.bind(set, slotOf);
   const names = inputs.names.map(inputTitle);
   const inputsRow = inputRow(inputs.pictures, names);
   const box = pictureTable({

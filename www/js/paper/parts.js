@@ -266,11 +266,13 @@ export function claimsList(claims, scale) {
 export const FAMILIES = Object.freeze({ relu: 'ReLU FCNs', linear: 'linear FCNs', conv: 'ConvNets' });
 
 /**
- * What a figure's networks are, in words: their family, or "networks" where they mix.
+ * What a figure's networks are, in words: their family ("ConvNets", or "ConvNet" for one), or
+ * "networks" where they mix.
  * @param {import('./figure-data.js').Net[]} nets
  * @returns {string}
  */
 export function familyOf(nets) {
   const archs = new Set(nets.map((n) => n.arch.arch));
-  return archs.size === 1 ? FAMILIES[[...archs][0]] : 'networks';
+  const plural = archs.size === 1 ? FAMILIES[[...archs][0]] : 'networks';
+  return nets.length === 1 ? plural.slice(0, -1) : plural;
 }
