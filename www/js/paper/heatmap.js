@@ -10,7 +10,7 @@ import { REQUEST } from '../protocol.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from '../palette.js';
 import { formatCorrelation } from '../verdict.js';
 import {
-  el, netHeader, claimsList, scrollBox, toggle, familyOf, FAMILIES,
+  el, netHeader, claimsList, scrollBox, toggle, FAMILIES,
 } from './parts.js';
 import { trainHereFor } from './train-here.js';
 
@@ -86,11 +86,9 @@ async function mount(shell, ctx) {
   const shippedBox = el('div', {}, families(run.rows, false));
   const liveBox = el('div', { className: 'retrained' });
   const paintLive = () => liveBox.replaceChildren(...(live.size ? families([...live.keys()].sort((a, b) => a - b).map((i) => live.get(i)), true) : []));
-  const nets = run.rows.map((r) => r.network);
   const here = trainHereFor(ctx, {
-    nets,
+    nets: run.rows.map((r) => r.network),
     seed: run.seed,
-    what: familyOf(nets),
     measure: async (i, session, network) => {
       const measured = await ctx.client.request({
         type: REQUEST.HEATMAP, session, rhos: run.rhos, perRho: run.probes_per_rho, probes: run.probes ?? 'pearson',

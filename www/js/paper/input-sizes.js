@@ -6,7 +6,7 @@
 import { inputTitle } from '../gallery.js';
 import { formatCorrelation } from '../verdict.js';
 import {
-  el, pictureTable, netHeader, inputRow, answerCells, claimsList, familyOf,
+  el, pictureTable, netHeader, inputRow, answerCells, claimsList,
 } from './parts.js';
 import { trainHereFor, answersHere } from './train-here.js';
 
@@ -51,11 +51,9 @@ async function mount(shell, ctx) {
   const box = el('div');
   const paint = () => box.replaceChildren(sizesTable(run, ctx.sizes, [...live.keys()].sort((a, b) => a - b).map((i) => live.get(i))));
   const notes = el('div');
-  const nets = run.rows.map((r) => r.network);
   const here = trainHereFor(ctx, {
-    nets,
+    nets: run.rows.map((r) => r.network),
     seed: run.seed,
-    what: familyOf(nets),
     measure: async (i, session, network) => {
       const perSide = [];
       for (const pictures of run.resampled) perSide.push(await answersHere(ctx.client, session, pictures));

@@ -6,7 +6,9 @@
 import { REQUEST, ERROR_NAMES } from '../protocol.js';
 import { NetworkSet } from './shipped-networks.js';
 import { formatDuration, lossEvery } from '../estimate.js';
-import { el, button, formatLoss } from './parts.js';
+import {
+  el, button, formatLoss, familyOf,
+} from './parts.js';
 import { grouped } from '../numbers.js';
 
 /**
@@ -264,13 +266,16 @@ export async function answersHere(client, session, pictures) {
  * rows) and, as each finishes, has `measure` answer with it; the view's networks come alive
  * (the other views' freed) without fetching the shipped files.
  * @param {import('./paper.js').Context} ctx
- * @param {{nets: import('./figure-data.js').Net[], seed: number, what: string,
+ * @param {{nets: import('./figure-data.js').Net[], seed: number, what?: string,
  *   measure: (index: number, session: number, net: import('./figure-data.js').Net) => Promise<void>,
  *   onError: (message: string) => void}} options
- *   `net`: the row's network as retrained here (its label says so, with its loss and steps)
+ *   `what`: the networks in words (default: their family); `net`: the row's network as
+ *   retrained here (its label says so, with its loss and steps)
  * @returns {{element: HTMLElement, set: NetworkSet} | null} null when the page lends no training
  */
-export function trainHereFor(ctx, { nets, seed, what, measure, onError }) {
+export function trainHereFor(ctx, {
+  nets, seed, what = familyOf(nets), measure, onError,
+}) {
   if (!ctx.training) return null;
   const set = new NetworkSet({ client: ctx.client, base: ctx.base, nets });
   const trainer = new TrainHere({

@@ -6,7 +6,7 @@
 // worker and measures the same changes from them (dashed, beside the shipped curves).
 
 import { REQUEST } from '../protocol.js';
-import { el, claimsList, toggle, familyOf } from './parts.js';
+import { el, claimsList, toggle } from './parts.js';
 import { curveChart, sequentialColors } from './curves.js';
 import { readChanges } from './figure-data.js';
 import { trainHereFor } from './train-here.js';
@@ -67,11 +67,9 @@ async function mount(shell, ctx) {
   // The networks retrained here, by row, with their changes.
   const live = new Map();
   const notes = el('div');
-  const nets = rows.map((r) => r.network);
   const here = trainHereFor(ctx, {
-    nets,
+    nets: rows.map((r) => r.network),
     seed: run.seed,
-    what: familyOf(nets),
     measure: async (i, session, network) => {
       live.set(i, { network, changes: readChanges(await ctx.client.request({ type: REQUEST.WEIGHT_CHANGE, session })) });
       paint();
