@@ -9,6 +9,7 @@ mod figure;
 mod heatmap;
 mod predict;
 mod progress;
+mod rejudge;
 mod report;
 mod saved;
 mod site;
@@ -50,6 +51,8 @@ enum Command {
     /// The page's figures from a finished run of every figure: their files, the networks they
     /// name and the registry (`index.json`).
     Site(site::Args),
+    /// The claims of the figures in a folder judged again by this version, from their numbers.
+    Rejudge(rejudge::Args),
 }
 
 /// A clap error as one line: the lines before its usage block without clap's hints, joined
@@ -123,6 +126,7 @@ fn main() -> std::process::ExitCode {
         Command::Merge(args) => figure::merge::run(args),
         Command::Report(args) => report::run(args),
         Command::Site(args) => site::run(args),
+        Command::Rejudge(args) => rejudge::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,6 +10,12 @@ use crate::net::Net;
 /// A mean correlation at least this high counts as learning that map.
 pub const LIKE: f64 = 0.8;
 
+/// How much more of the input (|correlation|) a trained net's inner layer must carry than the
+/// random net's same layer for "recovers the input": past the wipe-out, the random 20-layer
+/// net's layers 8-13 wander between 0.03 and 0.28 from layer to layer (Fig. 8, quick scale,
+/// seeds 0-2), so a difference smaller than this is that wander, not a recovery.
+pub const RECOVERY_MARGIN: f64 = 0.1;
+
 /// How a claim came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
