@@ -121,6 +121,12 @@ fn read_figure(path: &std::path::Path) -> Result<Option<String>, CliError> {
         .map_err(|_| CliError::Run(format!("cannot read {}: not UTF-8 text", path.display())))
 }
 
+/// `text` in a cell of a Markdown table: its bars (a |correlation|) escaped, so that they do
+/// not end the cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
 /// How many claims came out each way over their seeds.
 struct Tally {
     hold: usize,
@@ -236,8 +242,8 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
                 "| [{}](#figure-{}) | {} | {} | {} |",
                 f.number,
                 f.number,
-                c.claim,
-                measured(c),
+                cell(&c.claim),
+                cell(&measured(c)),
                 verdict(c)
             )
             .ok();
@@ -296,5 +302,16 @@ fn measured(claim: &OverSeeds) -> String {
             .map(|(seed, m)| format!("seed {seed}: {m}"))
             .collect::<Vec<_>>()
             .join("; "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cell_keeps_its_bars_inside() {
+        assert_eq!(
+            super::cell("its |correlation| to the input"),
+            "its \\|correlation\\| to the input"
+        );
     }
 }
