@@ -546,6 +546,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn three_channel_nets_failing_beyond_8_layers_is_a_contrast_with_5_to_8() {
+        // Depths with their final losses: fitting is a loss of at most FIT_LOSS.
+        let verdict = |losses: &[(usize, f32)]| {
+            let nets: Vec<Net> = losses
+                .iter()
+                .map(|&(depth, loss)| Net {
+                    final_loss: loss,
+                    ..net(depth)
+                })
+                .collect();
+            let rows: Vec<grid::Summary> = nets
+                .iter()
+                .map(|n| grid::Summary::new(n, Some(0.5), Some(0.5)))
+                .collect();
+            grid::three_channels(&rows)
+                .into_iter()
+                .find(|c| c.claim.contains("beyond 8 layers"))
+                .expect("the claim")
+                .verdict
+        };
+        let (fit, stall) = (1e-4, 3e-3);
+        assert_eq!(
+            verdict(&[(5, fit), (8, fit), (10, stall), (20, stall)]),
+            Verdict::Holds
+        );
+        // Every depth failing is no contrast (the old judge held here).
+        assert_eq!(
+            verdict(&[(5, stall), (8, stall), (10, stall), (20, stall)]),
+            Verdict::DoesNotHold
+        );
+        assert_eq!(
+            verdict(&[(5, fit), (8, stall), (10, fit), (20, stall)]),
+            Verdict::DoesNotHold
+        );
+    }
+
     fn heat(rows: &[(usize, f32, f32)]) -> FigureData {
         FigureData {
             figure: 7,

@@ -546,7 +546,8 @@ pub fn channels(rows: &[Summary], source: Source) -> Vec<Claim> {
     ]
 }
 
-/// Fig. 28: 3-channel ConvNets beyond 8 layers fail to fit the digit.
+/// Fig. 28: 3-channel ConvNets of 5 to 8 layers fit the digit, and those beyond 8 layers fail to
+/// where the shallower fit (judged as that contrast).
 pub fn three_channels(rows: &[Summary]) -> Vec<Claim> {
     let deep: Vec<&Summary> = rows.iter().filter(|r| r.network.depth() > 8).collect();
     if deep.is_empty() {
@@ -570,14 +571,28 @@ pub fn three_channels(rows: &[Summary]) -> Vec<Claim> {
             shallower.iter().all(|r| r.network.final_loss <= FIT_LOSS),
         )
     });
-    let fails = Claim::judged(
-        &format!(
-            "3-channel ConvNets beyond 8 layers fail to fit the digit (final loss > {FIT_LOSS:.0e})"
-        ),
-        format!("final loss by depth {listing}"),
-        deep.iter().all(|r| r.network.final_loss > FIT_LOSS),
-    );
-    fits.into_iter().chain([fails]).collect()
+    // The paper contrasts the depths: beyond 8 layers the 3-channel nets fail where those of 5
+    // to 8 converge. Deeper nets all failing while none of 5 to 8 fits is no such contrast.
+    let share = |nets: &[&Summary]| {
+        let fit = nets
+            .iter()
+            .filter(|r| r.network.final_loss <= FIT_LOSS)
+            .count();
+        (fit, nets.len())
+    };
+    let fails = (!shallower.is_empty()).then(|| {
+        let ((fit_mid, mid), (fit_deep, deeper)) = (share(&shallower), share(&deep));
+        Claim::judged(
+            &format!(
+                "3-channel ConvNets beyond 8 layers fail to fit the digit where those of 5 to 8 layers fit (a larger share of the 5-8-layer nets reaches final loss <= {FIT_LOSS:.0e})"
+            ),
+            format!(
+                "fit: {fit_mid} of {mid} nets of 5-8 layers, {fit_deep} of {deeper} deeper; final loss by depth {listing}"
+            ),
+            fit_mid * deeper > fit_deep * mid,
+        )
+    });
+    fits.into_iter().chain(fails).collect()
 }
 
 impl AnsweredRows for Grid {
