@@ -532,18 +532,7 @@ mod tests {
     use crate::net::Net;
 
     fn net(depth: usize) -> Net {
-        Net {
-            label: format!("{depth} layers"),
-            arch: ArchConfig::Conv {
-                depth,
-                channels: 8,
-                kernel: 5,
-            },
-            final_loss: 1e-5,
-            steps: 100,
-            id: String::new(),
-            params: None,
-        }
+        Net::conv_for_tests(depth)
     }
 
     fn heat(rows: &[(usize, f32, f32)]) -> FigureData {

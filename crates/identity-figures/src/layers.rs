@@ -422,7 +422,6 @@ impl Layers {
 
 #[cfg(test)]
 mod tests {
-    use identity_core::ArchConfig;
     use identity_core::data::Image;
 
     use super::*;
@@ -447,18 +446,7 @@ mod tests {
     /// A ConvNet of `curve.len()` layers in `state`, its layers correlating `curve` to the input.
     fn network(curve: &[f32], state: State) -> LayerNetwork {
         LayerNetwork {
-            network: Net {
-                label: format!("{} layers", curve.len()),
-                arch: ArchConfig::Conv {
-                    depth: curve.len(),
-                    channels: 8,
-                    kernel: 5,
-                },
-                final_loss: 1e-5,
-                steps: 100,
-                id: String::new(),
-                params: None,
-            },
+            network: Net::conv_for_tests(curve.len()),
             state,
             layers: curve.iter().map(|&c| layer(c)).collect(),
         }

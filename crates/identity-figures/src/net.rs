@@ -82,3 +82,22 @@ impl Net {
         }
     }
 }
+
+#[cfg(test)]
+impl Net {
+    /// A fitted ConvNet of `depth` layers (8 channels, 5 x 5 kernels), for the judges' tests.
+    pub(crate) fn conv_for_tests(depth: usize) -> Net {
+        Net {
+            label: layers(depth),
+            arch: ArchConfig::Conv {
+                depth,
+                channels: 8,
+                kernel: 5,
+            },
+            final_loss: 1e-5,
+            steps: 100,
+            id: String::new(),
+            params: None,
+        }
+    }
+}
