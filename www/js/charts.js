@@ -240,6 +240,7 @@ function stripTile(url, index, count, label) {
   if (label) {
     tile.setAttribute('role', 'img');
     tile.setAttribute('aria-label', label);
+    tile.title = label;
   } else {
     tile.setAttribute('aria-hidden', 'true');
   }

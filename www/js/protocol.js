@@ -12,7 +12,7 @@
  * - train    {session}   (progress: report)      -> report {step, steps, loss, elapsed_ms, ms_per_step, stop}
  * - stop     {session}                           -> {}  (the "train" request then settles with stop "cancelled")
  * - predict  {session, pixels: Float32Array, side} -> {outputs: Float32Array, identity: (number|null)[], constant: (number|null)[]} (null: a flat image)
- * - heatmap  {session, rhos: number[], perRho, probes: 'pearson'|'cosine'} -> {identity: [], constant: [], mse_identity: [], mse_constant: []}
+ * - heatmap  {session, rhos: number[], perRho, probes: 'pearson'|'cosine'} -> {identity: [], constant: [], edges: [], mse_identity: [], mse_constant: []}
  * - gallery  {session, digits, fashion}          -> {names, inputs: Float32Array, outputs: Float32Array, identity, constant}
  * - layers   {session, pixels: Float32Array, side, initial} -> Layer[] (Fig. 8's views of every layer of a ConvNet
  *                                                   for one image, as the figure files hold them; initial: the network as initialised)

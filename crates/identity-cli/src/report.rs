@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::fs;
 use std::path::PathBuf;
 
-use identity_figures::LIKE;
+use identity_figures::claim::THRESHOLDS;
 use identity_figures::claim::{OverSeeds, Overall};
 use identity_figures::data::Recorded;
 
@@ -208,8 +208,9 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
          - Claims, each judged on every seed: **{} hold on every seed, {} on none**, {} on \
          some; {} rest on networks that did not fit their training image on every seed \
          (\"did not train\": no verdict either way); pictures only, not judged: {}.\n\
-         - Thresholds, fixed before any run: a mean correlation of at least {LIKE} counts as \
-         learning the identity or the constant. \"Test row\" means the mean over the paper's \
+         - Thresholds (each one's reason is on its constant in `identity_figures::claim`; \
+         the margins are the spread between seeds at the quick scale): {thresholds}. \
+         \"Test row\" means the mean over the paper's \
          test inputs other than the training digit and its mix; \"rho = 0\" is the heatmap \
          column of inputs uncorrelated with the training digit (Pearson's correlation, after \
          centring); \"x̂ᵀx = 0\" inputs are orthogonal to it uncentred, as in eq. (2). Each \
@@ -223,6 +224,11 @@ fn markdown(found: &[Found], missing: &[u32]) -> String {
         t.mixed,
         t.untrained,
         t.unjudged,
+        thresholds = THRESHOLDS
+            .iter()
+            .map(|(name, value, what)| format!("{name} {value} ({what})"))
+            .collect::<Vec<_>>()
+            .join("; "),
     )
     .ok();
     if !missing.is_empty() {

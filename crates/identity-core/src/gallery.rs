@@ -5,6 +5,18 @@ use crate::arch::ConfigError;
 use crate::data::{Image, Pattern, Subset};
 use crate::error::Error;
 
+/// The prefix of an MNIST test digit's name in the test row (`mnist:3`).
+const DIGIT: &str = "mnist:";
+
+/// The prefix of a Fashion-MNIST image's name in the test row (`fashion:0`).
+const FASHION: &str = "fashion:";
+
+/// Whether the test-row input named `name` shows a digit: the training digit, its mix, or an
+/// MNIST test digit (not clothes or a generated pattern).
+pub fn shows_digit(name: &str) -> bool {
+    matches!(name, "training" | "mix") || name.starts_with(DIGIT)
+}
+
 /// One named test input.
 #[derive(Debug, Clone)]
 pub struct TestInput {
@@ -55,13 +67,13 @@ pub fn test_row(
     ];
     for i in 0..digits {
         row.push(TestInput {
-            name: format!("mnist:{i}"),
+            name: format!("{DIGIT}{i}"),
             image: mnist.image(i)?,
         });
     }
     for i in 0..fashion {
         row.push(TestInput {
-            name: format!("fashion:{i}"),
+            name: format!("{FASHION}{i}"),
             image: fashion_set.image(i)?,
         });
     }
@@ -72,4 +84,25 @@ pub fn test_row(
         });
     }
     Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_row_tells_its_digits_from_clothes_and_patterns() {
+        let training = Subset::MnistTrain.load().unwrap().image(0).unwrap();
+        let row = test_row(&training, 2, 2, 0).unwrap();
+        let digits: Vec<bool> = row.iter().map(|t| shows_digit(&t.name)).collect();
+        let mut expected = vec![true; 4];
+        expected.extend([false; 2]);
+        expected.extend(Pattern::ALL.map(|_| false));
+        assert_eq!(
+            digits,
+            expected,
+            "{:?}",
+            row.iter().map(|t| &t.name).collect::<Vec<_>>()
+        );
+    }
 }

@@ -18,6 +18,8 @@ pub struct HeatmapRow {
     pub identity: Vec<Option<f32>>,
     /// Mean correlation to the constant map, per rho (`None` likewise).
     pub constant: Vec<Option<f32>>,
+    /// Mean edge score (correlation to the input's edge map), per rho (`None` likewise).
+    pub edges: Vec<Option<f32>>,
     /// Mean MSE to the identity, per rho (App. I).
     pub mse_identity: Vec<f32>,
     /// Mean MSE to the constant map, per rho (App. I).
@@ -43,6 +45,7 @@ pub async fn heatmap(
     let mut row = HeatmapRow {
         identity: vec![],
         constant: vec![],
+        edges: vec![],
         mse_identity: vec![],
         mse_constant: vec![],
     };
@@ -57,6 +60,7 @@ pub async fn heatmap(
         let mean = mean_answer(&answers(network, &inputs, training, device).await?);
         row.identity.push(mean.identity);
         row.constant.push(mean.constant);
+        row.edges.push(mean.edges);
         row.mse_identity.push(mean.mse_identity);
         row.mse_constant.push(mean.mse_constant);
     }

@@ -23,10 +23,12 @@
 #![warn(missing_docs)]
 
 pub mod arch;
+pub mod blur;
 pub mod closed_form;
 pub mod collapse;
 pub mod data;
 pub mod dead_units;
+pub mod edges;
 mod error;
 pub mod gallery;
 pub mod heatmap;

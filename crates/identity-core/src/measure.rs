@@ -1,10 +1,12 @@
 //! The paper's measurements of one answer: Pearson correlation and MSE of the network's output
-//! to its input (the identity map) and to the training image (the constant map).
+//! to its input (the identity map) and to the training image (the constant map), and its
+//! correlation to the input's edge map (an edge detector's answer, [`crate::edges`]).
 
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Image;
+use crate::edges::edge_map;
 use crate::error::{Error, read_floats};
 use crate::nets::Network;
 use crate::train::image_batch;
@@ -58,6 +60,9 @@ pub struct Answer {
     pub identity: Option<f32>,
     /// Correlation to the constant map: `corr(f(x), x̂)`; `None` when the output is flat.
     pub constant: Option<f32>,
+    /// Edge score: correlation to the input's edge map, `corr(f(x), |∇x|)`
+    /// ([`crate::edges::edge_map`]); `None` when the output or the edge map is flat.
+    pub edges: Option<f32>,
     /// MSE to the identity: `mse(f(x), x)`.
     pub mse_identity: f32,
     /// MSE to the constant map: `mse(f(x), x̂)`.
@@ -127,6 +132,7 @@ fn measured(outputs: Vec<Image>, inputs: &[Image], training: &Image) -> Result<V
         .map(|(output, input)| Answer {
             identity: correlation(output.pixels(), input.pixels()),
             constant: correlation(output.pixels(), reference.pixels()),
+            edges: correlation(output.pixels(), &edge_map(input.pixels(), input.side())),
             mse_identity: mse(output.pixels(), input.pixels()),
             mse_constant: mse(output.pixels(), reference.pixels()),
             output: Some(output),
@@ -134,7 +140,7 @@ fn measured(outputs: Vec<Image>, inputs: &[Image], training: &Image) -> Result<V
         .collect())
 }
 
-/// Means of the four numbers over several answers; a correlation's mean leaves out the
+/// Means of the five numbers over several answers; a correlation's mean leaves out the
 /// answers where it is undefined (`None` when it is undefined in all).
 pub fn mean_answer(answers: &[Answer]) -> Answer {
     let n = answers.len().max(1) as f32;
@@ -143,6 +149,7 @@ pub fn mean_answer(answers: &[Answer]) -> Answer {
         output: None,
         identity: mean_defined(answers.iter().map(|a| a.identity)),
         constant: mean_defined(answers.iter().map(|a| a.constant)),
+        edges: mean_defined(answers.iter().map(|a| a.edges)),
         mse_identity: mean(|a| a.mse_identity),
         mse_constant: mean(|a| a.mse_constant),
     }
@@ -176,6 +183,7 @@ mod tests {
             output: None,
             identity,
             constant,
+            edges: None,
             mse_identity: 1.0,
             mse_constant: 2.0,
         };
@@ -216,5 +224,21 @@ mod tests {
     fn mse_known_values() {
         assert_eq!(mse(&[0.0, 0.0], &[1.0, 3.0]), 5.0);
         assert_eq!(mse(&[0.5; 9], &[0.5; 9]), 0.0);
+    }
+
+    #[test]
+    fn an_answer_that_is_the_inputs_edge_map_scores_1() {
+        let mnist = crate::data::Subset::MnistTest.load().unwrap();
+        let input = mnist.image(0).unwrap();
+        let edges = Image::new(28, edge_map(input.pixels(), 28)).unwrap();
+        let answer = &measured(
+            vec![edges, input.clone()],
+            &[input.clone(), input.clone()],
+            &input,
+        )
+        .unwrap();
+        assert!((answer[0].edges.unwrap() - 1.0).abs() < 1e-5);
+        // The input itself follows its strokes, not their rims.
+        assert!(answer[1].edges.unwrap() < 0.9, "{:?}", answer[1].edges);
     }
 }

@@ -34,6 +34,11 @@ impl Inputs {
         Ok((inputs, images))
     }
 
+    /// The inputs that show no digit: the clothes and the generated patterns.
+    pub fn non_digits(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.names.len()).filter(|&i| !identity_core::gallery::shows_digit(&self.names[i]))
+    }
+
     /// Whether input `i` is one the network has seen: the training digit itself or its mix,
     /// which test-row means leave out.
     pub fn seen(&self, i: usize) -> bool {
@@ -54,6 +59,10 @@ pub struct Answers {
     pub identity: Vec<Option<f32>>,
     /// `corr(f(x), x̂)` per input.
     pub constant: Vec<Option<f32>>,
+    /// Edge score per input: `corr(f(x), |∇x|)`, the answer against the input's edge map
+    /// (empty in files made before it was measured).
+    #[serde(default)]
+    pub edges: Vec<Option<f32>>,
     /// `mse(f(x), x)` per input.
     pub mse_identity: Vec<f32>,
     /// `mse(f(x), x̂)` per input.
@@ -68,6 +77,7 @@ impl Answers {
         Answers {
             identity: answers.iter().map(|a| a.identity).collect(),
             constant: answers.iter().map(|a| a.constant).collect(),
+            edges: answers.iter().map(|a| a.edges).collect(),
             mse_identity: answers.iter().map(|a| a.mse_identity).collect(),
             mse_constant: answers.iter().map(|a| a.mse_constant).collect(),
             outputs: answers
@@ -93,18 +103,31 @@ impl Answers {
         (unseen(&self.identity), unseen(&self.constant))
     }
 
-    /// Input `i` as CSV cells: `identity,constant,mse_identity,mse_constant` (an undefined
-    /// correlation is an empty cell).
+    /// The mean edge score over the inputs the network has not seen, where defined.
+    pub fn unseen_edges(&self, inputs: &Inputs) -> Option<f64> {
+        let kept: Vec<f64> = (0..self.edges.len())
+            .filter(|&i| !inputs.seen(i))
+            .filter_map(|i| self.edges[i].map(f64::from))
+            .collect();
+        (!kept.is_empty()).then(|| mean(&kept))
+    }
+
+    /// Input `i` as CSV cells, named by [`ANSWER_COLUMNS`] (an undefined correlation, or an
+    /// edge score a file lacks, is an empty cell).
     pub fn cells(&self, i: usize) -> String {
         format!(
-            "{},{},{},{}",
+            "{},{},{},{},{}",
             cell(self.identity[i]),
             cell(self.constant[i]),
+            cell(self.edges.get(i).copied().flatten()),
             self.mse_identity[i],
             self.mse_constant[i]
         )
     }
 }
+
+/// The CSV columns of [`Answers::cells`].
+pub const ANSWER_COLUMNS: &str = "identity,constant,edges,mse_identity,mse_constant";
 
 /// A value that may be undefined, as a CSV cell.
 pub fn cell<T: std::fmt::Display>(value: Option<T>) -> String {

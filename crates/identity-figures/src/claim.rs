@@ -16,6 +16,110 @@ pub const LIKE: f64 = 0.8;
 /// seeds 0-2), so a difference smaller than this is that wander, not a recovery.
 pub const RECOVERY_MARGIN: f64 = 0.1;
 
+/// How much two error rates of Fig. 9's averaging classifier must differ to count as a
+/// difference: the untrained 20-layer nets' layers 1-3 differ by up to 0.03 from seed to seed
+/// (0.74 against 0.77 at layer 3, quick scale, seeds 0-2), so a smaller gap is the draw of the
+/// weights. At quick scale that is 6 of the 200 queries.
+pub const ERROR_MARGIN: f64 = 0.03;
+
+/// A layer whose weights moved by less than this share of their initial norm in training
+/// (`‖W⁰ − W*‖ / ‖W⁰‖`, Fig. 16-18) changed "near zero": a hundredth, the usual sense of
+/// "negligible", fixed before judging both the paper's "not zero" (Fig. 16) and its "near
+/// zero" (Fig. 18) with it.
+pub const NEAR_ZERO: f64 = 0.01;
+
+/// How many times less a deeper net's bottom layer must change than a shallower one's to
+/// count as "changes less" (Fig. 16-18): one layer's change differs by up to 1.4 times from
+/// seed to seed (the 5-layer ConvNet's bottom layer, 0.058 to 0.080, quick scale, seeds 0-2).
+pub const CHANGE_RATIO: f64 = 1.5;
+
+/// How much two mean correlations (to the identity or the constant, averaged over a test row,
+/// over rho or over depths) must differ to count as a difference: one network's mean differs
+/// by up to 0.03 from seed to seed (Fig. 13, the 21-pixel nets' mean constant 0.717 to 0.746,
+/// quick scale, seeds 0-2).
+pub const MEAN_MARGIN: f64 = 0.03;
+
+/// How far apart the mean identity of the top layer alone (Fig. 12) must be between the nets
+/// of 15 layers and more and the shallower ones: one depth's top layer swings by up to 0.5
+/// between seeds, and the mean over the deep side differs by up to 0.29 (0.10, -0.14, -0.19
+/// for 15, 16 and 20 layers, quick scale, seeds 0-2), so a smaller gap is the draw of the
+/// weights.
+pub const TOP_LAYER_MARGIN: f64 = 0.3;
+
+/// The ConvNets of "intermediate depth" (section 3.4: between the shallow ones that learn
+/// the identity, up to 5 layers, and the deep ones that learn the constant, from 15).
+pub const MIDDLE_DEPTHS: std::ops::RangeInclusive<usize> = 6..=14;
+
+/// How much two mean blurs ([`identity_core::blur::blur`] of a layer's top singular vector,
+/// Fig. 8, 29) must differ to count as "less blurry" or "smoother".
+pub const BLUR_MARGIN: f64 = 0.05;
+
+/// A layer's top singular vector whose |correlation| to the input is below this has lost the
+/// input (Fig. 8: "wiped out after around 8 layers"): past the wipe-out the random 20-layer
+/// net's layers wander between 0.00 and 0.28 (quick scale, seeds 0-2), so a layer below 0.3
+/// carries no more of the input than that wander.
+pub const WIPED_OUT: f64 = 0.3;
+
+/// How closely the trained 1-layer linear net must follow eq. (1) (Fig. 1): the equation is
+/// exact for that net trained by gradient descent, so only the error of stopping at the
+/// training tolerance and of float arithmetic may remain.
+pub const EQ1_MATCH: f64 = 0.99;
+
+/// Every threshold the judges use, with what it decides, for reports: the reason for each is
+/// on its constant.
+pub const THRESHOLDS: &[(&str, f64, &str)] = &[
+    (
+        "LIKE",
+        LIKE,
+        "a mean correlation this high learns the identity or the constant",
+    ),
+    (
+        "MEAN_MARGIN",
+        MEAN_MARGIN,
+        "two mean correlations closer than this are no difference",
+    ),
+    (
+        "ERROR_MARGIN",
+        ERROR_MARGIN,
+        "two error rates of Fig. 9's classifier closer than this are no difference",
+    ),
+    (
+        "RECOVERY_MARGIN",
+        RECOVERY_MARGIN,
+        "Fig. 8: how much more of the input a trained inner layer must carry than the random net's",
+    ),
+    (
+        "WIPED_OUT",
+        WIPED_OUT,
+        "Fig. 8: a layer correlating less with the input has lost it",
+    ),
+    (
+        "BLUR_MARGIN",
+        BLUR_MARGIN,
+        "Fig. 8, 29: two mean blurs closer than this are no difference",
+    ),
+    (
+        "NEAR_ZERO",
+        NEAR_ZERO,
+        "Fig. 16-18: a layer whose weights moved less than this share of their norm changed near zero",
+    ),
+    (
+        "CHANGE_RATIO",
+        CHANGE_RATIO,
+        "Fig. 16-18: how many times less a deeper net's bottom layer must change",
+    ),
+    (
+        "TOP_LAYER_MARGIN",
+        TOP_LAYER_MARGIN,
+        "Fig. 12: how far apart the top layers' means must be on either side of 15 layers",
+    ),
+    (
+        "EQ1_MATCH",
+        EQ1_MATCH,
+        "Fig. 1: how closely the 1-layer linear net must follow eq. (1)",
+    ),
+];
+
 /// How a claim came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

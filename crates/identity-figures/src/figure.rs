@@ -206,7 +206,11 @@ pub fn claims(data: &FigureData) -> Vec<Claim> {
     match (data.figure, &data.body) {
         (1, Body::Eq1(d)) => d.claims(),
         (2, Body::Grid(d)) => grid::linear_depth(&d.summaries()),
-        (3, Body::Grid(d)) => grid::two_layer(&d.summaries(), &d.orthogonal_summaries()),
+        (3, Body::Grid(d)) => [
+            grid::two_layer(&d.summaries(), &d.orthogonal_summaries()),
+            grid::bottom_only_on_non_digits(d),
+        ]
+        .concat(),
         (4, Body::Grid(d)) => grid::relu_depth(&d.summaries(), Source::TestRow),
         (5, Body::Heatmap(d)) => {
             let rows = d.summaries();
@@ -217,26 +221,38 @@ pub fn claims(data: &FigureData) -> Vec<Claim> {
             ]
             .concat()
         }
-        (6, Body::Grid(d)) => grid::conv_depth(&d.summaries(), Source::TestRow),
+        (6, Body::Grid(d)) => {
+            let rows = d.summaries();
+            [
+                grid::conv_depth(&rows, Source::TestRow),
+                grid::middle_depths_detect_edges(&rows, Source::TestRow),
+            ]
+            .concat()
+        }
         (7, Body::Heatmap(d)) => {
             let rows = d.summaries();
             [
                 grid::conv_depth(&rows, Source::RhoZero),
                 grid::middle_depths_neither(&rows),
+                grid::middle_depths_detect_edges(&rows, Source::RhoZero),
             ]
             .concat()
         }
-        (8, Body::Layers(d)) => d.random_and_trained(),
+        (8, Body::Layers(d)) => [d.random_and_trained(), d.less_blurry()].concat(),
         (9, Body::Collapse(d)) => d.claims(),
         (10, Body::InputSizes(d)) => d.small_and_large(),
         (11, Body::InputSizes(d)) => d.constant_range(),
-        (12, Body::UpperSubnetworks(d)) => d.change_near_15(),
+        (12, Body::UpperSubnetworks(d)) => d.distinct_from_15(),
         (13, Body::TrainingSizes(d)) => d.claims(),
         (14 | 26, Body::Grid(d)) => grid::kernels(&d.summaries(), Source::TestRow),
         (25, Body::Heatmap(d)) => grid::kernels(&d.summaries(), Source::RhoZero),
         (15, Body::Grid(d)) => grid::channels(&d.summaries(), Source::TestRow),
         (27, Body::Heatmap(d)) => grid::channels(&d.summaries(), Source::RhoZero),
-        (16..=18, Body::WeightChange(d)) => d.claims(),
+        (16, Body::WeightChange(d)) => [d.lower_change_less(), d.deepest_not_near_zero()].concat(),
+        (17, Body::WeightChange(d)) => d.lower_change_less(),
+        (18, Body::WeightChange(d)) => {
+            [d.lower_change_less(), d.deepest_lower_near_zero(5)].concat()
+        }
         (19, Body::Layers(d)) => d.output_layer(7, "outputs its input", true, true),
         (20, Body::Layers(d)) => d.output_layer(14, "does not learn the identity", true, false),
         (21, Body::Layers(d)) => d.output_layer(20, "outputs the training digit", false, true),
@@ -246,11 +262,13 @@ pub fn claims(data: &FigureData) -> Vec<Claim> {
         }
         (24, Body::UpperSubnetworks(d)) => d.upper_half_constructs(),
         (28, Body::Grid(d)) => grid::three_channels(&d.summaries()),
-        (29, Body::Layers(_)) => {
-            pictures("at initialisation, many channels smooth the input more evenly than 3")
-        }
+        (29, Body::Layers(d)) => d.wide_smoother_at_initialization(),
         (30, Body::Layers(d)) => d.narrow_and_wide(),
-        (31..=33, Body::Heatmap(d)) => heatmap::mse_pattern(&d.summaries()),
+        (31..=33, Body::Heatmap(d)) => [
+            heatmap::mse_pattern(&d.summaries()),
+            d.mse_agrees_with_correlation(),
+        ]
+        .concat(),
         _ => vec![],
     }
 }
@@ -526,7 +544,6 @@ mod tests {
     use super::*;
     use crate::answers::{Answers, Inputs};
     use crate::claim::Verdict;
-    use crate::collapse::{Collapse, Curve};
     use crate::grid::{Grid, GridRow, Orthogonal};
     use crate::heatmap::{Heatmap, HeatmapRow};
     use crate::net::Net;
@@ -549,6 +566,7 @@ mod tests {
                         network: net(depth),
                         identity: vec![Some(identity), Some(0.0)],
                         constant: vec![Some(constant), Some(0.0)],
+                        edges: vec![],
                         mse_identity: vec![0.0, 0.0],
                         mse_constant: vec![0.0, 0.0],
                     })
@@ -582,6 +600,7 @@ mod tests {
         let answers = Answers {
             identity: vec![Some(1.0), Some(1.0), Some(0.2), Some(0.4), None],
             constant: vec![Some(0.0); 5],
+            edges: vec![],
             mse_identity: vec![0.0; 5],
             mse_constant: vec![0.0; 5],
             outputs: vec![],
@@ -640,6 +659,7 @@ mod tests {
                         answers: Answers {
                             identity: vec![Some(1.0), Some(identity)],
                             constant: vec![Some(1.0), Some(constant)],
+                            edges: vec![],
                             mse_identity: vec![0.0; 2],
                             mse_constant: vec![0.0; 2],
                             outputs: vec![],
@@ -657,40 +677,6 @@ mod tests {
         };
         assert_eq!(verdict(0.95), [Verdict::Holds, Verdict::Holds]);
         assert_eq!(verdict(0.5), [Verdict::Holds, Verdict::DoesNotHold]);
-    }
-
-    #[test]
-    fn the_collapse_claim_compares_against_halfway_to_chance() {
-        let curve = |label: &str, state, error_rate: Vec<f32>| Curve {
-            label: label.into(),
-            depth: error_rate.len() - 1,
-            state,
-            final_loss: (state == State::Trained).then_some(1e-5),
-            error_rate,
-        };
-        let data = |random_tail: f32| {
-            let mut random = vec![0.3; 3];
-            random.extend([random_tail; 8]);
-            FigureData {
-                figure: 9,
-                body: Body::Collapse(Collapse {
-                    images: 40,
-                    curves: vec![
-                        curve("random", State::Initial, random),
-                        curve(
-                            "5 layers",
-                            State::Trained,
-                            vec![0.3, 0.5, 0.7, 0.5, 0.4, 0.3],
-                        ),
-                    ],
-                }),
-            }
-        };
-        let holds = claims(&data(0.7));
-        assert_eq!(holds[0].verdict, Verdict::Holds, "{}", holds[0].measured);
-        assert_eq!(holds[1].verdict, Verdict::Holds, "{}", holds[1].measured);
-        // Layers beyond 6 that still classify well: the claim fails.
-        assert_eq!(claims(&data(0.35))[0].verdict, Verdict::DoesNotHold);
     }
 
     #[test]
@@ -763,6 +749,7 @@ mod tests {
                     answers: Answers {
                         identity: vec![Some(0.1)],
                         constant: vec![Some(constant)],
+                        edges: vec![],
                         mse_identity: vec![0.0],
                         mse_constant: vec![0.0],
                         outputs: vec![],
@@ -825,6 +812,7 @@ mod tests {
                         answers: Answers {
                             identity: vec![],
                             constant: vec![],
+                            edges: vec![],
                             mse_identity: vec![],
                             mse_constant: vec![],
                             outputs: vec![],
@@ -884,6 +872,7 @@ mod tests {
                 },
                 identity: vec![Some(0.1)],
                 constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],
+                edges: vec![],
                 mse_identity: vec![0.0],
                 mse_constant: vec![0.0],
             };

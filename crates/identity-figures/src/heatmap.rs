@@ -54,6 +54,10 @@ pub struct HeatmapRow {
     pub identity: Vec<Option<f32>>,
     /// Mean correlation to the constant, per rho (`None` likewise).
     pub constant: Vec<Option<f32>>,
+    /// Mean edge score (correlation to the input's edge map), per rho (`None` likewise;
+    /// empty in files made before it was measured).
+    #[serde(default)]
+    pub edges: Vec<Option<f32>>,
     /// Mean MSE to the identity, per rho.
     pub mse_identity: Vec<f32>,
     /// Mean MSE to the constant, per rho.
@@ -98,6 +102,7 @@ pub async fn measure<N: Networks>(
             network: Net::new(label, &arch, &trained),
             identity: row.identity,
             constant: row.constant,
+            edges: row.edges,
             mse_identity: row.mse_identity,
             mse_constant: row.mse_constant,
         });
@@ -145,8 +150,50 @@ impl Heatmap {
                 let (identity, constant) = row.shown(self.measure);
                 let first = |v: &[Option<f32>]| v.first().copied().flatten().map(f64::from);
                 Summary::new(&row.network, first(&identity), first(&constant))
+                    .with_edges(first(&row.edges))
             })
             .collect()
+    }
+    /// Fig. 31-33 (App. I: the MSE and the correlation plots "are overall consistent"): the
+    /// shallowest and the deepest net at rho = 0 are ranked alike by both measures, toward the
+    /// identity (the MSE to the input) and toward the constant (the MSE to the digit).
+    pub fn mse_agrees_with_correlation(&self) -> Vec<Claim> {
+        let mut rows: Vec<&HeatmapRow> = self.rows.iter().collect();
+        rows.sort_by_key(|r| r.network.depth());
+        let (Some(shallow), Some(deep)) = (rows.first(), rows.last()) else {
+            return vec![];
+        };
+        if shallow.network.depth() == deep.network.depth() {
+            return vec![];
+        }
+        let at0 = |v: &[Option<f32>]| v.first().copied().flatten().map_or(f64::NAN, f64::from);
+        let mse0 = |v: &[f32]| v.first().map_or(f64::NAN, |&x| f64::from(x));
+        // Each pair: (correlation shallow, deep), (MSE shallow, deep); the shallow net is
+        // nearer by correlation when its correlation is higher, by MSE when its MSE is lower.
+        let agrees = |(cs, cd): (f64, f64), (ms, md): (f64, f64)| (cs > cd) == (ms < md);
+        let identity = (
+            (at0(&shallow.identity), at0(&deep.identity)),
+            (mse0(&shallow.mse_identity), mse0(&deep.mse_identity)),
+        );
+        let constant = (
+            (at0(&shallow.constant), at0(&deep.constant)),
+            (mse0(&shallow.mse_constant), mse0(&deep.mse_constant)),
+        );
+        let words = |what: &str, ((cs, cd), (ms, md)): ((f64, f64), (f64, f64))| {
+            format!(
+                "to the {what}: correlation {} {:.2}, {} {:.2}; MSE {ms:.4}, {md:.4}",
+                shallow.network.label,
+                Mean(cs),
+                deep.network.label,
+                Mean(cd)
+            )
+        };
+        vec![Claim::on(
+            &[&shallow.network, &deep.network],
+            "MSE and correlation rank the shallowest and the deepest net alike, toward the identity and toward the constant (rho = 0)",
+            format!("{}; {}", words("input", identity), words("digit", constant)),
+            agrees(identity.0, identity.1) && agrees(constant.0, constant.1),
+        )]
     }
 }
 
@@ -192,4 +239,43 @@ pub fn mse_pattern(rows: &[Summary]) -> Vec<Claim> {
         })
         .into_iter()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claim::Verdict;
+
+    /// Two ConvNets (1 and 20 layers) with (identity, constant) correlations and MSEs at rho 0.
+    fn heat(shallow: [f32; 4], deep: [f32; 4]) -> Heatmap {
+        let row = |depth, [i, c, mi, mc]: [f32; 4]| HeatmapRow {
+            network: Net::conv_for_tests(depth),
+            identity: vec![Some(i)],
+            constant: vec![Some(c)],
+            edges: vec![],
+            mse_identity: vec![mi],
+            mse_constant: vec![mc],
+        };
+        Heatmap {
+            measure: Measure::Mse,
+            rhos: vec![0.0],
+            probes_per_rho: 2,
+            probes: Probes::Pearson,
+            rows: vec![row(1, shallow), row(20, deep)],
+        }
+    }
+
+    #[test]
+    fn mse_must_rank_the_nets_as_the_correlation_does() {
+        let verdict = |h: Heatmap| h.mse_agrees_with_correlation()[0].verdict;
+        assert_eq!(
+            verdict(heat([0.9, 0.1, 0.01, 0.2], [0.1, 0.9, 0.2, 0.01])),
+            Verdict::Holds
+        );
+        // The shallow net nearer the input by correlation, farther by MSE.
+        assert_eq!(
+            verdict(heat([0.9, 0.1, 0.3, 0.2], [0.1, 0.9, 0.2, 0.01])),
+            Verdict::DoesNotHold
+        );
+    }
 }

@@ -7,7 +7,7 @@ use identity_core::data::{DataError, Image};
 use identity_core::measure::{Answer, answers};
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{Answers, Inputs};
+use crate::answers::{ANSWER_COLUMNS, Answers, Inputs};
 use crate::claim::{Claim, LIKE};
 use crate::net::Net;
 use crate::picture::Picture;
@@ -118,11 +118,10 @@ pub async fn measure<N: Networks>(
 }
 
 impl InputSizes {
-    /// `network,side,input,identity,constant,mse_identity,mse_constant`, one line per network,
+    /// `network,side,input,` and [`ANSWER_COLUMNS`], one line per network,
     /// side and input.
     pub fn csv(&self) -> String {
-        let mut csv =
-            String::from("network,side,input,identity,constant,mse_identity,mse_constant\n");
+        let mut csv = format!("network,side,input,{ANSWER_COLUMNS}\n");
         for row in &self.rows {
             for (side, answers) in self.sides.iter().zip(&row.per_side) {
                 for (i, name) in self.inputs.iter().enumerate() {

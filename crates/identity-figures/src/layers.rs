@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use burn::prelude::Device;
+use identity_core::blur::blur;
 use identity_core::data::{Image, Subset};
 use identity_core::dead_units::dead_units;
 use identity_core::layer_views::{LayerViews, layer_views};
@@ -15,7 +16,7 @@ use identity_core::{ArchConfig, Network};
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
-use crate::claim::{Claim, LIKE, RECOVERY_MARGIN};
+use crate::claim::{BLUR_MARGIN, Claim, LIKE, RECOVERY_MARGIN, WIPED_OUT, mean};
 use crate::net::Net;
 use crate::picture::Picture;
 use crate::plan::{Networks, Planned, Setting};
@@ -124,6 +125,10 @@ pub struct View {
     pub corr_input: f32,
     /// Correlation to the training digit.
     pub corr_training: f32,
+    /// How blurred the map is ([`identity_core::blur::blur`]: near 1 smooth, lower sharp;
+    /// `None` for a flat map and in files made before it was measured).
+    #[serde(default)]
+    pub blur: Option<f32>,
     /// The map, stretched to [0, 1].
     pub picture: Picture,
 }
@@ -232,6 +237,7 @@ pub async fn layers_of(
             channel,
             corr_input: pearson(map, input.pixels()),
             corr_training: pearson(map, training.pixels()),
+            blur: blur(map, input.side()),
             picture: Picture::stretched(map)?,
         })
     };
@@ -253,18 +259,20 @@ impl Layers {
     /// layer (`dead`, the layer's fraction of dead units, repeated on each; empty where
     /// undefined).
     pub fn csv(&self) -> String {
-        let mut csv = String::from("network,layer,view,channel,corr_input,corr_training,dead\n");
+        let mut csv =
+            String::from("network,layer,view,channel,corr_input,corr_training,blur,dead\n");
         for net in &self.networks {
             for (i, layer) in net.layers.iter().enumerate() {
                 for (key, _, view) in layer.views() {
                     writeln!(
                         csv,
-                        "{},{},{key},{},{},{},{}",
+                        "{},{},{key},{},{},{},{},{}",
                         net.network.label,
                         i + 1,
                         cell(view.channel),
                         view.corr_input,
                         view.corr_training,
+                        cell(view.blur),
                         cell(layer.dead)
                     )
                     .ok();
@@ -277,6 +285,101 @@ impl Layers {
     /// The networks measured.
     pub fn nets(&self) -> Vec<&Net> {
         self.networks.iter().map(|n| &n.network).collect()
+    }
+
+    /// Network `index`'s blur per layer (of the top singular vector), NaN where undefined.
+    fn blurs(&self, index: usize) -> Vec<f64> {
+        self.networks.get(index).map_or_else(Vec::new, |n| {
+            n.layers
+                .iter()
+                .map(|l| l.top_singular.blur.map_or(f64::NAN, f64::from))
+                .collect()
+        })
+    }
+
+    /// Fig. 8: after training, "the intermediate activations [of the 7-layer net] also become
+    /// less blurry" (than the random net's same layers: the paper's footnote reads shallower
+    /// random nets off the 20-layer one), and the 20-layer net's layer 8 is clearer than at
+    /// initialization: mean blur lower by [`BLUR_MARGIN`]. Files without blur give none.
+    pub fn less_blurry(&self) -> Vec<Claim> {
+        let random = self.blurs(0);
+        if self
+            .networks
+            .first()
+            .is_none_or(|n| n.state != State::Initial)
+            || random.iter().all(|b| b.is_nan())
+        {
+            return vec![];
+        }
+        let mut claims = Vec::new();
+        for (index, net) in self.networks.iter().enumerate().skip(1) {
+            let trained = self.blurs(index);
+            let (layers, what) = match trained.len() {
+                7 => (
+                    1..=6,
+                    "the trained 7-layer ConvNet's inner layers (1-6) are less blurry than the random net's same layers",
+                ),
+                20 => (
+                    8..=8,
+                    "the trained 20-layer ConvNet's layer 8 is clearer than at initialization",
+                ),
+                _ => continue,
+            };
+            if random.len() < *layers.end() {
+                continue;
+            }
+            let pick = |b: &[f64]| mean(&b[layers.start() - 1..*layers.end()]);
+            let (now, was) = (pick(&trained), pick(&random));
+            claims.push(Claim::on(
+                &[&net.network],
+                &format!("{what} (mean blur lower by at least {BLUR_MARGIN})"),
+                format!(
+                    "blur of the top singular vector, layers {}-{}: trained {now:.2}, random 20-layer net {was:.2}",
+                    layers.start(),
+                    layers.end()
+                ),
+                now <= was - BLUR_MARGIN,
+            ));
+        }
+        claims
+    }
+
+    /// Fig. 29: "the 128-channel ConvNet already behave[s] more smoothly than the 3-channel
+    /// ConvNet at initialization": the wide net's layers blurrier on average by [`BLUR_MARGIN`].
+    pub fn wide_smoother_at_initialization(&self) -> Vec<Claim> {
+        let initial: Vec<(usize, &LayerNetwork)> = self
+            .networks
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.state == State::Initial)
+            .collect();
+        let by_width = |wide: bool| {
+            if wide {
+                initial.iter().max_by_key(|(_, n)| n.network.channels())
+            } else {
+                initial.iter().min_by_key(|(_, n)| n.network.channels())
+            }
+        };
+        let (Some(&(n, narrow)), Some(&(w, wide))) = (by_width(false), by_width(true)) else {
+            return vec![];
+        };
+        let (narrow_blur, wide_blur) = (mean(&self.blurs(n)), mean(&self.blurs(w)));
+        if n == w || narrow_blur.is_nan() && wide_blur.is_nan() {
+            return vec![];
+        }
+        vec![Claim::judged(
+            &format!(
+                "at initialization, the {}-channel ConvNet's layers are smoother than the {}-channel one's (mean blur higher by at least {BLUR_MARGIN})",
+                wide.network.channels(),
+                narrow.network.channels()
+            ),
+            format!(
+                "mean blur of the top singular vector over the layers: {} channels {wide_blur:.2}, {} channels {narrow_blur:.2}",
+                wide.network.channels(),
+                narrow.network.channels()
+            ),
+            wide_blur >= narrow_blur + BLUR_MARGIN,
+        )]
     }
 
     /// Network `index`'s layers as (corr_input, corr_training) of the top singular vector.
@@ -301,15 +404,15 @@ impl Layers {
         let random = self.curve(0);
         let wiped = random
             .iter()
-            .position(|(i, _)| i.abs() < 0.3)
+            .position(|(i, _)| i.abs() < WIPED_OUT)
             .map(|l| l + 1);
         let mut claims: Vec<Claim> = (random.len() >= 12)
             .then(|| {
                 Claim::judged(
-                    "a random deep ConvNet wipes the input out by about layer 8 (its top singular vector's |correlation to the input| first falls below 0.3 in layers 6 to 10)",
+                    &format!("a random deep ConvNet wipes the input out by about layer 8 (its top singular vector's |correlation to the input| first falls below {WIPED_OUT} in layers 6 to 10)"),
                     match wiped {
-                        Some(l) => format!("first below 0.3 at layer {l}"),
-                        None => "never below 0.3".into(),
+                        Some(l) => format!("first below {WIPED_OUT} at layer {l}"),
+                        None => format!("never below {WIPED_OUT}"),
                     },
                     wiped.is_some_and(|l| (6..=10).contains(&l)),
                 )
@@ -433,6 +536,7 @@ mod tests {
             channel: None,
             corr_input: to_input,
             corr_training: 0.0,
+            blur: None,
             picture: Picture::of(&Image::new(7, vec![0.0; 49]).unwrap()),
         };
         Layer {
@@ -484,5 +588,65 @@ mod tests {
         // wander.
         assert_eq!(fourteen(0.1), Verdict::DoesNotHold);
         assert_eq!(fourteen(0.25), Verdict::DoesNotHold);
+    }
+
+    /// A network in `state` whose layers' top singular vectors have these blurs.
+    fn blurred(blurs: &[f32], state: State, channels: usize) -> LayerNetwork {
+        let mut n = network(&vec![0.5; blurs.len()], state);
+        for (layer, &b) in n.layers.iter_mut().zip(blurs) {
+            layer.top_singular.blur = Some(b);
+        }
+        if let ArchConfig::Conv { channels: c, .. } = &mut n.network.arch {
+            *c = channels;
+        }
+        n
+    }
+
+    fn layers_of(networks: Vec<LayerNetwork>) -> Layers {
+        Layers {
+            input: "mnist:1".into(),
+            input_label: 2,
+            input_picture: Picture::of(&Image::new(7, vec![0.0; 49]).unwrap()),
+            all_views: false,
+            networks,
+        }
+    }
+
+    #[test]
+    fn trained_layers_are_judged_less_blurry_against_the_random_nets_same_layers() {
+        let random = blurred(&[0.9; 20], State::Initial, 8);
+        let verdicts = |seven: f32, eighth: f32| -> Vec<Verdict> {
+            let mut twenty = vec![0.9; 20];
+            twenty[7] = eighth;
+            layers_of(vec![
+                random.clone(),
+                blurred(&[seven; 7], State::Trained, 8),
+                blurred(&twenty, State::Trained, 8),
+            ])
+            .less_blurry()
+            .iter()
+            .map(|c| c.verdict)
+            .collect()
+        };
+        assert_eq!(verdicts(0.7, 0.8), [Verdict::Holds, Verdict::Holds]);
+        assert_eq!(
+            verdicts(0.88, 0.9),
+            [Verdict::DoesNotHold, Verdict::DoesNotHold]
+        );
+    }
+
+    #[test]
+    fn the_wide_net_must_be_smoother_at_initialization() {
+        let verdict = |narrow: f32, wide: f32| {
+            layers_of(vec![
+                blurred(&[narrow; 5], State::Initial, 3),
+                blurred(&[wide; 5], State::Initial, 16),
+                blurred(&[0.5; 5], State::Trained, 3),
+            ])
+            .wide_smoother_at_initialization()[0]
+                .verdict
+        };
+        assert_eq!(verdict(0.6, 0.9), Verdict::Holds);
+        assert_eq!(verdict(0.9, 0.6), Verdict::DoesNotHold);
     }
 }

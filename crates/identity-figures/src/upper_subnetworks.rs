@@ -6,8 +6,8 @@ use std::fmt::Write;
 use identity_core::measure::upper_answers;
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{AnsweredRows, Answers, Inputs};
-use crate::claim::Claim;
+use crate::answers::{ANSWER_COLUMNS, AnsweredRows, Answers, Inputs};
+use crate::claim::{Claim, TOP_LAYER_MARGIN, mean};
 use crate::net::Net;
 use crate::plan::{Networks, Planned, Setting};
 use crate::scale::Scale;
@@ -98,11 +98,10 @@ pub async fn measure<N: Networks>(
 }
 
 impl UpperSubnetworks {
-    /// `depth,first_layer,input,identity,constant,mse_identity,mse_constant`, one line per cut
+    /// `depth,first_layer,input,` and [`ANSWER_COLUMNS`], one line per cut
     /// and input.
     pub fn csv(&self) -> String {
-        let mut csv =
-            String::from("depth,first_layer,input,identity,constant,mse_identity,mse_constant\n");
+        let mut csv = format!("depth,first_layer,input,{ANSWER_COLUMNS}\n");
         for row in &self.rows {
             for (i, name) in self.inputs.names.iter().enumerate() {
                 writeln!(
@@ -134,39 +133,59 @@ impl UpperSubnetworks {
             .collect()
     }
 
-    /// Fig. 12: the top layer alone changes most around depth 15: the biggest step between
-    /// consecutive depths of the sweep lies within depths 12 to 16.
-    pub fn change_near_15(&self) -> Vec<Claim> {
-        let mut by_depth: Vec<(usize, f64)> = self
-            .means()
-            .into_iter()
-            .map(|(r, identity, _)| (r.network.depth(), identity))
-            .collect();
-        by_depth.sort_by_key(|r| r.0);
-        if by_depth.last().is_none_or(|r| r.0 < 15) {
-            return vec![];
-        }
-        let biggest = by_depth
-            .windows(2)
-            .map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1).abs()))
-            .fold((0, 0, -1.0), |m, v| if v.2 > m.2 { v } else { m });
-        let curve: Vec<String> = by_depth
-            .iter()
-            .map(|(d, v)| format!("{d}: {v:.2}"))
-            .collect();
-        let nets: Vec<&Net> = self.rows.iter().map(|r| &r.network).collect();
-        vec![Claim::on(
-            &nets,
-            "the top layer alone changes most around depth 15 (the biggest step in its identity correlation, between consecutive depths, lies within depths 12 to 16)",
-            format!(
-                "identity of the top layer by depth {}; biggest step {:.2} between {} and {}",
-                curve.join(", "),
-                biggest.2,
-                biggest.0,
-                biggest.1
-            ),
-            biggest.0 >= 12 && biggest.1 <= 16,
-        )]
+    /// Fig. 12: "a clear distinction can be found at 15-layer ConvNet": the top layer alone
+    /// of nets of 15 layers and more answers less like the identity than that of shallower
+    /// nets, their means apart by at least [`TOP_LAYER_MARGIN`].
+    pub fn distinct_from_15(&self) -> Vec<Claim> {
+        let top: Vec<&Cut> = self.rows.iter().filter(|r| r.layers_used == 1).collect();
+        let split = |value: &dyn Fn(&Cut) -> Option<f64>| -> Option<(Vec<(usize, f64)>, f64, f64)> {
+            let mut curve: Vec<(usize, f64)> = top
+                .iter()
+                .map(|r| (r.network.depth(), value(r).unwrap_or(f64::NAN)))
+                .collect();
+            curve.sort_by_key(|r| r.0);
+            let side = |deep: bool| -> Vec<f64> {
+                curve
+                    .iter()
+                    .filter(|(d, _)| (*d >= 15) == deep)
+                    .map(|r| r.1)
+                    .collect()
+            };
+            let (shallow, deep) = (side(false), side(true));
+            (!shallow.is_empty() && !deep.is_empty() && curve.iter().any(|r| !r.1.is_nan()))
+                .then(|| (curve, mean(&shallow), mean(&deep)))
+        };
+        let listing = |curve: &[(usize, f64)]| {
+            curve
+                .iter()
+                .map(|(d, v)| format!("{d}: {v:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let nets: Vec<&Net> = top.iter().map(|r| &r.network).collect();
+        let identity = split(&|r| r.answers.unseen_means(&self.inputs).0).map(|(curve, below, above)| {
+            Claim::on(
+                &nets,
+                &format!("a clear distinction at 15 layers: the top layer alone of nets of 15 layers and more answers less like the identity than that of shallower nets (mean identity lower by at least {TOP_LAYER_MARGIN})"),
+                format!(
+                    "identity of the top layer by depth {}; mean below 15 layers {below:.2}, from 15 on {above:.2}",
+                    listing(&curve)
+                ),
+                above <= below - TOP_LAYER_MARGIN,
+            )
+        });
+        let edges = split(&|r| r.answers.unseen_edges(&self.inputs)).map(|(curve, below, above)| {
+            Claim::on(
+                &nets,
+                &format!("from 15 layers on the nets bias away from edge detectors: the top layer alone answers less like the input's edges than that of shallower nets (mean edge score lower by at least {TOP_LAYER_MARGIN})"),
+                format!(
+                    "edge score of the top layer by depth {}; mean below 15 layers {below:.2}, from 15 on {above:.2}",
+                    listing(&curve)
+                ),
+                above <= below - TOP_LAYER_MARGIN,
+            )
+        });
+        identity.into_iter().chain(edges).collect()
     }
 
     /// Fig. 24: the upper 10 layers of the 20-layer net construct the '7' more than the
@@ -195,5 +214,55 @@ impl UpperSubnetworks {
 impl AnsweredRows for UpperSubnetworks {
     fn answered(&self) -> Vec<(&Net, &Answers)> {
         self.rows.iter().map(|r| (&r.network, &r.answers)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claim::Verdict;
+
+    /// Top layers of nets of these depths whose answers have this identity correlation.
+    fn cuts(identity: &[(usize, f32)]) -> UpperSubnetworks {
+        UpperSubnetworks {
+            inputs: Inputs {
+                names: vec!["noise".into()],
+                pictures: vec![],
+            },
+            rows: identity
+                .iter()
+                .map(|&(depth, identity)| Cut {
+                    network: Net::conv_for_tests(depth),
+                    first_layer: depth,
+                    layers_used: 1,
+                    answers: Answers {
+                        identity: vec![Some(identity)],
+                        constant: vec![Some(0.0)],
+                        edges: vec![Some(identity)],
+                        mse_identity: vec![0.0],
+                        mse_constant: vec![0.0],
+                        outputs: vec![],
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn fifteen_layers_must_split_the_top_layers() {
+        let verdict = |rows: &[(usize, f32)]| cuts(rows).distinct_from_15()[0].verdict;
+        // Here each edge score equals the identity, so the edge claim follows it.
+        let edges = |rows: &[(usize, f32)]| cuts(rows).distinct_from_15()[1].verdict;
+        assert_eq!(edges(&[(5, 0.7), (15, 0.0)]), Verdict::Holds);
+        assert_eq!(edges(&[(5, 0.1), (15, 0.5)]), Verdict::DoesNotHold);
+        assert_eq!(
+            verdict(&[(5, 0.7), (10, 0.5), (15, 0.0), (20, 0.1)]),
+            Verdict::Holds
+        );
+        // The biggest step at 14 to 15 but no split (the old reading held this).
+        assert_eq!(
+            verdict(&[(5, 0.7), (14, -0.2), (15, 0.7), (20, 0.5)]),
+            Verdict::DoesNotHold
+        );
     }
 }

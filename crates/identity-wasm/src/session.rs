@@ -741,7 +741,7 @@ impl Session {
 
     /// Mean correlations (and MSEs) over `n_per_rho` rho probes for each rho (Fig. 5, 7), in
     /// the sense `probes` (`"pearson"`: centred; `"cosine"`: uncentred, rho 0 is `x̂ᵀx = 0`):
-    /// `{identity: [], constant: [], mse_identity: [], mse_constant: []}`.
+    /// `{identity: [], constant: [], edges: [], mse_identity: [], mse_constant: []}`.
     pub async fn heatmap(
         &self,
         rhos: Vec<f32>,

@@ -1,14 +1,14 @@
-// Representation collapse (Fig. 9): at each layer of a network, the error rate of a simple
-// classifier that labels an MNIST test image by the labels of the others, weighted by how
-// much their representations at that layer correlate. Layer 0 is the raw pixels, the same for
-// every network; an error near chance (0.9) means the layer has lost what told the digits
-// apart. One curve per trained ConvNet, darker the deeper, and the untrained one (the deepest
-// of the sweep) as a thick red band under them, as in the paper.
+// Representation collapse (Fig. 9): at each layer of a network, the error rate of the paper's
+// simple classifier, which labels an MNIST test digit by the labels of other digits weighted
+// by how much their representations at that layer correlate. Layer 0 is the raw pixels, the
+// same for every network; an error near chance (0.9) means the layer has lost what told the
+// digits apart. One curve per trained ConvNet, darker the deeper, and the deepest one before
+// training as a thick red band under them, as in the paper.
 
 import { el, claimsList } from './parts.js';
 import { curveChart, sequentialColors, REFERENCE_COLOR } from './curves.js';
 
-/** `chance` of `identity_figures::collapse::Collapse::claims`: a guess among 10 digits. */
+/** `identity_core::collapse::CHANCE_ERROR`: a guess among 10 digits. */
 const CHANCE = 0.9;
 
 /**
@@ -21,16 +21,16 @@ async function mount(shell, ctx) {
   const { run, claims, scale } = await ctx.load(shell.figure, 'collapse');
   /** @type {import('./figure-data.js').CollapseCurve[]} */
   const curves = run.curves;
-  const random = curves.filter((c) => c.state === 'initial');
-  const trained = curves.filter((c) => c.state === 'trained').sort((a, b) => a.depth - b.depth);
+  const trained = [...curves].sort((a, b) => a.depth - b.depth);
+  const deepest = trained.at(-1);
   const layers = Math.max(0, ...curves.map((c) => c.error_rate.length - 1));
   const x = Array.from({ length: layers + 1 }, (_, i) => i);
   // Each curve over every layer of the deepest: null past its own output.
-  const values = (c) => x.map((i) => c.error_rate[i] ?? null);
+  const values = (/** @type {(number | null)[]} */ rates) => x.map((i) => rates[i] ?? null);
   const colors = sequentialColors(trained.length);
   const series = [
-    ...random.map((c) => ({ name: `${c.label} (untrained)`, values: values(c), color: REFERENCE_COLOR, thick: true })),
-    ...trained.map((c, i) => ({ name: c.label, values: values(c), color: colors[i] })),
+    ...(deepest ? [{ name: `${deepest.label} (untrained)`, values: values(deepest.initial_error_rate), color: REFERENCE_COLOR, thick: true }] : []),
+    ...trained.map((c, i) => ({ name: c.label, values: values(c.error_rate), color: colors[i] })),
   ];
   const chart = curveChart({
     title: 'Error rate of the averaging classifier at each layer',
@@ -44,9 +44,9 @@ async function mount(shell, ctx) {
     chart,
     el('p', {
       className: 'note',
-      text: `Each of ${run.images} MNIST test digits is labelled by the labels of the other ${run.images - 1}, weighted by the correlation of their representations at the layer. `
+      text: `Each of ${run.queries} MNIST test digits is labelled by the labels of ${run.references} others, weighted by the correlation of their representations at the layer. `
         + 'Layer 0 is the raw pixels, the same for every network; the last point of a curve is its output. '
-        + `${random.length ? 'The thick red line is an untrained network, for reference. ' : ''}The dashed line is chance: a guess among 10 digits.`,
+        + `${deepest ? `The thick red line is the ${deepest.label} before training, for reference. ` : ''}The dashed line is chance: a guess among 10 digits.`,
     }),
     claimsList(claims, scale),
   );

@@ -31,7 +31,9 @@
 /**
  * `identity_figures::answers::Answers`: per input, the output and its correlations (null: a
  * flat image, where no correlation is defined).
- * @typedef {{identity: (number | null)[], constant: (number | null)[], mse_identity: number[], mse_constant: number[], outputs: Picture[]}} Answers
+ * `edges`: each answer's edge score, its correlation to the input's edge map (empty in files
+ * made before it was measured).
+ * @typedef {{identity: (number | null)[], constant: (number | null)[], edges: (number | null)[], mse_identity: number[], mse_constant: number[], outputs: Picture[]}} Answers
  */
 /**
  * `identity_figures::eq1::Eq1` (kind `eq1`, Fig. 1).
@@ -50,7 +52,8 @@
  */
 /**
  * `identity_figures::layers::{Layers, LayerNetwork, Layer, View}` (kind `layers`, Fig. 8).
- * @typedef {{channel: number | null, corr_input: number | null, corr_training: number | null, picture: Picture}} LayerView
+ * `blur`: how blurred the map is (near 1 smooth; null where flat or not measured).
+ * @typedef {{channel: number | null, corr_input: number | null, corr_training: number | null, blur: number | null, picture: Picture}} LayerView
  * @typedef {{dead: number | null, top_singular: LayerView, max_correlated: LayerView, channel0: LayerView}} Layer
  * @typedef {{network: Net, state: "initial" | "trained", layers: Layer[]}} LayerNetwork
  * @typedef {{kind: "layers", input: string, input_label: number, input_picture: Picture, all_views: boolean, networks: LayerNetwork[]}} Layers
@@ -62,10 +65,11 @@
  */
 /**
  * `identity_figures::collapse::{Collapse, Curve}` (kind `collapse`, Fig. 9): per network, the
- * error rate of the averaging classifier at each layer, `error_rate[0]` being the raw pixels
- * (so `depth + 1` entries); the untrained reference comes first, with no `final_loss`.
- * @typedef {{label: string, depth: number, state: "initial" | "trained", final_loss: number | null, error_rate: (number | null)[]}} CollapseCurve
- * @typedef {{kind: "collapse", images: number, curves: CollapseCurve[]}} Collapse
+ * error rate of the averaging classifier at each layer, trained and at initialization,
+ * `[0]` being the raw pixels (so `depth + 1` entries); `queries` test digits are labelled by
+ * the votes of `references` others.
+ * @typedef {{label: string, depth: number, final_loss: number | null, error_rate: (number | null)[], initial_error_rate: (number | null)[]}} CollapseCurve
+ * @typedef {{kind: "collapse", references: number, queries: number, curves: CollapseCurve[]}} Collapse
  */
 /**
  * `identity_figures::training_sizes::{TrainingSizes, SideCurve}` (kind `training_sizes`,
@@ -222,6 +226,7 @@ function answers(v, p) {
   return record({
     identity: list(maybeNumber),
     constant: list(maybeNumber),
+    edges: optional(list(maybeNumber), []),
     mse_identity: list(number),
     mse_constant: list(number),
     outputs: list(picture),
@@ -237,7 +242,9 @@ function checkInputs(run, p) {
   sized(run.inputs.pictures, run.inputs.names.length, `${p}.inputs.pictures`, 'input name');
 }
 
-const view = record({ channel: optional(maybeNumber, null), corr_input: maybeNumber, corr_training: maybeNumber, picture });
+const view = record({
+  channel: optional(maybeNumber, null), corr_input: maybeNumber, corr_training: maybeNumber, blur: optional(maybeNumber, null), picture,
+});
 
 /** A `Layer` of Fig. 8: three views of it, and its dead units (null: not counted). */
 const layer = record({
@@ -347,17 +354,20 @@ const BODIES = Object.freeze({
   },
   collapse(v, p) {
     const run = record({
-      images: count,
+      references: count,
+      queries: count,
       curves: list(record({
         label: text,
         depth: count,
-        state: oneOf('initial', 'trained'),
-        final_loss: optional(maybeNumber, null),
+        final_loss: maybeNumber,
         error_rate: list(maybeNumber),
+        initial_error_rate: list(maybeNumber),
       })),
     })(v, p);
-    // One error rate for the raw pixels, then one per layer.
-    run.curves.forEach((c, i) => sized(c.error_rate, c.depth + 1, `${p}.curves[${i}].error_rate`, 'layer and the raw pixels'));
+    // One error rate for the raw pixels, then one per layer, trained and at initialization.
+    run.curves.forEach((c, i) => {
+      for (const key of ['error_rate', 'initial_error_rate']) sized(c[key], c.depth + 1, `${p}.curves[${i}].${key}`, 'layer and the raw pixels');
+    });
     return run;
   },
   training_sizes(v, p) {

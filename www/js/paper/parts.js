@@ -174,7 +174,8 @@ export function inputRow(pictures, names, header = 'input') {
 export function answerCells(answers, names, who) {
   return answers.outputs.map((picture, i) => {
     const [identity, constant] = [answers.identity[i], answers.constant[i]];
-    return { picture, label: `${who} answers the ${names[i]}: ${inWords(identity, constant)}`, numbers: correlations(identity, constant) };
+    const edges = answers.edges[i] === undefined ? '' : `, edges ${formatCorrelation(answers.edges[i])}`;
+    return { picture, label: `${who} answers the ${names[i]}: ${inWords(identity, constant)}${edges}`, numbers: correlations(identity, constant) };
   });
 }
 
@@ -238,15 +239,29 @@ export function toggle(label, options, selected, onSelect) {
   return el('div', { className: 'toggle', attrs: { role: 'group', 'aria-label': label } }, buttons);
 }
 
-/** How a claim came out over the seeds, in words. */
+/** A verdict of `identity_figures::claim::Verdict`, in words. */
+const VERDICT_WORDS = Object.freeze({
+  holds: 'holds', does_not_hold: 'does not hold', did_not_train: 'did not train', not_judged: 'not judged',
+});
+
+/**
+ * How a claim came out over the seeds, in words: "holds on k of n seeds", then how many it
+ * did not hold on and how many did not train.
+ * @param {string[]} verdicts
+ * @returns {string}
+ */
 function overall(verdicts) {
-  const holds = verdicts.filter((v) => v === 'holds').length;
   if (verdicts.every((v) => v === 'not_judged')) return 'shown, not judged';
-  return `holds on ${holds} of ${verdicts.length} seed${verdicts.length === 1 ? '' : 's'}`;
+  const count = (/** @type {string} */ v) => verdicts.filter((x) => x === v).length;
+  const parts = [`holds on ${count('holds')} of ${verdicts.length} seed${verdicts.length === 1 ? '' : 's'}`];
+  if (count('does_not_hold')) parts.push(`does not hold on ${count('does_not_hold')}`);
+  if (count('did_not_train')) parts.push(`did not train on ${count('did_not_train')}`);
+  return parts.join(', ');
 }
 
 /**
- * The claims a figure's run judged, folded away under a summary.
+ * The claims a figure's run judged, folded away under a summary: each with how it came out
+ * over the seeds and, seed by seed, its verdict and the numbers behind it.
  * @param {import('./figure-data.js').OverSeeds[]} claims
  * @param {string} scale the networks' sizes (`quick`, `paper`)
  * @returns {HTMLElement | null} null when there are none
@@ -257,7 +272,10 @@ export function claimsList(claims, scale) {
     el('summary', { text: `What this data says about the paper's claims (${scale} scale)` }),
     el('ul', {}, claims.map((c) => el('li', {}, [
       el('span', { className: 'claim', text: c.claim }),
-      el('span', { className: 'outcome', text: `: ${overall(c.verdicts)} (${c.measured[0] ?? 'nothing measured'})` }),
+      el('span', { className: 'outcome', text: `: ${overall(c.verdicts)}` }),
+      el('ul', { className: 'seeds' }, c.seeds.map((seed, i) => el('li', {
+        text: `seed ${seed}: ${VERDICT_WORDS[c.verdicts[i]] ?? c.verdicts[i]}; ${c.measured[i] ?? 'nothing measured'}`,
+      }))),
     ]))),
   ]);
 }

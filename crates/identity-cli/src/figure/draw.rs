@@ -91,6 +91,28 @@ pub fn figure(png: &Path, title: &str, runs: &[Run]) -> Result<(), CliError> {
                         _ => None,
                     })
                 })
+                .chain(
+                    d.curves
+                        .iter()
+                        .enumerate()
+                        .max_by_key(|(_, c)| c.depth)
+                        .map(|(c, curve)| {
+                            let xs: Vec<f32> = (0..curve.initial_error_rate.len())
+                                .map(|l| l as f32)
+                                .collect();
+                            line(
+                                format!("{} untrained", curve.label),
+                                &xs,
+                                runs,
+                                |b, l| match b {
+                                    Body::Collapse(d) => {
+                                        d.curves.get(c)?.initial_error_rate.get(l).copied()
+                                    }
+                                    _ => None,
+                                },
+                            )
+                        }),
+                )
                 .collect();
             line_chart(
                 png,
