@@ -40,8 +40,8 @@ async fn query_correlations(
     let unit = unit_rows(representations);
     let gram = unit
         .clone()
-        .slice([references..n])
-        .matmul(unit.slice([0..references]).transpose());
+        .narrow(0, references, n - references)
+        .matmul(unit.narrow(0, 0, references).transpose());
     read_floats(gram).await
 }
 
@@ -170,7 +170,7 @@ mod tests {
         // common digit, right for that digit's share of the queries. (Leaving one image out
         // of a single set instead biased each image against its own digit: error 1.0.)
         let (x, labels) = mnist_probe();
-        let same = x.clone().slice([0..1]).repeat_dim(0, 600);
+        let same = x.clone().narrow(0, 0, 1).repeat_dim(0, 600);
         let c = pollster::block_on(query_correlations(same, 300)).unwrap();
         let error = averaging_error(&c, &labels[..300], &labels[300..]).unwrap();
         let count = |digit: u8, among: &[u8]| among.iter().filter(|&&l| l == digit).count();

@@ -51,7 +51,10 @@ pub const TOP_LAYER_MARGIN: f64 = 0.3;
 pub const MIDDLE_DEPTHS: std::ops::RangeInclusive<usize> = 6..=14;
 
 /// How much two mean blurs ([`identity_core::blur::blur`] of a layer's top singular vector,
-/// Fig. 8, 29) must differ to count as "less blurry" or "smoother".
+/// Fig. 8, 29) must differ to count as "less blurry" or "smoother": one layer of the random
+/// 20-layer net differs by up to 0.05 between seeds at layers 1-6 and 8 (layer 4: 0.90 to
+/// 0.95, quick scale, seeds 0-2). For scale: an MNIST digit scores 0.92-0.95, the same digit
+/// smoothed twice by the 3 x 3 box 0.99, white noise 0.36.
 pub const BLUR_MARGIN: f64 = 0.05;
 
 /// A layer's top singular vector whose |correlation| to the input is below this has lost the

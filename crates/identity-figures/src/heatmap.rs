@@ -10,7 +10,7 @@ use identity_core::rho::Probes;
 use serde::{Deserialize, Serialize};
 
 use crate::answers::cell;
-use crate::claim::{Claim, Mean, ends};
+use crate::claim::{Claim, MEAN_MARGIN, Mean, ends};
 use crate::grid::{Summary, family};
 use crate::net::Net;
 use crate::plan::{Networks, Setting};
@@ -170,7 +170,10 @@ impl Heatmap {
         let mse0 = |v: &[f32]| v.first().map_or(f64::NAN, |&x| f64::from(x));
         // Each pair: (correlation shallow, deep), (MSE shallow, deep); the shallow net is
         // nearer by correlation when its correlation is higher, by MSE when its MSE is lower.
-        let agrees = |(cs, cd): (f64, f64), (ms, md): (f64, f64)| (cs > cd) == (ms < md);
+        // Correlations closer than [`MEAN_MARGIN`] rank nothing, so there is nothing to agree
+        // with; a claim needs at least one pair that the correlation ranks.
+        let ranked = |(cs, cd): (f64, f64)| (cs - cd).abs() >= MEAN_MARGIN;
+        let agrees = |c: (f64, f64), (ms, md): (f64, f64)| !ranked(c) || (c.0 > c.1) == (ms < md);
         let identity = (
             (at0(&shallow.identity), at0(&deep.identity)),
             (mse0(&shallow.mse_identity), mse0(&deep.mse_identity)),
@@ -188,9 +191,14 @@ impl Heatmap {
                 Mean(cd)
             )
         };
+        if !ranked(identity.0) && !ranked(constant.0) {
+            return vec![];
+        }
         vec![Claim::on(
             &[&shallow.network, &deep.network],
-            "MSE and correlation rank the shallowest and the deepest net alike, toward the identity and toward the constant (rho = 0)",
+            &format!(
+                "MSE and correlation rank the shallowest and the deepest net alike, toward the identity and toward the constant (rho = 0; where the correlations differ by at least {MEAN_MARGIN})"
+            ),
             format!("{}; {}", words("input", identity), words("digit", constant)),
             agrees(identity.0, identity.1) && agrees(constant.0, constant.1),
         )]
@@ -270,6 +278,11 @@ mod tests {
         let verdict = |h: Heatmap| h.mse_agrees_with_correlation()[0].verdict;
         assert_eq!(
             verdict(heat([0.9, 0.1, 0.01, 0.2], [0.1, 0.9, 0.2, 0.01])),
+            Verdict::Holds
+        );
+        // Correlations to the input within the margin rank nothing: only the constant counts.
+        assert_eq!(
+            verdict(heat([0.01, 0.1, 0.3, 0.2], [0.0, 0.9, 0.2, 0.01])),
             Verdict::Holds
         );
         // The shallow net nearer the input by correlation, farther by MSE.

@@ -57,7 +57,8 @@ pub fn entries(scale: Scale) -> Vec<Entry> {
 pub struct SiteIndex {
     /// The scale the site's figures were made at.
     pub scale: Scale,
-    /// The seeds their claims were judged on (the figures show the first).
+    /// Every seed some figure's claims were judged on (each figure's claims name their own;
+    /// every figure shows the first).
     pub seeds: Vec<u64>,
     /// Every figure, in the paper's order.
     pub figures: Vec<SiteFigure>,

@@ -138,23 +138,7 @@ impl UpperSubnetworks {
     /// nets, their means apart by at least [`TOP_LAYER_MARGIN`].
     pub fn distinct_from_15(&self) -> Vec<Claim> {
         let top: Vec<&Cut> = self.rows.iter().filter(|r| r.layers_used == 1).collect();
-        let split = |value: &dyn Fn(&Cut) -> Option<f64>| -> Option<(Vec<(usize, f64)>, f64, f64)> {
-            let mut curve: Vec<(usize, f64)> = top
-                .iter()
-                .map(|r| (r.network.depth(), value(r).unwrap_or(f64::NAN)))
-                .collect();
-            curve.sort_by_key(|r| r.0);
-            let side = |deep: bool| -> Vec<f64> {
-                curve
-                    .iter()
-                    .filter(|(d, _)| (*d >= 15) == deep)
-                    .map(|r| r.1)
-                    .collect()
-            };
-            let (shallow, deep) = (side(false), side(true));
-            (!shallow.is_empty() && !deep.is_empty() && curve.iter().any(|r| !r.1.is_nan()))
-                .then(|| (curve, mean(&shallow), mean(&deep)))
-        };
+        let split = |value: &dyn Fn(&Cut) -> Option<f64>| split_at_15(&top, value);
         let listing = |curve: &[(usize, f64)]| {
             curve
                 .iter()
@@ -163,7 +147,7 @@ impl UpperSubnetworks {
                 .join(", ")
         };
         let nets: Vec<&Net> = top.iter().map(|r| &r.network).collect();
-        let identity = split(&|r| r.answers.unseen_means(&self.inputs).0).map(|(curve, below, above)| {
+        let identity = split(&|r| r.answers.unseen_means(&self.inputs).0).map(|Split { curve, below, above }| {
             Claim::on(
                 &nets,
                 &format!("a clear distinction at 15 layers: the top layer alone of nets of 15 layers and more answers less like the identity than that of shallower nets (mean identity lower by at least {TOP_LAYER_MARGIN})"),
@@ -174,7 +158,7 @@ impl UpperSubnetworks {
                 above <= below - TOP_LAYER_MARGIN,
             )
         });
-        let edges = split(&|r| r.answers.unseen_edges(&self.inputs)).map(|(curve, below, above)| {
+        let edges = split(&|r| r.answers.unseen_edges(&self.inputs)).map(|Split { curve, below, above }| {
             Claim::on(
                 &nets,
                 &format!("from 15 layers on the nets bias away from edge detectors: the top layer alone answers less like the input's edges than that of shallower nets (mean edge score lower by at least {TOP_LAYER_MARGIN})"),
@@ -209,6 +193,38 @@ impl UpperSubnetworks {
             .into_iter()
             .collect()
     }
+}
+
+/// A value of the top layers by depth, and its means below 15 layers and from 15 on.
+struct Split {
+    curve: Vec<(usize, f64)>,
+    below: f64,
+    above: f64,
+}
+
+/// `value` of each cut by depth, split at 15 layers; none when a side is empty or no value is
+/// defined (files made before it was measured).
+fn split_at_15(top: &[&Cut], value: &dyn Fn(&Cut) -> Option<f64>) -> Option<Split> {
+    let mut curve: Vec<(usize, f64)> = top
+        .iter()
+        .map(|r| (r.network.depth(), value(r).unwrap_or(f64::NAN)))
+        .collect();
+    curve.sort_by_key(|r| r.0);
+    let side = |deep: bool| -> Vec<f64> {
+        curve
+            .iter()
+            .filter(|(d, _)| (*d >= 15) == deep)
+            .map(|r| r.1)
+            .collect()
+    };
+    let (shallow, deep) = (side(false), side(true));
+    (!shallow.is_empty() && !deep.is_empty() && curve.iter().any(|r| !r.1.is_nan())).then(|| {
+        Split {
+            below: mean(&shallow),
+            above: mean(&deep),
+            curve,
+        }
+    })
 }
 
 impl AnsweredRows for UpperSubnetworks {

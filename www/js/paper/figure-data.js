@@ -422,7 +422,7 @@ const claims = list(record({ claim: text, seeds: list(count), verdicts: list(tex
  * @returns {Figure}
  * @throws {FigureDataError} naming the first field that does not fit
  */
-function parseFigure(json, figure, kind) {
+export function parseFigure(json, figure, kind) {
   const top = record({
     figure: count, scale: text, backend: text, seconds: number, runs: list((v) => v), claims,
   })(json, 'the file');

@@ -174,7 +174,7 @@ export function inputRow(pictures, names, header = 'input') {
 export function answerCells(answers, names, who) {
   return answers.outputs.map((picture, i) => {
     const [identity, constant] = [answers.identity[i], answers.constant[i]];
-    const edges = answers.edges[i] === undefined ? '' : `, edges ${formatCorrelation(answers.edges[i])}`;
+    const edges = answers.edges?.[i] === undefined ? '' : `, edges ${formatCorrelation(answers.edges[i])}`;
     return { picture, label: `${who} answers the ${names[i]}: ${inWords(identity, constant)}${edges}`, numbers: correlations(identity, constant) };
   });
 }
