@@ -117,18 +117,20 @@ pub async fn measure<N: Networks>(
 }
 
 impl Heatmap {
-    /// `network,rho,identity,constant` in the figure's measure, one line per network and rho.
+    /// `network,rho,identity,constant` in the figure's measure, then `edges` (the mean edge
+    /// score, a correlation; empty where not measured), one line per network and rho.
     pub fn csv(&self) -> String {
-        let mut csv = String::from("network,rho,identity,constant\n");
+        let mut csv = String::from("network,rho,identity,constant,edges\n");
         for row in &self.rows {
             let (identity, constant) = row.shown(self.measure);
             for (i, rho) in self.rhos.iter().enumerate() {
                 writeln!(
                     csv,
-                    "{},{rho},{},{}",
+                    "{},{rho},{},{},{}",
                     row.network.label,
                     cell(identity[i]),
-                    cell(constant[i])
+                    cell(constant[i]),
+                    cell(row.edges.get(i).copied().flatten())
                 )
                 .ok();
             }
