@@ -160,7 +160,7 @@ describe('uploads, storage and the security policy', () => {
 
   it('network sizes are exact in the browser\'s 32-bit wasm across the page\'s whole range', { timeout: 180_000 }, async () => {
     // In wasm32 a `usize` has 32 bits: sums of parameters wrapped, and about 20,000 ConvNets
-    // in the page's ranges passed as small ones (issue 14). The issue's link first, as a
+    // in the page's ranges passed as small ones. The link that found it first, as a
     // reader sees it; then 20,000 random ConvNets and FCNs (plus the corners of the ranges)
     // checked against exact BigInt sizes, through the same `describe` the page calls.
     const { page, errors } = await openPage(env.browser.context, `${env.server.url}#arch=conv&depth=5&channels=1024&kernel=37&backend=cpu`);

@@ -3,6 +3,9 @@
 // to the default with a message naming it, and no value is ever NaN.
 
 import { BUNDLED_DIGITS } from './protocol.js';
+import {
+  MAX_DEPTH, MAX_CHANNELS, MAX_KERNEL, MAX_HIDDEN_LAYERS, MAX_WIDTH, MAX_LEARNING_RATE, MAX_STEPS, SGD_MOMENTUM,
+} from './rules.js';
 import { grouped } from './numbers.js';
 
 /** The paper's three families of networks. */
@@ -18,19 +21,20 @@ const isFcn = (s) => s.arch !== 'conv';
 /**
  * Every configuration key of the URL hash. `optional` keys may be absent (null: use the
  * architecture's default); `when` says for which states a key is written to the link.
- * Limits follow identity-core's `ArchConfig::validate` and `TrainConfig::validate`.
+ * Limits are identity-core's (`ArchConfig::validate`, `TrainConfig::validate`), read from
+ * rules.js, which the Rust constants write.
  */
 export const PROPS = [
   { name: 'arch', type: 'enum', values: ARCHS, default: 'conv' },
-  { name: 'depth', type: 'int', min: 1, max: 32, default: 3, when: isConv, help: 'number of convolution layers' },
-  { name: 'channels', type: 'int', min: 1, max: 1024, default: 32, when: isConv },
-  { name: 'kernel', type: 'int', min: 1, max: 63, odd: true, default: 5, when: isConv },
-  { name: 'hidden', type: 'int', min: 0, max: 16, default: 1, when: isFcn, help: 'number of hidden layers' },
-  { name: 'width', type: 'int', min: 1, max: 16384, default: 784, when: isFcn },
+  { name: 'depth', type: 'int', min: 1, max: MAX_DEPTH, default: 3, when: isConv, help: 'number of convolution layers' },
+  { name: 'channels', type: 'int', min: 1, max: MAX_CHANNELS, default: 32, when: isConv },
+  { name: 'kernel', type: 'int', min: 1, max: MAX_KERNEL, odd: true, default: 5, when: isConv },
+  { name: 'hidden', type: 'int', min: 0, max: MAX_HIDDEN_LAYERS, default: 1, when: isFcn, help: 'number of hidden layers' },
+  { name: 'width', type: 'int', min: 1, max: MAX_WIDTH, default: 784, when: isFcn },
   { name: 'bottom', type: 'bool', default: false, when: (s) => s.arch === 'relu' },
   { name: 'opt', type: 'enum', values: OPTIMIZERS, optional: true, default: null },
-  { name: 'lr', type: 'number', min: 0, minExclusive: true, max: 10, optional: true, default: null },
-  { name: 'steps', type: 'int', min: 1, max: 1000000, optional: true, default: null },
+  { name: 'lr', type: 'number', min: 0, minExclusive: true, max: MAX_LEARNING_RATE, optional: true, default: null },
+  { name: 'steps', type: 'int', min: 1, max: MAX_STEPS, optional: true, default: null },
   { name: 'seed', type: 'int', min: 0, max: 4294967295, default: 0 },
   { name: 'image', type: 'int', min: 0, max: BUNDLED_DIGITS - 1, optional: true, default: null },
   { name: 'backend', type: 'enum', values: BACKENDS, default: 'auto' },
@@ -227,7 +231,7 @@ export function archOf(state) {
 export function trainOf(state, lossEvery) {
   const train = { seed: state.seed, loss_every: lossEvery };
   if (state.opt === 'adam') train.optimizer = { name: 'adam' };
-  if (state.opt === 'sgd') train.optimizer = { name: 'sgd', momentum: 0.9 };
+  if (state.opt === 'sgd') train.optimizer = { name: 'sgd', momentum: SGD_MOMENTUM };
   if (state.lr !== null) train.learning_rate = state.lr;
   if (state.steps !== null) train.steps = state.steps;
   return train;

@@ -83,7 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .arg("--networks")
         .arg(out.join("models"))
         .arg("--out")
-        .arg(&out);
+        .arg(&out)
+        .arg("--rules")
+        .arg(root.join("www").join("js").join("rules.js"));
     sh::run("the site's figures", &mut site)?;
     eprintln!(
         "xtask: the site's figures in {}; {:.0} s",

@@ -5,6 +5,7 @@ use std::fmt;
 
 use burn::prelude::*;
 use clap::{Args, ValueEnum};
+use identity_core::train::SGD_MOMENTUM;
 use identity_core::{ArchConfig, Init, Optimizer, TrainConfig};
 
 /// A failure, with the exit status it deserves.
@@ -215,7 +216,11 @@ impl TrainArgs {
             config.tolerance = tolerance;
         }
         match self.optimizer {
-            Some(OptimizerName::Sgd) => config.optimizer = Optimizer::Sgd { momentum: 0.9 },
+            Some(OptimizerName::Sgd) => {
+                config.optimizer = Optimizer::Sgd {
+                    momentum: SGD_MOMENTUM,
+                }
+            }
             Some(OptimizerName::Adam) => config.optimizer = Optimizer::Adam,
             None => {}
         }

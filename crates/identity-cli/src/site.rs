@@ -47,6 +47,10 @@ pub struct Args {
     /// `index.json` are replaced.
     #[arg(long)]
     out: PathBuf,
+    /// Also write the rules the page applies (limits, defaults, thresholds) from the Rust
+    /// constants as a JavaScript module here (the site's is `www/js/rules.js`).
+    #[arg(long)]
+    rules: Option<PathBuf>,
 }
 
 /// A figure's site file, made.
@@ -58,6 +62,11 @@ struct Made {
 }
 
 pub fn run(args: Args) -> CliResult {
+    if let Some(path) = &args.rules {
+        fs::write(path, identity_figures::page_rules::module())
+            .map_err(|e| CliError::Run(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("site: the page's rules in {}", path.display());
+    }
     if !args.from.is_dir() {
         return Err(CliError::Usage(format!(
             "--from {} is not a folder; make every figure first: identity-crisis figure all --out {}",

@@ -518,7 +518,8 @@ mod tests {
     fn every_convnet_the_page_allows_has_its_exact_size() {
         // The page's ranges (www/js/state.js) are the core's: depth 1..=32, channels
         // 1..=1024, odd kernels 1..=63, on 28 x 28 images. A 32-bit `usize` sum wrapped for
-        // about 20,000 of them (issue 14): all 1,048,576 are checked against 128-bit sizes.
+        // about 20,000 of them (the first seen: depth 5, 1,024 channels, 37 x 37 kernels): all
+        // 1,048,576 are checked against 128-bit sizes.
         // This host's `usize` has 64 bits, so the wrap itself is caught where it happened: the
         // browser test "network sizes are exact in the browser's 32-bit wasm" (inputs.test.mjs)
         // runs the same checks through the wasm32 build.

@@ -1,7 +1,8 @@
 //! Dead units: per hidden layer, the fraction of ReLU units (a ConvNet's channels, an FCN's
 //! hidden units) that output zero for every input of a set. A unit dead on every input gets
 //! no gradient and passes nothing on; enough of them in one layer cut the network in two, so
-//! that its output no longer depends on its input (issue 15: how the 20-layer net memorizes).
+//! that its output no longer depends on its input (one way the 20-layer net memorizes:
+//! DEFAULTS.md, "How the 20-layer ConvNet memorizes").
 
 use burn::prelude::*;
 

@@ -4,7 +4,7 @@
 //! zero-padded maps (see [`Geometry`]; no unfolded copy of the input): burn 0.22's flex has its own forward convolution but computes the gradients by
 //! burn's generic route (a transposed convolution for the input, and for the weights a
 //! convolution whose kernel is the whole output gradient), which made a ConvNet's training
-//! step 3-7x slower than PyTorch's (issue 18). Every other backend (wgpu, WebGPU) runs burn's
+//! step 3-7x slower than PyTorch's. Every other backend (wgpu, WebGPU) runs burn's
 //! own `conv2d` and its gradients, so the same networks train everywhere; the gradient graph
 //! node is ours on every backend.
 

@@ -50,6 +50,16 @@ pub struct TrainConfig {
     pub seed: u64,
 }
 
+/// The largest learning rate a training configuration may ask for.
+pub const MAX_LEARNING_RATE: f64 = 10.0;
+
+/// The largest step budget a training configuration may ask for.
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// SGD's momentum wherever SGD is chosen, by default or by a reader (PyTorch-style,
+/// undampened).
+pub const SGD_MOMENTUM: f64 = 0.9;
+
 /// The ConvNets' step budget: SGD needs three to four times Adam's steps for the deep nets
 /// (the 20-layer net at 32 channels fits, loss < [`FIT_LOSS`], in 4,000 steps on 3 of 3
 /// seeds; in 1,000 on none).
@@ -94,7 +104,9 @@ impl TrainConfig {
             init: Init::Default,
             seed: 0,
         };
-        let sgd = Optimizer::Sgd { momentum: 0.9 };
+        let sgd = Optimizer::Sgd {
+            momentum: SGD_MOMENTUM,
+        };
         match arch {
             ArchConfig::Linear { hidden } => TrainConfig {
                 optimizer: sgd,
@@ -132,10 +144,10 @@ impl TrainConfig {
         let bad = |m: String| Err(Error::Config(crate::arch::ConfigError(m)));
         if !(self.learning_rate.is_finite()
             && self.learning_rate > 0.0
-            && self.learning_rate <= 10.0)
+            && self.learning_rate <= MAX_LEARNING_RATE)
         {
             return bad(format!(
-                "learning rate must be in (0, 10], got {}",
+                "learning rate must be in (0, {MAX_LEARNING_RATE}], got {}",
                 self.learning_rate
             ));
         }
@@ -144,8 +156,11 @@ impl TrainConfig {
         {
             return bad(format!("momentum must be in [0, 1), got {momentum}"));
         }
-        if !(1..=1_000_000).contains(&self.steps) {
-            return bad(format!("steps must be in 1..=1000000, got {}", self.steps));
+        if !(1..=MAX_STEPS).contains(&self.steps) {
+            return bad(format!(
+                "steps must be in 1..={MAX_STEPS}, got {}",
+                self.steps
+            ));
         }
         if self.loss_every == 0 {
             return bad("loss_every must be at least 1".into());

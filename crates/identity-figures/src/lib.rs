@@ -32,6 +32,7 @@ pub mod heatmap;
 pub mod input_sizes;
 pub mod layers;
 pub mod net;
+pub mod page_rules;
 pub mod picture;
 pub mod plan;
 pub mod registry;

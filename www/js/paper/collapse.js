@@ -6,10 +6,11 @@
 // training as a thick red band under them, as in the paper.
 
 import { el, claimsList } from './parts.js';
+import { CHANCE_ERROR } from '../rules.js';
 import { curveChart, sequentialColors, REFERENCE_COLOR } from './curves.js';
 
-/** `identity_core::collapse::CHANCE_ERROR`: a guess among 10 digits. */
-const CHANCE = 0.9;
+/** A guess among 10 digits (`identity_core::collapse::CHANCE_ERROR`). */
+const CHANCE = CHANCE_ERROR;
 
 /**
  * Mounts Fig. 9.

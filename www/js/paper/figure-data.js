@@ -3,6 +3,8 @@
 // turned into what the views draw. A file of another shape is refused with a message that
 // names the field, never drawn half-way.
 
+import { MIN_SIDE, MAX_SIDE } from '../rules.js';
+
 /**
  * `identity_figures::picture::Picture` as JSON: `levels` is base64 of side x side bytes.
  * @typedef {{side: number, levels: string}} PictureJson
@@ -117,7 +119,7 @@ export class FigureDataError extends Error {
 }
 
 /** `identity_core::data::{MIN_SIDE, MAX_SIDE}`: the image sides a picture may have. */
-const SIDES = Object.freeze({ min: 7, max: 112 });
+const SIDES = Object.freeze({ min: MIN_SIDE, max: MAX_SIDE });
 
 /** What a value is, in a few words, for messages. */
 function kindOf(value) {
