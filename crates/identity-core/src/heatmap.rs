@@ -18,7 +18,9 @@ pub struct HeatmapRow {
     pub identity: Vec<Option<f32>>,
     /// Mean correlation to the constant map, per rho (`None` likewise).
     pub constant: Vec<Option<f32>>,
-    /// Mean edge score (correlation to the input's edge map), per rho (`None` likewise).
+    /// Mean edge score (correlation to the input's edge map), per rho (`None` likewise;
+    /// empty in files made before it was measured).
+    #[serde(default)]
     pub edges: Vec<Option<f32>>,
     /// Mean MSE to the identity, per rho (App. I).
     pub mse_identity: Vec<f32>,

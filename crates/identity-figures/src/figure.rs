@@ -546,6 +546,8 @@ mod tests {
     use crate::answers::{Answers, Inputs};
     use crate::claim::Verdict;
     use crate::grid::{Grid, GridRow, Orthogonal};
+    use identity_core::heatmap::HeatmapRow as Means;
+
     use crate::heatmap::{Heatmap, HeatmapRow};
     use crate::net::Net;
 
@@ -565,11 +567,13 @@ mod tests {
                     .iter()
                     .map(|&(depth, identity, constant)| HeatmapRow {
                         network: net(depth),
-                        identity: vec![Some(identity), Some(0.0)],
-                        constant: vec![Some(constant), Some(0.0)],
-                        edges: vec![],
-                        mse_identity: vec![0.0, 0.0],
-                        mse_constant: vec![0.0, 0.0],
+                        means: Means {
+                            identity: vec![Some(identity), Some(0.0)],
+                            constant: vec![Some(constant), Some(0.0)],
+                            edges: vec![],
+                            mse_identity: vec![0.0, 0.0],
+                            mse_constant: vec![0.0, 0.0],
+                        },
                     })
                     .collect(),
             }),
@@ -709,7 +713,7 @@ mod tests {
         // threshold admits it, even beside a perfect 1-layer net.
         let mut data = heat(&[(1, 0.95, 0.1), (3, 0.9, 0.1), (20, 0.1, 0.9)]);
         if let Body::Heatmap(h) = &mut data.body {
-            h.rows[1].identity[0] = None;
+            h.rows[1].means.identity[0] = None;
         }
         let got = claims(&data);
         assert_eq!(got[0].verdict, Verdict::DoesNotHold, "{}", got[0].measured);
@@ -856,7 +860,7 @@ mod tests {
         let mut neither = heat(&[(1, 0.95, 0.1), (10, 0.3, 0.3), (20, 0.1, 0.9)]);
         assert_eq!(verdicts(&neither)[2], Verdict::Holds);
         if let Body::Heatmap(h) = &mut neither.body {
-            h.rows[1].identity[0] = Some(0.9);
+            h.rows[1].means.identity[0] = Some(0.9);
         }
         assert_eq!(verdicts(&neither)[2], Verdict::DoesNotHold);
         // Fig. 5: ReLU reaches the constant at 3 hidden layers, linear only at 5 (holds), or
@@ -871,11 +875,13 @@ mod tests {
                     id: String::new(),
                     params: None,
                 },
-                identity: vec![Some(0.1)],
-                constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],
-                edges: vec![],
-                mse_identity: vec![0.0],
-                mse_constant: vec![0.0],
+                means: Means {
+                    identity: vec![Some(0.1)],
+                    constant: vec![Some(if depth >= first { 0.9 } else { 0.3 })],
+                    edges: vec![],
+                    mse_identity: vec![0.0],
+                    mse_constant: vec![0.0],
+                },
             };
             let mut rows = Vec::new();
             for depth in [1, 3, 5] {

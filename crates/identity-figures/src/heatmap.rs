@@ -45,23 +45,15 @@ pub struct Heatmap {
     pub rows: Vec<HeatmapRow>,
 }
 
-/// One network's row: its mean answers per rho.
+/// One network's row: the network, and its mean answers per rho as the core measures them
+/// (in JSON, their fields beside `network`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeatmapRow {
     /// The network.
     pub network: Net,
-    /// Mean correlation to the identity, per rho (`None` where undefined for every probe).
-    pub identity: Vec<Option<f32>>,
-    /// Mean correlation to the constant, per rho (`None` likewise).
-    pub constant: Vec<Option<f32>>,
-    /// Mean edge score (correlation to the input's edge map), per rho (`None` likewise;
-    /// empty in files made before it was measured).
-    #[serde(default)]
-    pub edges: Vec<Option<f32>>,
-    /// Mean MSE to the identity, per rho.
-    pub mse_identity: Vec<f32>,
-    /// Mean MSE to the constant, per rho.
-    pub mse_constant: Vec<f32>,
+    /// Its mean answers per rho.
+    #[serde(flatten)]
+    pub means: identity_core::heatmap::HeatmapRow,
 }
 
 impl HeatmapRow {
@@ -69,8 +61,11 @@ impl HeatmapRow {
     pub fn shown(&self, measure: Measure) -> (Vec<Option<f32>>, Vec<Option<f32>>) {
         let defined = |v: &[f32]| v.iter().copied().map(Some).collect();
         match measure {
-            Measure::Correlation => (self.identity.clone(), self.constant.clone()),
-            Measure::Mse => (defined(&self.mse_identity), defined(&self.mse_constant)),
+            Measure::Correlation => (self.means.identity.clone(), self.means.constant.clone()),
+            Measure::Mse => (
+                defined(&self.means.mse_identity),
+                defined(&self.means.mse_constant),
+            ),
         }
     }
 }
@@ -100,11 +95,7 @@ pub async fn measure<N: Networks>(
         .await?;
         measured.push(HeatmapRow {
             network: Net::new(label, &arch, &trained),
-            identity: row.identity,
-            constant: row.constant,
-            edges: row.edges,
-            mse_identity: row.mse_identity,
-            mse_constant: row.mse_constant,
+            means: row,
         });
     }
     Ok(Heatmap {
@@ -130,7 +121,7 @@ impl Heatmap {
                     row.network.label,
                     cell(identity[i]),
                     cell(constant[i]),
-                    cell(row.edges.get(i).copied().flatten())
+                    cell(row.means.edges.get(i).copied().flatten())
                 )
                 .ok();
             }
@@ -152,7 +143,7 @@ impl Heatmap {
                 let (identity, constant) = row.shown(self.measure);
                 let first = |v: &[Option<f32>]| v.first().copied().flatten().map(f64::from);
                 Summary::new(&row.network, first(&identity), first(&constant))
-                    .with_edges(first(&row.edges))
+                    .with_edges(first(&row.means.edges))
             })
             .collect()
     }
@@ -177,12 +168,18 @@ impl Heatmap {
         let ranked = |(cs, cd): (f64, f64)| (cs - cd).abs() >= MEAN_MARGIN;
         let agrees = |c: (f64, f64), (ms, md): (f64, f64)| !ranked(c) || (c.0 > c.1) == (ms < md);
         let identity = (
-            (at0(&shallow.identity), at0(&deep.identity)),
-            (mse0(&shallow.mse_identity), mse0(&deep.mse_identity)),
+            (at0(&shallow.means.identity), at0(&deep.means.identity)),
+            (
+                mse0(&shallow.means.mse_identity),
+                mse0(&deep.means.mse_identity),
+            ),
         );
         let constant = (
-            (at0(&shallow.constant), at0(&deep.constant)),
-            (mse0(&shallow.mse_constant), mse0(&deep.mse_constant)),
+            (at0(&shallow.means.constant), at0(&deep.means.constant)),
+            (
+                mse0(&shallow.means.mse_constant),
+                mse0(&deep.means.mse_constant),
+            ),
         );
         let words = |what: &str, ((cs, cd), (ms, md)): ((f64, f64), (f64, f64))| {
             format!(
@@ -260,11 +257,13 @@ mod tests {
     fn heat(shallow: [f32; 4], deep: [f32; 4]) -> Heatmap {
         let row = |depth, [i, c, mi, mc]: [f32; 4]| HeatmapRow {
             network: Net::conv_for_tests(depth),
-            identity: vec![Some(i)],
-            constant: vec![Some(c)],
-            edges: vec![],
-            mse_identity: vec![mi],
-            mse_constant: vec![mc],
+            means: identity_core::heatmap::HeatmapRow {
+                identity: vec![Some(i)],
+                constant: vec![Some(c)],
+                edges: vec![],
+                mse_identity: vec![mi],
+                mse_constant: vec![mc],
+            },
         };
         Heatmap {
             measure: Measure::Mse,
