@@ -5,7 +5,7 @@ use std::fmt;
 
 use burn::prelude::*;
 use clap::{Args, ValueEnum};
-use identity_core::train::SGD_MOMENTUM;
+use identity_core::train::{SGD_MOMENTUM, TrainOverrides};
 use identity_core::{ArchConfig, Init, Optimizer, TrainConfig};
 
 /// A failure, with the exit status it deserves.
@@ -204,33 +204,24 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// The training configuration for `arch`: its defaults, overridden by the flags given.
     pub fn config(&self, arch: &ArchConfig, seed: u64) -> Result<TrainConfig, CliError> {
-        let mut config = TrainConfig::for_arch(arch);
-        config.seed = seed;
-        if let Some(steps) = self.steps {
-            config.steps = steps;
-        }
-        if let Some(lr) = self.lr {
-            config.learning_rate = lr;
-        }
-        if let Some(tolerance) = self.tolerance {
-            config.tolerance = tolerance;
-        }
-        match self.optimizer {
-            Some(OptimizerName::Sgd) => {
-                config.optimizer = Optimizer::Sgd {
+        let overrides = TrainOverrides {
+            optimizer: self.optimizer.map(|name| match name {
+                OptimizerName::Sgd => Optimizer::Sgd {
                     momentum: SGD_MOMENTUM,
-                }
-            }
-            Some(OptimizerName::Adam) => config.optimizer = Optimizer::Adam,
-            None => {}
-        }
-        match self.init {
-            Some(InitName::Default) => config.init = Init::Default,
-            Some(InitName::Glorot) => config.init = Init::GlorotZeroBias,
-            None => {}
-        }
-        config.validate()?;
-        Ok(config)
+                },
+                OptimizerName::Adam => Optimizer::Adam,
+            }),
+            learning_rate: self.lr,
+            steps: self.steps,
+            tolerance: self.tolerance,
+            loss_every: None,
+            init: self.init.map(|name| match name {
+                InitName::Default => Init::Default,
+                InitName::Glorot => Init::GlorotZeroBias,
+            }),
+            seed: Some(seed),
+        };
+        Ok(TrainConfig::for_arch_with(arch, &overrides)?)
     }
 }
 

@@ -46,4 +46,4 @@ pub mod weight_change;
 pub use arch::{ArchConfig, ConfigError};
 pub use error::{Error, read_floats};
 pub use nets::{Init, Network};
-pub use train::{Optimizer, Progress, Stop, TrainConfig, Trained, Trainer, train};
+pub use train::{Optimizer, Progress, Stop, TrainConfig, TrainOverrides, Trained, Trainer, train};

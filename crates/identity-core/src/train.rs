@@ -75,7 +75,45 @@ pub const NARROW_CHANNELS: usize = 3;
 /// The training-loss goal: MSE below this counts as having fit the training image.
 pub const FIT_LOSS: f32 = 1e-3;
 
+/// The parts of a [`TrainConfig`] a person may set (on the command line, on the page); the
+/// rest, and whatever is unset, are the architecture's defaults ([`TrainConfig::for_arch`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainOverrides {
+    /// The optimiser.
+    pub optimizer: Option<Optimizer>,
+    /// The learning rate.
+    pub learning_rate: Option<f64>,
+    /// The step budget.
+    pub steps: Option<usize>,
+    /// Stop early once the loss read back is below this.
+    pub tolerance: Option<f32>,
+    /// Read the loss every this many steps.
+    pub loss_every: Option<usize>,
+    /// The weight initialisation.
+    pub init: Option<Init>,
+    /// The seed of the weights.
+    pub seed: Option<u64>,
+}
+
 impl TrainConfig {
+    /// `arch`'s defaults with `overrides` applied, checked ([`TrainConfig::validate`]): the one
+    /// place where what a person set meets the defaults.
+    pub fn for_arch_with(arch: &ArchConfig, overrides: &TrainOverrides) -> Result<Self, Error> {
+        let base = Self::for_arch(arch);
+        let config = TrainConfig {
+            optimizer: overrides.optimizer.unwrap_or(base.optimizer),
+            learning_rate: overrides.learning_rate.unwrap_or(base.learning_rate),
+            steps: overrides.steps.unwrap_or(base.steps),
+            tolerance: overrides.tolerance.unwrap_or(base.tolerance),
+            loss_every: overrides.loss_every.unwrap_or(base.loss_every),
+            init: overrides.init.unwrap_or(base.init),
+            seed: overrides.seed.unwrap_or(base.seed),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
     /// The defaults for `arch`, chosen so that the paper's architectures fit their training
     /// image (MSE < [`FIT_LOSS`]) within the budget; the evidence, and the exceptions, are in
     /// `crates/identity-core/DEFAULTS.md`.
@@ -457,6 +495,39 @@ mod tests {
             losses.last().unwrap() * 2.0 < losses[0],
             "losses {losses:?}"
         );
+    }
+
+    #[test]
+    fn overrides_meet_the_defaults_in_one_place() {
+        let arch = ArchConfig::Conv {
+            depth: 3,
+            channels: 8,
+            kernel: 5,
+        };
+        let none = TrainConfig::for_arch_with(&arch, &TrainOverrides::default()).unwrap();
+        assert_eq!(none, TrainConfig::for_arch(&arch));
+        let set = TrainOverrides {
+            optimizer: Some(Optimizer::Adam),
+            steps: Some(7),
+            seed: Some(3),
+            ..TrainOverrides::default()
+        };
+        let config = TrainConfig::for_arch_with(&arch, &set).unwrap();
+        assert_eq!(
+            (config.optimizer, config.steps, config.seed),
+            (Optimizer::Adam, 7, 3)
+        );
+        assert_eq!(
+            config.learning_rate,
+            TrainConfig::for_arch(&arch).learning_rate
+        );
+        let bad = TrainOverrides {
+            learning_rate: Some(MAX_LEARNING_RATE * 2.0),
+            ..TrainOverrides::default()
+        };
+        assert!(TrainConfig::for_arch_with(&arch, &bad).is_err());
+        // A key the configuration does not have is refused, not ignored.
+        assert!(serde_json::from_str::<TrainOverrides>(r#"{"lr": 0.1}"#).is_err());
     }
 
     #[test]

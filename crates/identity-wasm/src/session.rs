@@ -15,10 +15,10 @@ use identity_core::measure::{answers, upper_answers};
 use identity_core::memory::{Admitted, MemoryBudget};
 use identity_core::rho::Probes;
 use identity_core::saved::{self, Precision};
-use identity_core::train::initial_network;
-use identity_core::{ArchConfig, Init, Network, Optimizer, Progress, TrainConfig, Trainer};
+use identity_core::train::{TrainOverrides, initial_network};
+use identity_core::{ArchConfig, Network, Progress, TrainConfig, Trainer};
 use js_sys::{Float32Array, Uint8Array};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::backend::{BackendInfo, Chosen, Lost, Preference, choose};
@@ -88,18 +88,6 @@ fn named_error(name: &str, message: impl std::fmt::Display) -> JsValue {
     error.into()
 }
 
-/// The parts of [`TrainConfig`] the page may set; the rest are the architecture's defaults.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TrainOverrides {
-    optimizer: Option<Optimizer>,
-    learning_rate: Option<f64>,
-    steps: Option<usize>,
-    seed: Option<u64>,
-    loss_every: Option<usize>,
-    init: Option<Init>,
-}
-
 fn parse_arch(arch: JsValue) -> Result<ArchConfig, JsValue> {
     let arch: ArchConfig = serde_wasm_bindgen::from_value(arch)
         .map_err(|e| js_error(format!("bad architecture: {e}")))?;
@@ -108,24 +96,13 @@ fn parse_arch(arch: JsValue) -> Result<ArchConfig, JsValue> {
 }
 
 fn train_config(arch: &ArchConfig, overrides: JsValue) -> Result<TrainConfig, JsValue> {
-    let o: TrainOverrides = if overrides.is_undefined() || overrides.is_null() {
+    let overrides: TrainOverrides = if overrides.is_undefined() || overrides.is_null() {
         TrainOverrides::default()
     } else {
         serde_wasm_bindgen::from_value(overrides)
             .map_err(|e| js_error(format!("bad training settings: {e}")))?
     };
-    let base = TrainConfig::for_arch(arch);
-    let config = TrainConfig {
-        optimizer: o.optimizer.unwrap_or(base.optimizer),
-        learning_rate: o.learning_rate.unwrap_or(base.learning_rate),
-        steps: o.steps.unwrap_or(base.steps),
-        seed: o.seed.unwrap_or(base.seed),
-        loss_every: o.loss_every.unwrap_or(base.loss_every),
-        init: o.init.unwrap_or(base.init),
-        ..base
-    };
-    config.validate().map_err(js_error)?;
-    Ok(config)
+    TrainConfig::for_arch_with(arch, &overrides).map_err(js_error)
 }
 
 /// Which of [`BUDGETS`] a backend uses.
