@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   site, openPage, waitForState, train, drawStroke, answerToPad, correlations, readPicture, screenshot, messages, networkWorker,
 } from './browser.mjs';
+import { RHOS } from '../../www/js/rules.js';
 
 /** A small ConvNet that trains in seconds on the CPU. */
 const SMALL = 'arch=conv&depth=2&channels=8&kernel=3&steps=100&seed=0&backend=cpu';
@@ -44,17 +45,19 @@ describe('the page on the CPU', () => {
 
     // The heatmap row in both senses of rho: the same answer at rho = 1 (the training image
     // itself in both), other inputs below it (cosine-orthogonal ones at rho = 0).
+    // Two rows (identity, constant) of one cell per rho, the figures' rhos (rules.js).
+    const n = RHOS.length;
     const cells = () => page.evaluate(() => [...document.querySelectorAll('#heatmap tbody td')].map((td) => td.textContent));
-    await page.waitForFunction(() => document.querySelectorAll('#heatmap tbody td').length === 10, null, { timeout: 60_000 });
+    await page.waitForFunction((count) => document.querySelectorAll('#heatmap tbody td').length === count, 2 * n, { timeout: 60_000 });
     const pearson = await cells();
     await page.selectOption('#rho-sense', 'cosine');
-    await page.waitForFunction((before) => {
+    await page.waitForFunction(([before, count]) => {
       const now = [...document.querySelectorAll('#heatmap tbody td')].map((td) => td.textContent);
-      return now.length === 10 && now.join() !== before.join();
-    }, pearson, { timeout: 60_000 });
+      return now.length === count && now.join() !== before.join();
+    }, [pearson, 2 * n], { timeout: 60_000 });
     const cosine = await cells();
-    assert.deepEqual([cosine[4], cosine[9]], [pearson[4], pearson[9]], `rho = 1 is the training image in both senses: ${pearson} / ${cosine}`);
-    assert.notDeepEqual([cosine[0], cosine[5]], [pearson[0], pearson[5]], 'rho = 0 inputs differ between the senses');
+    assert.deepEqual([cosine[n - 1], cosine[2 * n - 1]], [pearson[n - 1], pearson[2 * n - 1]], `rho = 1 is the training image in both senses: ${pearson} / ${cosine}`);
+    assert.notDeepEqual([cosine[0], cosine[n]], [pearson[0], pearson[n]], 'rho = 0 inputs differ between the senses');
     await screenshot(page, 'cpu-trained-and-drawn');
     assert.deepEqual(errors, [], 'no console errors');
     await page.close();

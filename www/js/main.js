@@ -24,12 +24,12 @@ import { readEmbed } from './embed-options.js';
 import { worthTiming, timeSteps, TIMED_STEPS } from './backend-choice.js';
 import { reportHeight } from './embed-size.js';
 import { grouped } from './numbers.js';
+import {
+  RHOS, PROBES_PER_RHO, TEST_ROW_DIGITS, TEST_ROW_FASHION,
+} from './rules.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
-/** Rho values of the heatmap row, and probe inputs per rho. */
-const RHOS = [0, 0.25, 0.5, 0.75, 1];
-const PROBES_PER_RHO = 8;
 /** The pad's answers refresh at most this often while drawing, and while training. */
 const PREDICT_INTERVAL_MS = 100;
 const TRAINING_PREDICT_INTERVAL_MS = 1000;
@@ -926,7 +926,7 @@ async function refreshGallery() {
   const id = app.current?.id;
   if (id === undefined) return;
   try {
-    const row = await client.request({ type: REQUEST.GALLERY, session: id, digits: 4, fashion: 3 });
+    const row = await client.request({ type: REQUEST.GALLERY, session: id, digits: TEST_ROW_DIGITS, fashion: TEST_ROW_FASHION });
     if (id !== app.current?.id) return;
     renderGallery($('gallery'), row, (pixels) => pad.load(pixels));
     $('gallery-note').textContent = `Inputs (top; click one to load it into the pad) and the answers of ${app.current.trained ? 'the trained' : 'the untrained'} ${app.current.name} (below), as in the paper's Fig. 1.`;
@@ -981,6 +981,7 @@ function networkCodeWanted() {
 }
 
 async function start() {
+  $('probes-per-rho').textContent = String(PROBES_PER_RHO);
   form.addEventListener('change', (event) => configChanged(event.detail.fields));
   window.addEventListener('hashchange', () => {
     // A link to a place on the page is the paper's (paper.js scrolls to it).

@@ -34,5 +34,17 @@ export const MAX_SIDE = 112;
 /** A correlation at least this high counts as a match (identity or constant). */
 export const MATCH = 0.8;
 
+/** The rho columns of a heatmap row, as the figures measure them. */
+export const RHOS = [0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0];
+
+/** Random inputs averaged per rho, as the figures do. */
+export const PROBES_PER_RHO = 10;
+
+/** MNIST test digits in the test row, as in the figures. */
+export const TEST_ROW_DIGITS = 4;
+
+/** Fashion-MNIST images in the test row, as in the figures. */
+export const TEST_ROW_FASHION = 3;
+
 /** The error rate of a guess among the 10 digits (Fig. 9). */
 export const CHANCE_ERROR = 0.9;

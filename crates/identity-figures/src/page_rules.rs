@@ -12,9 +12,15 @@ use identity_core::data::{MAX_SIDE, MIN_SIDE};
 use identity_core::train::{MAX_LEARNING_RATE, MAX_STEPS, SGD_MOMENTUM};
 
 use crate::claim::LIKE;
+use crate::scale::Scale;
 
-/// Each rule: its name in JavaScript, its value as JavaScript writes it, and what it is.
+/// Each rule: its name in JavaScript, its value as JavaScript (and JSON) writes it, and what
+/// it is.
 fn rules() -> Vec<(&'static str, String, &'static str)> {
+    // The lab measures as the site's figures do (quick scale).
+    let scale = Scale::Quick;
+    let (digits, fashion) = scale.test_row();
+    let rhos: Vec<String> = scale.rhos().iter().map(|r| format!("{r:?}")).collect();
     vec![
         (
             "MAX_DEPTH",
@@ -64,6 +70,26 @@ fn rules() -> Vec<(&'static str, String, &'static str)> {
             "A correlation at least this high counts as a match (identity or constant)",
         ),
         (
+            "RHOS",
+            format!("[{}]", rhos.join(", ")),
+            "The rho columns of a heatmap row, as the figures measure them",
+        ),
+        (
+            "PROBES_PER_RHO",
+            scale.probes_per_rho().to_string(),
+            "Random inputs averaged per rho, as the figures do",
+        ),
+        (
+            "TEST_ROW_DIGITS",
+            digits.to_string(),
+            "MNIST test digits in the test row, as in the figures",
+        ),
+        (
+            "TEST_ROW_FASHION",
+            fashion.to_string(),
+            "Fashion-MNIST images in the test row, as in the figures",
+        ),
+        (
             "CHANCE_ERROR",
             format!("{CHANCE_ERROR:?}"),
             "The error rate of a guess among the 10 digits (Fig. 9)",
@@ -99,9 +125,14 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_is_a_number() {
+    fn every_rule_is_a_number_or_a_list_of_them() {
         for (name, value, _) in rules() {
-            assert!(value.parse::<f64>().is_ok(), "{name} = {value}");
+            let parsed: serde_json::Value = serde_json::from_str(&value).unwrap();
+            let numbers = match &parsed {
+                serde_json::Value::Array(items) => items.iter().all(|v| v.is_number()),
+                v => v.is_number(),
+            };
+            assert!(numbers, "{name} = {value}");
         }
     }
 }
