@@ -229,7 +229,9 @@ fn figure_writes_json_csv_and_a_png_that_decodes_then_skips_it() {
     assert!(csv.starts_with("seed,network,rho,"), "{csv}");
     let spread = std::fs::read_to_string(out.join("fig7-spread.csv")).unwrap();
     assert!(
-        spread.starts_with("network,rho,identity_mean,identity_sd,constant_mean,constant_sd,seeds"),
+        spread.starts_with(
+            "network,rho,identity_mean,identity_sd,constant_mean,constant_sd,edges_mean,edges_sd,seeds"
+        ),
         "{spread}"
     );
     assert_eq!(spread.lines().count(), 1 + 2 * 3, "{spread}");
