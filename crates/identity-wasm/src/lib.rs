@@ -11,7 +11,27 @@
 #[cfg(target_family = "wasm")]
 mod backend;
 #[cfg(target_family = "wasm")]
+mod budget;
+#[cfg(target_family = "wasm")]
+mod create;
+#[cfg(target_family = "wasm")]
+mod ctors;
+#[cfg(target_family = "wasm")]
+mod data;
+#[cfg(target_family = "wasm")]
+mod errors;
+#[cfg(target_family = "wasm")]
 mod session;
 
+#[cfg(target_family = "wasm")]
+pub use budget::memory_in_use;
+#[cfg(target_family = "wasm")]
+pub use create::{
+    MAX_IMPORT_BYTES, create_preview, create_session, import_network, max_import_bytes,
+};
+#[cfg(target_family = "wasm")]
+pub use data::{bundled_digits, default_training, describe};
+#[cfg(target_family = "wasm")]
+pub use errors::{DIVERGED_ERROR, GPU_LOST_ERROR, MEMORY_ERROR};
 #[cfg(target_family = "wasm")]
 pub use session::*;
