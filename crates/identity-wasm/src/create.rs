@@ -61,8 +61,9 @@ fn parse_preference(backend: &str) -> Result<Preference, JsValue> {
 ///
 /// `arch` is an `ArchConfig` object (`{arch: "conv", depth: 3, channels: 32, kernel: 5}`);
 /// `train` overrides the architecture's training defaults (`optimizer`, `learning_rate`,
-/// `steps`, `seed`, `loss_every`, `init`); `image` is the 28 x 28 training image (values in
-/// [0, 1]) or `undefined` for the paper's default "7".
+/// `steps`, `tolerance`, `seed`, `loss_every`, `init`: `identity_core::TrainOverrides`);
+/// `image` is the 28 x 28 training image (values in [0, 1]) or `undefined` for the paper's
+/// default "7".
 #[wasm_bindgen(js_name = createSession)]
 pub async fn create_session(
     arch: JsValue,
