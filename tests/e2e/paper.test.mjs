@@ -512,7 +512,8 @@ describe('the paper figures', () => {
     await waitFor(async () => (await rows.count()) === served.networks.length, 'a row per network of the figure', 240_000);
     for (const [i, net] of served.networks.entries()) {
       const pictures = rows.nth(i).locator('.pic .pixels');
-      assert.equal(await pictures.count(), 1 + net.layers.length, `${net.network.label}: the input and its ${net.layers.length} layers`);
+      // A row is there while its network loads; its layers come when the network answers.
+      await waitFor(async () => (await pictures.count()) === 1 + net.layers.length, `${net.network.label}: the input and its ${net.layers.length} layers`, 120_000);
       const numbers = await rows.nth(i).locator('.pic-numbers span').allInnerTexts();
       assert.equal(numbers.length, 2 * net.layers.length, `${net.network.label}: two correlations a layer`);
       assert.ok(numbers.every((t) => NUMBER.test(t.trim())), `${net.network.label}: ${numbers.slice(0, 4)}`);

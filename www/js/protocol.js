@@ -49,7 +49,7 @@ export const REQUEST = Object.freeze({
 
 /**
  * The names of the errors the page acts on, as identity-wasm sets them (`MEMORY_ERROR`,
- * `GPU_LOST_ERROR`, `DIVERGED_ERROR` in crates/identity-wasm/src/session.rs).
+ * `GPU_LOST_ERROR`, `DIVERGED_ERROR` in crates/identity-wasm/src/errors.rs).
  */
 export const ERROR_NAMES = Object.freeze({
   /** A network that does not fit beside the networks alive; the message names them. */
