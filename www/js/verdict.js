@@ -1,11 +1,9 @@
 // The paper's question for one answer of a network: did it copy its input (identity), answer
 // with the training image whatever the input (memorized), or neither?
 
+// A correlation at least MATCH counts as a match (Pearson, flattened images): the judges'
+// `LIKE`, from rules.js.
 import { MATCH } from './rules.js';
-
-/** A correlation at least this high counts as a match (Pearson, flattened images): the
- * judges' `LIKE`, from rules.js. */
-export { MATCH };
 
 /** Correlations closer than this are a tie (the input is, or nearly is, the training image). */
 const TIE = 0.01;

@@ -9,9 +9,6 @@ import { el, claimsList } from './parts.js';
 import { CHANCE_ERROR } from '../rules.js';
 import { curveChart, sequentialColors, REFERENCE_COLOR } from './curves.js';
 
-/** A guess among 10 digits (`identity_core::collapse::CHANCE_ERROR`). */
-const CHANCE = CHANCE_ERROR;
-
 /**
  * Mounts Fig. 9.
  * @param {import('./paper.js').Shell} shell
@@ -37,7 +34,7 @@ async function mount(shell, ctx) {
     title: 'Error rate of the averaging classifier at each layer',
     x: { label: 'layer (0: the raw pixels)', values: x },
     y: {
-      label: 'error rate on MNIST test digits', min: 0, max: 1, format: (v) => v.toFixed(3), guides: [{ value: CHANCE, label: `chance (${CHANCE})` }],
+      label: 'error rate on MNIST test digits', min: 0, max: 1, format: (v) => v.toFixed(3), guides: [{ value: CHANCE_ERROR, label: `chance (${CHANCE_ERROR})` }],
     },
     series,
   });
