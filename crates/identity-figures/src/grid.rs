@@ -134,11 +134,16 @@ impl<'a> Summary<'a> {
         }
     }
 
-    /// Whether its answers are an edge detector's: they correlate with the input's edge map
-    /// more than with the input, by [`MEAN_MARGIN`].
+    /// Whether its answers are an edge detector's ([`follows_edges`]).
     pub fn detects_edges(&self) -> bool {
-        self.edges >= self.identity + MEAN_MARGIN
+        follows_edges(self.edges, self.identity)
     }
+}
+
+/// Whether answers with this mean edge score and identity are an edge detector's: they
+/// correlate with the input's edge map more than with the input, by [`MEAN_MARGIN`].
+pub fn follows_edges(edges: f64, identity: f64) -> bool {
+    edges >= identity + MEAN_MARGIN
 }
 
 /// Where the numbers of a sweep's claims come from, in words for the claims.
@@ -485,9 +490,9 @@ pub fn middle_depths_neither(rows: &[Summary]) -> Vec<Claim> {
     )]
 }
 
-/// Fig. 6, 7: "unlike FCNs that produce white-noise like predictions, ... ConvNets [of
+/// Fig. 6: "unlike FCNs that produce white-noise like predictions, ... ConvNets [of
 /// intermediate depth] behave like edge detectors": the middle depths' answers, on average,
-/// correlate with the input's edge map more than with the input ([`Summary::detects_edges`]).
+/// correlate with the input's edge map more than with the input ([`follows_edges`]).
 pub fn middle_depths_detect_edges(rows: &[Summary], source: Source) -> Vec<Claim> {
     let middle: Vec<&Summary> = rows
         .iter()
@@ -498,12 +503,7 @@ pub fn middle_depths_detect_edges(rows: &[Summary], source: Source) -> Vec<Claim
         return vec![];
     }
     let averaged = |f: fn(&Summary) -> f64| mean(&middle.iter().map(|r| f(r)).collect::<Vec<_>>());
-    let group = Summary {
-        network: middle[0].network,
-        identity: averaged(|r| r.identity),
-        constant: averaged(|r| r.constant),
-        edges: averaged(|r| r.edges),
-    };
+    let (edges, identity) = (averaged(|r| r.edges), averaged(|r| r.identity));
     let nets: Vec<&Net> = middle.iter().map(|r| r.network).collect();
     vec![Claim::on(
         &nets,
@@ -515,8 +515,8 @@ pub fn middle_depths_detect_edges(rows: &[Summary], source: Source) -> Vec<Claim
         format!(
             "{}: mean edge score {:.2} against identity {:.2}; {}",
             source.words(),
-            Mean(group.edges),
-            Mean(group.identity),
+            Mean(edges),
+            Mean(identity),
             middle
                 .iter()
                 .map(|r| format!(
@@ -528,7 +528,7 @@ pub fn middle_depths_detect_edges(rows: &[Summary], source: Source) -> Vec<Claim
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
-        group.detects_edges(),
+        follows_edges(edges, identity),
     )]
 }
 
