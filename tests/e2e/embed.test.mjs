@@ -12,7 +12,6 @@ import {
 import {
   MEASURED_WIDTHS, FIGURE_HEIGHTS, LAB_HEIGHTS, reservedHeight,
 } from '../../www/js/embed-heights.js';
-import { LAB_VIEWS } from '../../www/js/embed-options.js';
 
 /** A blog post on its own origin, with the site's embeds (`site`: the site's base URL). */
 function post(site) {

@@ -73,7 +73,8 @@ export class ComparePanel {
 
   /**
    * Adds a card for a network.
-   * @param {{id: number, name: string, about: string}} net `about` says how it was trained
+   * @param {{id: number, name: string, about: string, backend?: {kind: string, label: string}}} net
+   *   `about` says how it was trained; `backend`: where it runs
    *   (other fields are kept, and returned by `nets()`)
    */
   add(net) {
@@ -94,7 +95,7 @@ export class ComparePanel {
     card.querySelector('.about').textContent = net.about;
     const output = card.querySelector('canvas');
     output.setAttribute('aria-label', `Output of kept network ${net.name}`);
-    const outputs = ['identity', 'constant', 'verdict'].map((k) => card.querySelector(`output.${k}`));
+    const outputs = ['identity', 'constant', 'verdict'].map((k) => /** @type {HTMLOutputElement} */ (card.querySelector(`output.${k}`)));
     card.querySelectorAll('label').forEach((label, i) => {
       outputs[i].id = `kept-${net.id}-${i}`;
       label.htmlFor = outputs[i].id;

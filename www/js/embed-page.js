@@ -57,7 +57,7 @@ if (readEmbed(location.hash).lab) {
   // One address serves every view, for the custom element and a plain iframe alike.
   location.replace(new URL(`./?embed${location.hash}`, document.baseURI));
 } else {
-  const notices = new Notices(document.getElementById('notices'));
+  const notices = new Notices(/** @type {HTMLUListElement} */ (document.getElementById('notices')));
   // The figures there are come first: `figure=N` is checked against them.
   loadRegistry(FIGURES).then(
     (registry) => showFigure(readEmbed(location.hash, {}, { registry }), notices),

@@ -38,14 +38,15 @@ export class TrainingForm extends EventTarget {
     this.form = form;
     this.state = { ...state };
     this.invalid = new Map();
+    /** @type {(key: string) => HTMLInputElement | HTMLSelectElement} the field of a key, an <input> or a <select> */
     this.field = (key) => form.querySelector(`#f-${key}`);
     this.buildPresets();
     for (const key of FIELDS) {
       const el = this.field(key);
       const prop = PROP.get(key);
       if (prop.type === 'int' && el.type === 'number') {
-        el.min = String(prop.min);
-        el.max = String(prop.max);
+        /** @type {HTMLInputElement} */ (el).min = String(prop.min);
+        /** @type {HTMLInputElement} */ (el).max = String(prop.max);
       }
       el.addEventListener(el.tagName === 'SELECT' || el.type === 'checkbox' ? 'change' : 'input', () => this.read(key));
     }
@@ -84,7 +85,7 @@ export class TrainingForm extends EventTarget {
     for (const key of FIELDS) {
       const el = this.field(key);
       const value = state[key];
-      if (el.type === 'checkbox') el.checked = Boolean(value);
+      if (el.type === 'checkbox') /** @type {HTMLInputElement} */ (el).checked = Boolean(value);
       else el.value = value === null || value === undefined ? '' : String(value);
       el.removeAttribute('aria-invalid');
     }
@@ -96,23 +97,24 @@ export class TrainingForm extends EventTarget {
    * @param {{optimizer: {name: string}, learning_rate: number, steps: number} | null} train
    */
   showDefaults(train) {
-    const opt = this.field('opt').options[0];
+    const opt = /** @type {HTMLSelectElement} */ (this.field('opt')).options[0];
     opt.textContent = train ? `default (${train.optimizer.name === 'sgd' ? 'SGD' : 'Adam'})` : 'default';
-    this.field('lr').placeholder = train ? `default ${train.learning_rate}` : 'default';
-    this.field('steps').placeholder = train ? `default ${train.steps}` : 'default';
+    /** @type {HTMLInputElement} */ (this.field('lr')).placeholder = train ? `default ${train.learning_rate}` : 'default';
+    /** @type {HTMLInputElement} */ (this.field('steps')).placeholder = train ? `default ${train.steps}` : 'default';
   }
 
   /** Reads one field; a valid value updates the state and announces the change. */
   read(key) {
     const el = this.field(key);
     const prop = PROP.get(key);
-    const parsed = el.type === 'checkbox' ? { ok: true, value: el.checked } : parseValue(prop, el.value);
+    /** @type {import('./state.js').Parsed} */
+    const parsed = el.type === 'checkbox' ? { ok: true, value: /** @type {HTMLInputElement} */ (el).checked } : parseValue(prop, el.value);
     if (parsed.ok) {
       this.invalid.delete(key);
       el.removeAttribute('aria-invalid');
       this.state[key] = parsed.value;
     } else {
-      this.invalid.set(key, parsed.message);
+      this.invalid.set(key, /** @type {import('./state.js').Refusal} */ (parsed).message);
       el.setAttribute('aria-invalid', 'true');
     }
     this.refresh();
@@ -134,7 +136,7 @@ export class TrainingForm extends EventTarget {
   /** Shows the fields of the chosen architecture, the matching preset and field errors. */
   refresh() {
     const { arch } = this.state;
-    this.form.querySelectorAll('[data-for]').forEach((el) => {
+    /** @type {NodeListOf<HTMLElement>} */ (this.form.querySelectorAll('[data-for]')).forEach((el) => {
       const fits = el.dataset.for === arch || (el.dataset.for === 'fcn' && arch !== 'conv');
       el.hidden = !fits;
     });

@@ -48,7 +48,7 @@ export function renderGallery(container, row, onPick) {
     caption.querySelector('.id').textContent = `identity ${formatCorrelation(row.identity[i])}`;
     caption.querySelector('.co').textContent = `constant ${formatCorrelation(row.constant[i])}`;
     caption.querySelector('.word').textContent = word;
-    caption.querySelector('.word').dataset.verdict = word;
+    /** @type {HTMLElement} */ (caption.querySelector('.word')).dataset.verdict = word;
     tile.append(pick, out, caption);
     return tile;
   });
@@ -70,7 +70,9 @@ export function renderHeatmap(table, rhos, result) {
     th.textContent = `\u03c1 = ${rho}`;
     head.append(th);
   });
-  const rows = [['identity', 'the input (identity)', IDENTITY_RGB], ['constant', 'the training image (constant)', CONSTANT_RGB]].map(([key, label, rgb]) => {
+  /** @type {['identity' | 'constant', string, readonly number[]][]} */
+  const kinds = [['identity', 'the input (identity)', IDENTITY_RGB], ['constant', 'the training image (constant)', CONSTANT_RGB]];
+  const rows = kinds.map(([key, label, rgb]) => {
     const tr = document.createElement('tr');
     const th = document.createElement('th');
     th.scope = 'row';

@@ -28,8 +28,9 @@ const FORMATS = 'a PNG, JPEG, GIF, WebP or BMP picture';
  * the browser will draw it (a JPEG turned by its EXIF orientation; a GIF's canvas grown to its
  * first frame).
  * @param {Uint8Array} b the file's first bytes
- * @returns {{format: string, width: number, height: number} | {format: string} | null}
- *   null when the bytes are none of the formats taken; no size when the bytes end before it
+ * @returns {{format: string, width?: number, height?: number} | null}
+ *   null when the bytes are none of the formats taken; no size (neither width nor height)
+ *   when the bytes end before it
  */
 export function pictureHeader(b) {
   const u16be = (i) => (b[i] << 8) | b[i + 1];
@@ -129,7 +130,7 @@ function exifTurns(b, t) {
 
 /**
  * Decodes an image file and converts it to 28 x 28 values in [0, 1].
- * @param {Blob} file a PNG, JPEG, GIF, WebP or BMP picture
+ * @param {Blob & {name?: string}} file a PNG, JPEG, GIF, WebP or BMP picture (a File names it)
  * @param {number} [side]
  * @returns {Promise<Float32Array>} rejects with a message that says what is wrong: not a
  *   picture of those formats (an SVG, a text), empty, too large, damaged, blank

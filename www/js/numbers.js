@@ -12,7 +12,10 @@ export function grouped(n) {
   return fraction === undefined ? digits : `${digits}.${fraction}`;
 }
 
-/** The units of a compact count, smallest first. */
+/**
+ * The units of a compact count, smallest first.
+ * @type {[number, string][]}
+ */
 const UNITS = [[1e3, 'K'], [1e6, 'M'], [1e9, 'B']];
 
 /**

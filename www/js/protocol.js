@@ -24,6 +24,12 @@
  * - pause    {paused: boolean}                   -> {} (training waits between chunks while paused: the tab is
  *                                                   hidden, or an embed is out of sight; stop still ends it)
  */
+/**
+ * A page -> worker request as the code passes it: its `type` (one of REQUEST) and that
+ * request's own fields, listed above (`id` is added by WorkerClient).
+ * @typedef {{type: string} & Record<string, any>} Request
+ */
+
 /** How many bundled MNIST test digits the worker's "init" sends (the link's `image=N` range). */
 export const BUNDLED_DIGITS = 100;
 

@@ -51,7 +51,7 @@ export function inSlices(items, each, { budgetMs = SLICE_MS, perSlice = Infinity
     const started = performance.now();
     let weight = 0;
     while (next < items.length) {
-      weight += each(items[next], next) ?? 1;
+      weight += /** @type {number | undefined} */ (each(items[next], next)) ?? 1;
       next += 1;
       if (weight >= perSlice || performance.now() - started >= budgetMs) break;
     }

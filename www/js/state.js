@@ -58,14 +58,24 @@ export function describeProp(prop) {
 }
 
 /**
+ * A value `parseValue` refused: the message names the key and what it accepts. (Without
+ * strictNullChecks the checker does not narrow `Parsed` on `if (parsed.ok)`: a refused
+ * branch casts to this.)
+ * @typedef {{ok: false, message: string}} Refusal
+ */
+/**
+ * What `parseValue` answers: the value, or why not.
+ * @typedef {{ok: true, value: any} | Refusal} Parsed
+ */
+
+/**
  * Parses one value of `prop` from text.
  * @param {object} prop an entry of PROPS
  * @param {string} text the value as written in the link or a form field
- * @returns {{ok: true, value: any} | {ok: false, message: string}} the value, or why not
- *   (the message names the key and what it accepts)
+ * @returns {Parsed} the value, or why not (the message names the key and what it accepts)
  */
 export function parseValue(prop, text) {
-  const fail = { ok: false, message: `${prop.name} must be ${describeProp(prop)}` };
+  const fail = /** @type {const} */ ({ ok: false, message: `${prop.name} must be ${describeProp(prop)}` });
   const t = String(text).trim();
   if (t === '' && prop.optional) return { ok: true, value: null };
   switch (prop.type) {
@@ -132,7 +142,7 @@ export function namesPlace(hash) {
  * Reads a URL hash.
  * @param {string} hash e.g. "#arch=conv&depth=5"
  * @param {object} [base] the state for keys absent from the hash (default: `defaults()`)
- * @param {object[]} [props] the keys it may hold (default: the page's PROPS; an embed passes
+ * @param {readonly object[]} [props] the keys it may hold (default: the page's PROPS; an embed passes
  *   its own, of the same form)
  * @returns {{state: object, problems: {key: string | null, message: string}[], given: Set<string>}}
  *   the state (every bad key at its default), one problem per ignored key or value (the key,
@@ -170,7 +180,7 @@ export function fromHash(hash, base = defaults(), props = PROPS) {
       state[key] = parsed.value;
       given.add(key);
     } else {
-      problems.push({ key, message: `Ignored ${shown} in the link: ${parsed.message}` });
+      problems.push({ key, message: `Ignored ${shown} in the link: ${/** @type {Refusal} */ (parsed).message}` });
     }
   }
   return { state, problems, given };

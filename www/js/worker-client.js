@@ -92,7 +92,7 @@ export class WorkerClient {
 
   /**
    * Sends a request; Float32Arrays in it are transferred (the caller must not use them after).
-   * @param {{type: string}} msg a request of protocol.js (without id)
+   * @param {import('./protocol.js').Request} msg a request of protocol.js (without id)
    * @param {(progress: object) => void} [onProgress] called for each progress report
    * @returns {Promise<object>} the result; rejects with the worker's error message
    */

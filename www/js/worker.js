@@ -23,6 +23,20 @@ const yieldToEvents = () => new Promise((resolve) => setTimeout(resolve, 0));
 const PAUSED_POLL_MS = 100;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** @typedef {import('./protocol.js').Request} Request */
+
+/**
+ * What this file uses of its global scope, a DedicatedWorkerGlobalScope (the checker's lib.dom
+ * types `self` as a Window, whose postMessage takes a target origin; lib.webworker cannot be
+ * loaded beside lib.dom). `gpuDevices`: the watched WebGPU devices, read by the browser tests
+ * (GPUDevice: WebGPU's types are not in lib.dom).
+ * @typedef {{
+ *   postMessage: (message: unknown, transfer?: Transferable[]) => void,
+ *   gpuDevices: any[],
+ * }} WorkerScope
+ */
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
+
 /** Runs calls one after another: each starts once every call queued before it has settled. */
 class Queue {
   constructor() {
@@ -70,7 +84,7 @@ class NetworkWorker {
 
   /**
    * Answers one request.
-   * @param {{type: string}} msg the request (see protocol.js)
+   * @param {Request} msg the request (see protocol.js)
    * @param {(progress: object) => void} onProgress reports progress of long requests
    * @returns {Promise<object>} the result
    */
@@ -142,6 +156,7 @@ class NetworkWorker {
     return entry.run(() => call(entry.session));
   }
 
+  /** @param {Request} request a "create" request */
   async create({ arch, train, backend, image, preview }) {
     const wasm = await this.module();
     const make = preview ? wasm.createPreview : wasm.createSession;
@@ -151,7 +166,10 @@ class NetworkWorker {
     return { session: id, backend: session.backend(), config: session.config() };
   }
 
-  /** A trained network from a file's bytes, answered like "create" plus its training report. */
+  /**
+   * A trained network from a file's bytes, answered like "create" plus its training report.
+   * @param {Request} request an "import" request
+   */
   async importNetwork({ bytes, backend }) {
     const wasm = await this.module();
     const session = await this.creating.run(() => wasm.importNetwork(bytes, backend));
@@ -219,22 +237,24 @@ const worker = new NetworkWorker();
  * frees its memory and tells everyone), and a lost device is reported to the page. The
  * browser tests destroy one to play a lost GPU.
  */
-self.gpuDevices = [];
-if (self.GPUAdapter?.prototype.requestDevice) {
-  const requestDevice = GPUAdapter.prototype.requestDevice;
-  GPUAdapter.prototype.requestDevice = async function watchedRequestDevice(...args) {
+scope.gpuDevices = [];
+// WebGPU's types (GPUAdapter, GPUDevice) are not in TypeScript's lib.dom: untyped here.
+const GpuAdapter = /** @type {any} */ (self).GPUAdapter;
+if (GpuAdapter?.prototype.requestDevice) {
+  const requestDevice = GpuAdapter.prototype.requestDevice;
+  GpuAdapter.prototype.requestDevice = async function watchedRequestDevice(...args) {
     const device = await requestDevice.apply(this, args);
-    self.gpuDevices.push(device);
+    scope.gpuDevices.push(device);
     device.addEventListener('uncapturederror', () => device.destroy());
     device.lost.then((info) => {
-      self.gpuDevices = self.gpuDevices.filter((d) => d !== device);
-      self.postMessage({ type: REPLY.GPU_LOST, reason: String(info.reason), message: String(info.message) });
+      scope.gpuDevices = scope.gpuDevices.filter((d) => d !== device);
+      scope.postMessage({ type: REPLY.GPU_LOST, reason: String(info.reason), message: String(info.message) });
     });
     return device;
   };
 }
 worker.module().catch(() => undefined); // start compiling now; a failure is reported per request
-const post = (message, transfer = []) => self.postMessage(message, transfer);
+const post = (message, transfer = []) => scope.postMessage(message, transfer);
 const isTrap = (error) => error instanceof WebAssembly.RuntimeError;
 
 // A Rust panic prints its message (console_error_panic_hook) just before the trap: keep the

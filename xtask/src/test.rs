@@ -4,12 +4,15 @@
 //! 2. the site's wasm build (`identity-wasm` for wasm32, profile `wasm-release`), started at
 //!    once beside the native steps: its long single-threaded link (fat LTO) and the native
 //!    build's serial stretches then share the two cores;
-//! 3. the native build of every target (`cargo test --no-run`), then the native test suite on
+//! 3. the page's JavaScript type-checked (`tsc --checkJs` from its JSDoc) and linted (ESLint):
+//!    `npm run check` in `tests/e2e` (Chromium, Node and the npm packages installed when
+//!    missing);
+//! 4. the native build of every target (`cargo test --no-run`), then the native test suite on
 //!    flex;
-//! 4. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
+//! 5. the GPU code path: the wgpu tests on lavapipe, Mesa's software Vulkan driver
 //!    (installed with apt-get when missing);
-//! 5. the rest of the site build (wasm-bindgen, `www/precache.js`);
-//! 6. the browser tests of `tests/e2e` in headless Chromium (Debian `chromium`, Node and the
+//! 6. the rest of the site build (wasm-bindgen, `www/precache.js`);
+//! 7. the browser tests of `tests/e2e` in headless Chromium (Debian `chromium`, Node and the
 //!    npm packages installed when missing).
 //!
 //! Clippy (warnings denied) lints our crates as those builds compile them ([`linted`]), natively
@@ -29,7 +32,8 @@ pub struct Args {
     /// Skip the wgpu tests (they need a Vulkan driver; lavapipe is installed when missing).
     #[arg(long)]
     no_wgpu: bool,
-    /// Skip everything wasm: the wasm32 build and its lints, the site and the browser tests.
+    /// Skip everything wasm: the wasm32 build and its lints, the site, the page's type check
+    /// and lint, and the browser tests.
     #[arg(long)]
     no_wasm: bool,
     /// Skip the browser tests.
@@ -69,6 +73,9 @@ fn checks(args: Args) -> anyhow::Result<()> {
             log,
         )?)
     };
+    if !args.no_wasm {
+        page_checks()?;
+    }
     sh::run(
         "native build of every target, linted by clippy (warnings denied)",
         linted(
@@ -180,6 +187,19 @@ fn check_node() -> anyhow::Result<()> {
 /// Where the browser tests live, with their package.json.
 const E2E: &str = "tests/e2e";
 
+/// The page's JavaScript type-checked and linted (`npm run check`: `tsc -p tsconfig.json`
+/// and `eslint`, configured in `tests/e2e`). Installs what the browser tests need when missing
+/// (Chromium with Node: one apt-get run).
+fn page_checks() -> anyhow::Result<()> {
+    let e2e = browser_ready()?;
+    sh::run(
+        "page types and lint (tsc --checkJs, eslint)",
+        Command::new("npm")
+            .args(["run", "check", "--prefix"])
+            .arg(&e2e),
+    )
+}
+
 /// Installs Chromium, Node and the tests' npm packages when missing, then runs the tests.
 fn browser_tests() -> anyhow::Result<(usize, usize)> {
     let e2e = browser_ready()?;
@@ -212,11 +232,15 @@ pub fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
     npm_packages(E2E)
 }
 
-/// Installs the npm packages of `folder` (relative to the root; by its lockfile) when missing;
+/// Installs the npm packages of `folder` (relative to the root; by its lockfile) when missing
+/// or older than the lockfile (npm writes `node_modules/.package-lock.json` as it installs);
 /// returns the folder.
 pub fn npm_packages(folder: &str) -> anyhow::Result<std::path::PathBuf> {
     let dir = sh::root().join(folder);
-    if !dir.join("node_modules").exists() {
+    let modified = |path: std::path::PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(dir.join("node_modules").join(".package-lock.json"));
+    let locked = modified(dir.join("package-lock.json"));
+    if installed.is_none() || installed < locked {
         sh::run(
             &format!("npm ci ({folder})"),
             Command::new("npm")

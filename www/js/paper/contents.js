@@ -13,7 +13,7 @@ import { el } from './parts.js';
 export function fillContents(nav, region, anchor) {
   const parts = [...region.querySelectorAll('section')].filter((part) => part.querySelector('h3'));
   nav.replaceChildren(el('ol', {}, parts.map((part) => {
-    const figures = [...part.querySelectorAll('[data-paper-figure]')].map((place) => place.dataset.paperFigure);
+    const figures = [.../** @type {NodeListOf<HTMLElement>} */ (part.querySelectorAll('[data-paper-figure]'))].map((place) => place.dataset.paperFigure);
     return el('li', {}, [
       el('a', { text: part.querySelector('h3').textContent, attrs: { href: `#${part.id}` } }),
       el('span', { className: 'contents-figures' }, figures.map((figure) => el('a', {

@@ -276,6 +276,7 @@ function draw(root, width, height, { x, y, series }) {
     // Its label above or below the line, at its right or left end: where it covers the fewest
     // points of the curves (the first such place of these, in this order).
     const wide = g.label.length * LAYOUT.char;
+    /** @type {[number, number, string][]} */
     const places = [[right - 2, at - 5, 'end'], [right - 2, at + 14, 'end'], [left + 6, at - 5, 'start'], [left + 6, at + 14, 'start']];
     const covered = ([tx, ty, anchor]) => {
       const [x0, x1] = anchor === 'end' ? [tx - wide - 6, tx + 6] : [tx - 6, tx + wide + 6];

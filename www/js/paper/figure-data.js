@@ -101,6 +101,16 @@ import { MIN_SIDE, MAX_SIDE } from '../rules.js';
  *   | Collapse | TrainingSizes | WeightChange | UpperSubnetworks)} Run
  */
 /**
+ * The body of a run per kind (the keys of BODIES).
+ * @typedef {{eq1: Eq1, grid: Grid, heatmap: Heatmap, layers: Layers, input_sizes: InputSizes,
+ *   collapse: Collapse, training_sizes: TrainingSizes, weight_change: WeightChange,
+ *   upper_subnetworks: UpperSubnetworks}} Bodies
+ */
+/**
+ * A kind of run: what a view asks a figure file for.
+ * @typedef {keyof Bodies} Kind
+ */
+/**
  * `identity_figures::claim::OverSeeds`: a claim judged on each seed.
  * @typedef {{claim: string, seeds: number[], verdicts: string[], measured: string[]}} OverSeeds
  */
@@ -108,6 +118,11 @@ import { MIN_SIDE, MAX_SIDE } from '../rules.js';
  * `identity_figures::data::Recorded`, as the views use it: the first seed's run and the
  * claims (the other runs are not read).
  * @typedef {{figure: number, scale: string, backend: string, seconds: number, run: Run, claims: OverSeeds[]}} Figure
+ */
+/**
+ * A `Figure` whose run is of kind `K`, as `parseFigure` checks it is.
+ * @template {Kind} K
+ * @typedef {Omit<Figure, 'run'> & {run: {seed: number, figure: number} & Bodies[K]}} FigureOf
  */
 
 /** A figure file that is missing, unreadable or not of the expected shape. */
@@ -131,7 +146,10 @@ function kindOf(value) {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Refuses the value at `path`. */
+/**
+ * Refuses the value at `path`.
+ * @returns {never}
+ */
 function fail(path, expected, value) {
   throw new FigureDataError(`${path}: expected ${expected}, got ${kindOf(value)}`);
 }
@@ -158,13 +176,18 @@ function optional(parse, fallback) {
   return (v, p) => (v === undefined ? fallback : parse(v, p));
 }
 
-/** An object with these fields (others are ignored). */
+/**
+ * An object with these fields (others are ignored).
+ * @template {Record<string, (v: unknown, p: string) => any>} F
+ * @param {F} fields each field's parser
+ * @returns {(v: unknown, p: string) => {[K in keyof F]: ReturnType<F[K]>}}
+ */
 function record(fields) {
   return (v, p) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(p, 'an object', v);
     const out = {};
     for (const [key, parse] of Object.entries(fields)) out[key] = parse(v[key], `${p}.${key}`);
-    return out;
+    return /** @type {{[K in keyof F]: ReturnType<F[K]>}} */ (out);
   };
 }
 
@@ -420,8 +443,9 @@ const claims = list(record({ claim: text, seeds: list(count), verdicts: list(tex
  * Reads a recorded figure: the first run, checked against the Rust types.
  * @param {unknown} json the parsed file
  * @param {number} figure the figure number expected
- * @param {string} kind the kind of data expected (a key of BODIES)
- * @returns {Figure}
+ * @template {Kind} K
+ * @param {K} kind the kind of data expected (a key of BODIES)
+ * @returns {FigureOf<K>}
  * @throws {FigureDataError} naming the first field that does not fit
  */
 export function parseFigure(json, figure, kind) {
@@ -432,7 +456,8 @@ export function parseFigure(json, figure, kind) {
   check(top.runs.length > 0, 'runs', 'no run recorded');
   const head = record({ seed: count, figure: count, kind: text })(top.runs[0], 'runs[0]');
   check(head.kind === kind, 'runs[0].kind', `this view shows "${kind}" data, the file holds "${head.kind}"`);
-  const run = { seed: head.seed, figure: head.figure, kind, ...BODIES[kind](top.runs[0], 'runs[0]') };
+  // The file's kind was checked against `kind` above, and the body parsed by its kind's parser.
+  const run = /** @type {FigureOf<K>['run']} */ (/** @type {unknown} */ ({ seed: head.seed, figure: head.figure, kind, ...BODIES[kind](top.runs[0], 'runs[0]') }));
   return { figure: top.figure, scale: top.scale, backend: top.backend, seconds: top.seconds, run, claims: top.claims };
 }
 
@@ -440,8 +465,9 @@ export function parseFigure(json, figure, kind) {
  * Fetches and reads `figN.json` under `base`.
  * @param {URL | string} base the folder of the figure files (ends in "/")
  * @param {number} figure
- * @param {string} kind the kind of data expected
- * @returns {Promise<Figure>}
+ * @template {Kind} K
+ * @param {K} kind the kind of data expected
+ * @returns {Promise<FigureOf<K>>}
  * @throws {FigureDataError} with the file's name: missing, not JSON or of another shape
  */
 export async function loadFigure(base, figure, kind) {

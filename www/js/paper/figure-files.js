@@ -5,7 +5,16 @@
 
 import { loadFigure, FigureDataError } from './figure-data.js';
 
-/** The worker and its open requests, made with the first request. */
+/**
+ * A request the figure worker owes: how to settle it, and what to read here if the worker fails.
+ * @typedef {{resolve: (figure: unknown) => void, reject: (error: Error) => void,
+ *   base: string, figure: number, kind: import('./figure-data.js').Kind}} Pending
+ */
+
+/**
+ * The worker and its open requests, made with the first request.
+ * @type {{worker: Worker | null, pending: Map<number, Pending>, next: number} | null}
+ */
 let reader = null;
 
 /** The worker, started once; null where it cannot start. */
@@ -40,8 +49,9 @@ function worker() {
  * Fetches and reads `figN.json` under `base` in the figure worker (here where it cannot run).
  * @param {URL | string} base the folder of the figure files (ends in "/")
  * @param {number} figure
- * @param {string} kind the kind of data expected
- * @returns {Promise<import('./figure-data.js').Figure>}
+ * @template {import('./figure-data.js').Kind} K
+ * @param {K} kind the kind of data expected
+ * @returns {Promise<import('./figure-data.js').FigureOf<K>>}
  * @throws {FigureDataError} with the file's name: missing, not JSON or of another shape
  */
 export function readFigure(base, figure, kind) {

@@ -12,11 +12,18 @@ function buffers(value, found = []) {
   return found;
 }
 
+/**
+ * This worker's global scope as far as it is used here: the checker's lib.dom types `self` as a
+ * Window, whose postMessage takes a target origin, not a DedicatedWorkerGlobalScope.
+ * @typedef {{postMessage: (message: unknown, transfer?: Transferable[]) => void}} WorkerScope
+ */
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
+
 self.addEventListener('message', async ({ data: { id, base, figure, kind } }) => {
   try {
     const read = await loadFigure(base, figure, kind);
-    self.postMessage({ id, figure: read }, buffers(read));
+    scope.postMessage({ id, figure: read }, buffers(read));
   } catch (error) {
-    self.postMessage({ id, error: { message: String(error?.message ?? error), shape: error instanceof FigureDataError } });
+    scope.postMessage({ id, error: { message: String(error?.message ?? error), shape: error instanceof FigureDataError } });
   }
 });

@@ -72,6 +72,7 @@ function mapTable(rows, run, map, sizes, measure) {
  */
 async function mount(shell, ctx) {
   const { run, claims, scale } = await ctx.load(shell.figure, 'heatmap');
+  /** @type {string} a key of MEASURES: the figure's own, or the other one once toggled */
   let measure = run.measure;
   const families = (rows, retrained) => Object.keys(FAMILIES)
     .map((arch) => [arch, rows.filter((r) => r.network.arch.arch === arch)])

@@ -49,14 +49,14 @@ function layersTable({ networks, picture, input }, view, sizes) {
           ...Array.from({ length: deepest }, (_, i) => {
             const shown = layers[i]?.[view.key];
             if (!shown) return null;
-            return {
+            return /** @type {import('./parts.js').PictureCell} */ ({
               picture: shown.picture,
               label: `${who}, layer ${i + 1} (${view.words}) for ${input}: correlation ${formatCorrelation(shown.corr_input)} to the input, ${formatCorrelation(shown.corr_training)} to the training digit${shown.blur === null ? '' : `, blur ${formatCorrelation(shown.blur)}`}`,
               numbers: [
                 { kind: 'identity', value: shown.corr_input, title: 'correlation to the input' },
                 { kind: 'constant', value: shown.corr_training, title: 'correlation to the training digit' },
               ],
-            };
+            });
           }),
         ],
       };

@@ -40,7 +40,7 @@ import { weightChangeView } from './weight-change.js';
 /**
  * What a view works with.
  * @typedef {{client: import('../worker-client.js').WorkerClient, base: URL,
- *   load: (figure: number, kind: string) => Promise<import('./figure-data.js').Figure>,
+ *   load: <K extends import('./figure-data.js').Kind>(figure: number, kind: K) => Promise<import('./figure-data.js').FigureOf<K>>,
  *   sizes: NetworkSizes, keeper: Keeper, training: import('./train-here.js').Training | null,
  *   painted: () => void}} Context
  */
@@ -190,9 +190,9 @@ export async function mountFigure(element, {
  */
 export function mountPaper(region, { client, base, training = null, onFirstAnswer = () => undefined }) {
   const shared = { client, base, training, sizes: new NetworkSizes(client), keeper: new Keeper() };
-  const places = [...region.querySelectorAll('[data-paper-figure]')];
+  const places = [.../** @type {NodeListOf<HTMLElement>} */ (region.querySelectorAll('[data-paper-figure]'))];
   for (const place of places) place.id = figureAnchor(place.dataset.paperFigure);
-  const nav = region.querySelector('[data-contents]');
+  const nav = /** @type {HTMLElement | null} */ (region.querySelector('[data-contents]'));
   if (nav) fillContents(nav, region, figureAnchor);
   /** Each place's mounting, started once. */
   const mounted = new Map();

@@ -7,10 +7,11 @@ import { formatCorrelation } from '../verdict.js';
 
 /**
  * An element with a class, text and attributes.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {{className?: string, text?: string, attrs?: Object<string, string>}} [options]
  * @param {(Node | string | null)[]} [children]
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, { className = '', text = null, attrs = {} } = {}, children = []) {
   const node = document.createElement(tag);
@@ -179,7 +180,11 @@ export function answerCells(answers, names, who) {
   });
 }
 
-/** Whether a cell of a picture table is a picture (not an element, not empty). */
+/**
+ * Whether a cell of a picture table is a picture (not an element, not empty).
+ * @param {PictureCell | Node | null} cell
+ * @returns {cell is PictureCell}
+ */
 function isPictureCell(cell) {
   return cell !== null && !(cell instanceof Node);
 }
@@ -223,7 +228,7 @@ export function netHeader(net, sizes, { untrained = false } = {}) {
 /**
  * A group of buttons of which one is pressed (aria-pressed), e.g. "ConvNet" / "FCN".
  * @param {string} label the group's accessible name
- * @param {string[]} options the buttons' names
+ * @param {readonly string[]} options the buttons' names
  * @param {string} selected the one pressed first
  * @param {(option: string) => void} onSelect called when another one is pressed
  * @returns {HTMLElement}

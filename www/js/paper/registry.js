@@ -27,7 +27,7 @@ function bad(reason) {
 
 /**
  * Checks the index's shape and makes the registry.
- * @param {unknown} json
+ * @param {any} json the parsed index.json, of any shape (JSON.parse's any): this checks it
  * @returns {Registry}
  */
 export function parseRegistry(json) {

@@ -31,6 +31,7 @@ export const STATUS = Object.freeze({
  * @returns {boolean}
  */
 function sameArch(a, b) {
+  /** @param {{arch: string, depth?: number, channels?: number, kernel?: number, hidden?: number[], train_bottom_only?: boolean}} config any ArchConfig */
   const canonical = ({ arch, depth, channels, kernel, hidden, train_bottom_only: bottom }) => JSON.stringify(
     arch === 'conv' ? [arch, depth, channels, kernel] : [arch, hidden, arch === 'relu' && Boolean(bottom)],
   );
@@ -137,7 +138,8 @@ export class NetworkSet extends EventTarget {
   /**
    * Loads every shipped network not loaded yet (or that failed): its file, then the worker
    * imports it.
-   * @returns {Promise<void>} settles when every row is ready, missing or failed
+   * @returns {Promise<unknown>} settles when every row is ready, missing or failed (its value
+   *   is nothing to read)
    */
   load() {
     const due = (slot) => slot.status === STATUS.WAITING || slot.status === STATUS.FAILED;
@@ -246,7 +248,7 @@ export class Keeper {
    * that only retrains its networks here).
    * @param {NetworkSet} set
    * @param {{load?: boolean}} [options]
-   * @returns {Promise<void>} as set.load()
+   * @returns {Promise<unknown>} as set.load()
    */
   use(set, { load = true } = {}) {
     clearTimeout(this.timer);

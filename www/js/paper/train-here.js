@@ -69,7 +69,11 @@ export class TrainHere {
    *   why); `onStart`: training begins in this set (a view whose set is not alive yet makes it so)
    */
   constructor({ client, sizes, training, onReport, onStart = () => undefined }) {
-    Object.assign(this, { client, sizes, training, onReport, onStart });
+    this.client = client;
+    this.sizes = sizes;
+    this.training = training;
+    this.onReport = onReport;
+    this.onStart = onStart;
     /** The networks the button retrains: {set, seed, what}. */
     this.target = null;
     /** The plan shown, waiting for "Start training": {target, nets, described, speeds}. */
