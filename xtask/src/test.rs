@@ -237,7 +237,8 @@ pub fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
 /// returns the folder.
 pub fn npm_packages(folder: &str) -> anyhow::Result<std::path::PathBuf> {
     let dir = sh::root().join(folder);
-    let modified = |path: std::path::PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let modified =
+        |path: std::path::PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let installed = modified(dir.join("node_modules").join(".package-lock.json"));
     let locked = modified(dir.join("package-lock.json"));
     if installed.is_none() || installed < locked {
