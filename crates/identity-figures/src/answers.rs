@@ -145,3 +145,36 @@ pub trait AnsweredRows {
         self.answered().into_iter().map(|(net, _)| net).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_row_means_leave_out_the_training_digit_and_the_mix() {
+        let inputs = Inputs {
+            names: ["training", "mix", "mnist:0", "noise"]
+                .map(String::from)
+                .to_vec(),
+            pictures: vec![],
+        };
+        let answers = Answers {
+            identity: vec![Some(1.0), Some(1.0), Some(0.2), Some(0.4), None],
+            constant: vec![Some(0.0); 5],
+            edges: vec![],
+            mse_identity: vec![0.0; 5],
+            mse_constant: vec![0.0; 5],
+            outputs: vec![],
+        };
+        // The blank input's undefined identity is left out, not counted as 0.
+        let inputs = Inputs {
+            names: ["training", "mix", "mnist:0", "noise", "blank"]
+                .map(String::from)
+                .to_vec(),
+            ..inputs
+        };
+        let (identity, constant) = answers.unseen_means(&inputs);
+        assert!((identity.unwrap() - 0.3).abs() < 1e-6, "{identity:?}");
+        assert_eq!(constant, Some(0.0));
+    }
+}

@@ -167,3 +167,41 @@ pub struct Run {
     #[serde(flatten)]
     pub data: FigureData,
 }
+
+#[cfg(test)]
+mod tests {
+    use identity_core::heatmap::HeatmapRow as Means;
+    use identity_core::rho::Probes;
+
+    use super::*;
+    use crate::heatmap::{Heatmap, HeatmapRow, Measure};
+    use crate::net::Net;
+
+    #[test]
+    fn figure_data_round_trips_through_json_and_a_wrong_shape_is_refused() {
+        let data = FigureData {
+            figure: 7,
+            body: Body::Heatmap(Heatmap {
+                measure: Measure::Correlation,
+                rhos: vec![0.0, 1.0],
+                probes_per_rho: 2,
+                probes: Probes::Pearson,
+                rows: vec![HeatmapRow {
+                    network: Net::conv_for_tests(1),
+                    means: Means {
+                        identity: vec![Some(0.9), Some(0.0)],
+                        constant: vec![Some(0.1), Some(0.0)],
+                        edges: vec![],
+                        mse_identity: vec![0.0, 0.0],
+                        mse_constant: vec![0.0, 0.0],
+                    },
+                }],
+            }),
+        };
+        let json = serde_json::to_string(&data).unwrap();
+        assert!(json.contains(r#""kind":"heatmap""#), "{json}");
+        assert_eq!(serde_json::from_str::<FigureData>(&json).unwrap(), data);
+        let drifted = json.replace(r#""rhos""#, r#""rho""#);
+        assert!(serde_json::from_str::<FigureData>(&drifted).is_err());
+    }
+}

@@ -10,11 +10,13 @@
 //! [`Networks`] the caller provides (the CLI trains them with progress bars; the page will
 //! load them), so the crate runs natively and in wasm32.
 //!
-//! - [`figure`]: every figure of the paper, its plan and its kind;
+//! - [`figure`]: every figure of the paper, its plan and its kind; [`figure_claims`]: which
+//!   claims each figure makes;
 //! - [`scale`], [`plan`], [`sweeps`]: the sizes, the networks and how they are obtained;
 //! - [`eq1`], [`grid`], [`heatmap`], [`layers`], [`collapse`], [`input_sizes`],
 //!   [`upper_subnetworks`], [`training_sizes`], [`weight_change`]: one module per kind of
-//!   figure, each with its data, its measurement, its table and its claims;
+//!   figure, each with its data, its measurement, its table and its claims (the grids' and
+//!   heatmaps' sweeps: [`fcn_claims`], [`conv_claims`]);
 //! - [`registry`]: the figures as the site lists them;
 //! - [`claim`], [`answers`], [`picture`], [`net`]: what the kinds share; [`seeds`]: a figure
 //!   over several seeds.
@@ -24,9 +26,12 @@
 pub mod answers;
 pub mod claim;
 pub mod collapse;
+pub mod conv_claims;
 pub mod data;
 pub mod eq1;
+pub mod fcn_claims;
 pub mod figure;
+pub mod figure_claims;
 pub mod grid;
 pub mod heatmap;
 pub mod input_sizes;
@@ -45,6 +50,7 @@ pub mod weight_change;
 
 pub use claim::{Claim, LIKE};
 pub use data::{Body, FigureData};
-pub use figure::{Figure, all, claims};
+pub use figure::{Figure, all};
+pub use figure_claims::claims;
 pub use plan::{Networks, Planned, Setting};
 pub use scale::Scale;
