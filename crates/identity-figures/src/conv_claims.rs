@@ -296,16 +296,8 @@ mod tests {
     use super::*;
     use crate::claim::Verdict;
 
-    fn net(label: &str, arch: ArchConfig) -> Net {
-        Net {
-            label: label.into(),
-            arch,
-            ..Net::conv_for_tests(1)
-        }
-    }
-
     fn kernel(kernel: usize) -> Net {
-        net(
+        Net::for_tests(
             &format!("{kernel} x {kernel}"),
             ArchConfig::Conv {
                 depth: 5,

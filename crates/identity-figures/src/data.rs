@@ -170,33 +170,14 @@ pub struct Run {
 
 #[cfg(test)]
 mod tests {
-    use identity_core::heatmap::HeatmapRow as Means;
-    use identity_core::rho::Probes;
-
     use super::*;
-    use crate::heatmap::{Heatmap, HeatmapRow, Measure};
-    use crate::net::Net;
+    use crate::heatmap::Heatmap;
 
     #[test]
     fn figure_data_round_trips_through_json_and_a_wrong_shape_is_refused() {
         let data = FigureData {
             figure: 7,
-            body: Body::Heatmap(Heatmap {
-                measure: Measure::Correlation,
-                rhos: vec![0.0, 1.0],
-                probes_per_rho: 2,
-                probes: Probes::Pearson,
-                rows: vec![HeatmapRow {
-                    network: Net::conv_for_tests(1),
-                    means: Means {
-                        identity: vec![Some(0.9), Some(0.0)],
-                        constant: vec![Some(0.1), Some(0.0)],
-                        edges: vec![],
-                        mse_identity: vec![0.0, 0.0],
-                        mse_constant: vec![0.0, 0.0],
-                    },
-                }],
-            }),
+            body: Body::Heatmap(Heatmap::conv_for_tests(&[(1, 0.9, 0.1)])),
         };
         let json = serde_json::to_string(&data).unwrap();
         assert!(json.contains(r#""kind":"heatmap""#), "{json}");

@@ -254,17 +254,9 @@ mod tests {
     use crate::claim::Verdict;
     use crate::grid::GridRow;
 
-    fn net(label: &str, arch: ArchConfig) -> Net {
-        Net {
-            label: label.into(),
-            arch,
-            ..Net::conv_for_tests(1)
-        }
-    }
-
     fn fcn(relu: bool, depth: usize) -> Net {
         let hidden = vec![8; depth];
-        net(
+        Net::for_tests(
             &format!("{depth}"),
             if relu {
                 ArchConfig::Relu {
@@ -306,7 +298,7 @@ mod tests {
 
     #[test]
     fn the_bottom_layer_alone_is_judged_on_clothes_and_patterns() {
-        let bottom = net(
+        let bottom = Net::for_tests(
             "bottom",
             ArchConfig::Relu {
                 hidden: vec![64],

@@ -106,25 +106,7 @@ mod tests {
     fn heat(rows: &[(usize, f32, f32)]) -> FigureData {
         FigureData {
             figure: 7,
-            body: Body::Heatmap(Heatmap {
-                measure: Measure::Correlation,
-                rhos: vec![0.0, 1.0],
-                probes_per_rho: 2,
-                probes: Probes::Pearson,
-                rows: rows
-                    .iter()
-                    .map(|&(depth, identity, constant)| HeatmapRow {
-                        network: net(depth),
-                        means: Means {
-                            identity: vec![Some(identity), Some(0.0)],
-                            constant: vec![Some(constant), Some(0.0)],
-                            edges: vec![],
-                            mse_identity: vec![0.0, 0.0],
-                            mse_constant: vec![0.0, 0.0],
-                        },
-                    })
-                    .collect(),
-            }),
+            body: Body::Heatmap(Heatmap::conv_for_tests(rows)),
         }
     }
 

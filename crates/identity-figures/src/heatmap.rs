@@ -249,6 +249,33 @@ pub fn mse_pattern(rows: &[Summary]) -> Vec<Claim> {
 }
 
 #[cfg(test)]
+impl Heatmap {
+    /// A correlation heatmap at rho 0 and 1 of fitted ConvNets, one row per `(depth, identity,
+    /// constant)` (the means at rho 0; 0 at rho 1), for the judges' tests.
+    pub(crate) fn conv_for_tests(rows: &[(usize, f32, f32)]) -> Heatmap {
+        Heatmap {
+            measure: Measure::Correlation,
+            rhos: vec![0.0, 1.0],
+            probes_per_rho: 2,
+            probes: Probes::Pearson,
+            rows: rows
+                .iter()
+                .map(|&(depth, identity, constant)| HeatmapRow {
+                    network: Net::conv_for_tests(depth),
+                    means: identity_core::heatmap::HeatmapRow {
+                        identity: vec![Some(identity), Some(0.0)],
+                        constant: vec![Some(constant), Some(0.0)],
+                        edges: vec![],
+                        mse_identity: vec![0.0, 0.0],
+                        mse_constant: vec![0.0, 0.0],
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::claim::Verdict;
