@@ -4,8 +4,9 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import {
-  GUESSES, modelMs, flopsPerStep, lossEvery, formatMs, formatDuration, readSpeeds, SpeedBook, SPEEDS_KEY,
+  GUESSES, modelMs, flopsPerStep, layerWidths, lossEvery, formatMs, formatDuration, readSpeeds, SpeedBook, SPEEDS_KEY,
 } from '../../www/js/estimate.js';
 
 /** A Storage of a Map; `broken`: every call throws, as a denied localStorage does. */
@@ -151,5 +152,34 @@ describe('speeds kept in storage', () => {
     const denied = new SpeedBook(memoryStorage(null, { broken: true }));
     denied.record('CPU', 1e8, 10);
     assert.equal(denied.msPerStep('CPU', 1e8, { overheadMs: 1, gflops: 20 }).msPerStep, 10, 'remembered in memory');
+  });
+});
+
+describe("a network's layers", () => {
+  it("are the core's: the parameter counts they give equal those the CLI wrote into every figure file of the site", () => {
+    // Every network a figure file names, with the parameter count `ArchConfig::param_count`
+    // gave it; a weight per connection (per kernel tap for a ConvNet), and a bias per unit
+    // above the input except in the linear nets.
+    const counted = new Map();
+    const visit = (value) => {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === 'object') {
+        if (value.arch && typeof value.arch === 'object' && Number.isInteger(value.params)) counted.set(JSON.stringify(value.arch), value);
+        Object.values(value).forEach(visit);
+      }
+    };
+    const folder = new URL('../../www/paper/', import.meta.url);
+    for (const name of fs.readdirSync(folder).filter((f) => /^fig\d+\.json$/.test(f))) {
+      visit(JSON.parse(fs.readFileSync(new URL(name, folder), 'utf8')));
+    }
+    assert.ok(counted.size >= 20, `networks with a parameter count in the figure files: ${counted.size}`);
+    for (const { arch, params } of counted.values()) {
+      const widths = layerWidths(arch);
+      const taps = arch.arch === 'conv' ? arch.kernel * arch.kernel : 1;
+      let weights = 0;
+      for (let i = 1; i < widths.length; i++) weights += widths[i - 1] * widths[i] * taps;
+      const biases = arch.arch === 'linear' ? 0 : widths.slice(1).reduce((a, b) => a + b, 0);
+      assert.equal(weights + biases, params, JSON.stringify(arch));
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Pictures of data: images at data resolution (scaled by CSS) and the live loss curve.
 
 import { COLORS, gray } from './palette.js';
+import { MNIST_SIDE } from './rules.js';
 
 /**
  * Throws unless `pixels` holds a side x side image at `offset`.
@@ -22,7 +23,7 @@ function checkImage(pixels, offset, side) {
  * @param {number} [offset] index of the image's first pixel
  * @param {number} [side]
  */
-export function paintImage(canvas, pixels, offset = 0, side = 28) {
+export function paintImage(canvas, pixels, offset = 0, side = MNIST_SIDE) {
   checkImage(pixels, offset, side);
   if (canvas.width !== side) canvas.width = side;
   if (canvas.height !== side) canvas.height = side;
@@ -264,14 +265,14 @@ export function pictureTiles(pictures, labels = []) {
   const tiles = [];
   let strip = [];
   const close = () => {
-    const side = strip[0].side ?? 28;
+    const side = strip[0].side ?? MNIST_SIDE;
     const url = stripURL(strip, side);
     for (let i = 0; i < strip.length; i++) tiles.push(stripTile(url, i, strip.length, labels[tiles.length] ?? ''));
     strip = [];
   };
   for (const picture of pictures) {
-    const side = picture.side ?? 28;
-    if (strip.length > 0 && ((strip[0].side ?? 28) !== side || (strip.length + 1) * side * side > STRIP_PIXELS)) close();
+    const side = picture.side ?? MNIST_SIDE;
+    if (strip.length > 0 && ((strip[0].side ?? MNIST_SIDE) !== side || (strip.length + 1) * side * side > STRIP_PIXELS)) close();
     strip.push(picture);
   }
   if (strip.length > 0) close();

@@ -3,6 +3,7 @@
 // a guess.
 
 import { grouped } from './numbers.js';
+import { MNIST_SIDE } from './rules.js';
 
 /**
  * Cost models until a speed is measured here: a fixed cost per step (dispatch, the loss read)
@@ -36,23 +37,32 @@ const CHUNK_MS = 150;
 const MAX_LOSS_EVERY = 20;
 
 /**
+ * The widths of a network's layers, input first: a ConvNet's channels (one in, `channels`
+ * between, one out), an FCN's units (the image's pixels in and out). The core's
+ * `ArchConfig::widths`; tests/e2e/estimate.test.mjs checks them against the parameter counts
+ * the CLI wrote into every figure file.
+ * @param {{arch: string, depth?: number, channels?: number, hidden?: number[]}} arch an ArchConfig
+ * @param {number} [side] image side
+ * @returns {number[]}
+ */
+export function layerWidths(arch, side = MNIST_SIDE) {
+  if (arch.arch === 'conv') return [1, ...Array(arch.depth - 1).fill(arch.channels), 1];
+  return [side * side, ...arch.hidden, side * side];
+}
+
+/**
  * Floating-point operations of one training step (forward and backward, about 3 x 2 flops per
- * multiply-add) on one 28 x 28 image.
- * @param {object} arch `{arch: "conv", depth, channels, kernel}` or `{arch, hidden: [...]}`
+ * multiply-add) on one image.
+ * @param {{arch: string, depth?: number, channels?: number, kernel?: number, hidden?: number[]}} arch an ArchConfig
  * @param {number} [side] image side
  * @returns {number}
  */
-export function flopsPerStep(arch, side = 28) {
-  const pixels = side * side;
-  if (arch.arch === 'conv') {
-    const widths = [1, ...Array(arch.depth - 1).fill(arch.channels), 1];
-    let macs = 0;
-    for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i] * arch.kernel * arch.kernel;
-    return 6 * pixels * macs;
-  }
-  const widths = [pixels, ...arch.hidden, pixels];
+export function flopsPerStep(arch, side = MNIST_SIDE) {
+  const widths = layerWidths(arch, side);
+  // A ConvNet's multiply-adds are per pixel and kernel tap; an FCN's per connection.
+  const perConnection = arch.arch === 'conv' ? side * side * arch.kernel * arch.kernel : 1;
   let macs = 0;
-  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i];
+  for (let i = 1; i < widths.length; i++) macs += widths[i - 1] * widths[i] * perConnection;
   return 6 * macs;
 }
 

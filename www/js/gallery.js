@@ -5,8 +5,9 @@
 import { pictureTiles } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
+import { MNIST_SIDE } from './rules.js';
 
-const PIXELS = 28 * 28;
+const PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 /**
  * A readable name for a test input that identity-core names (`training`, `mnist:3`, `rings`).

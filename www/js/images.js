@@ -8,6 +8,7 @@
 // decodes it already scaled down to the working square.
 
 import { grouped } from './numbers.js';
+import { MNIST_SIDE } from './rules.js';
 
 /** Side of the working square the picture is decoded into. */
 const WORK = 112;
@@ -135,7 +136,7 @@ function exifTurns(b, t) {
  * @returns {Promise<Float32Array>} rejects with a message that says what is wrong: not a
  *   picture of those formats (an SVG, a text), empty, too large, damaged, blank
  */
-export async function imageFromFile(file, side = 28) {
+export async function imageFromFile(file, side = MNIST_SIDE) {
   const name = `"${String(file.name ?? 'the file').slice(0, 80)}"`;
   if (file.size === 0) throw new Error(`${name} is empty (0 bytes)`);
   if (file.size > MAX_UPLOAD_BYTES) {
@@ -220,7 +221,7 @@ function fitInk(grey, n, side) {
   sctx.putImageData(data, 0, 0);
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
-  const box = (BOX * side) / 28;
+  const box = (BOX * side) / MNIST_SIDE;
   const s = box / Math.max(bw, bh);
   const out = new OffscreenCanvas(side, side);
   const octx = out.getContext('2d', { willReadFrequently: true });

@@ -5,6 +5,7 @@
 
 import { COLORS } from './palette.js';
 import { paintImage } from './charts.js';
+import { MNIST_SIDE } from './rules.js';
 
 /** Brush diameters in image pixels (MNIST strokes are about 2-3 pixels wide). */
 export const BRUSHES = Object.freeze({ thin: 1.6, medium: 2.4, thick: 3.4 });
@@ -19,7 +20,7 @@ export class DrawingPad extends EventTarget {
    * @param {HTMLCanvasElement} canvas the visible pad (focusable)
    * @param {number} [side] image side
    */
-  constructor(canvas, side = 28) {
+  constructor(canvas, side = MNIST_SIDE) {
     super();
     this.canvas = canvas;
     this.side = side;

@@ -31,6 +31,9 @@ export const MIN_SIDE = 7;
 /** The largest image side. */
 export const MAX_SIDE = 112;
 
+/** The side of an MNIST image: the lab's training images, drawings and answers. */
+export const MNIST_SIDE = 28;
+
 /** A correlation at least this high counts as a match (identity or constant). */
 export const MATCH = 0.8;
 

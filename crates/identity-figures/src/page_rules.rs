@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use identity_core::arch::{MAX_CHANNELS, MAX_DEPTH, MAX_HIDDEN_LAYERS, MAX_KERNEL, MAX_WIDTH};
 use identity_core::collapse::CHANCE_ERROR;
-use identity_core::data::{MAX_SIDE, MIN_SIDE};
+use identity_core::data::{MAX_SIDE, MIN_SIDE, MNIST_SIDE};
 use identity_core::train::{MAX_LEARNING_RATE, MAX_STEPS, SGD_MOMENTUM};
 
 use crate::claim::LIKE;
@@ -64,6 +64,11 @@ fn rules() -> Vec<(&'static str, String, &'static str)> {
         ),
         ("MIN_SIDE", MIN_SIDE.to_string(), "The smallest image side"),
         ("MAX_SIDE", MAX_SIDE.to_string(), "The largest image side"),
+        (
+            "MNIST_SIDE",
+            MNIST_SIDE.to_string(),
+            "The side of an MNIST image: the lab's training images, drawings and answers",
+        ),
         (
             "MATCH",
             format!("{LIKE:?}"),

@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::errors::{js_error, set, to_js};
 
-/// Side of the images the page trains on.
-pub(crate) const SIDE: usize = 28;
+/// Side of the images the page trains on: MNIST's.
+pub(crate) const SIDE: usize = identity_core::data::MNIST_SIDE;
 
 pub(crate) fn parse_arch(arch: JsValue) -> Result<ArchConfig, JsValue> {
     let arch: ArchConfig = serde_wasm_bindgen::from_value(arch)

@@ -2,6 +2,8 @@
 // live answers, and the parts of the page they drive. main.js makes it; every module of
 // lab/ reads and changes it through the functions of its concern.
 
+import { MNIST_SIDE } from '../rules.js';
+
 /**
  * The network on the pad (or kept, or a training's fallback).
  * @typedef {object} PadNetwork
@@ -59,8 +61,8 @@
 /** The element of the page with this id. */
 export const $ = (id) => document.getElementById(id);
 
-/** Pixels of a 28 x 28 image. */
-export const PIXELS = 28 * 28;
+/** Pixels of an MNIST image. */
+export const PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 /**
  * The lab before anything is known: the given configuration and parts, no data, no network.

@@ -12,6 +12,7 @@ import {
   el, button, numberLine, correlations, inWords,
 } from './parts.js';
 import { STATUS } from './shipped-networks.js';
+import { MNIST_SIDE } from '../rules.js';
 
 /** The drawing's answers refresh at most this often while drawing. */
 const PREDICT_INTERVAL_MS = 100;
@@ -97,7 +98,7 @@ export class DrawingColumn {
     this.cells = slotOf.map((slot) => {
       const { net } = set.slots[slot];
       const output = el('canvas', { className: 'pixels', attrs: { role: 'img', 'aria-label': `Answer of ${net.label} to your drawing` } });
-      output.width = output.height = 28;
+      output.width = output.height = MNIST_SIDE;
       return {
         output,
         numbers: el('span', { className: 'pic-numbers' }),
@@ -120,7 +121,7 @@ export class DrawingColumn {
       // A canvas never painted is blank already (and hidden): a context made to clear it costs
       // about a millisecond, for every row of a figure as it is built.
       if (slot.session === null && !slot.trained?.session && cell.output.dataset.version !== undefined) {
-        cell.output.getContext('2d').clearRect(0, 0, 28, 28);
+        cell.output.getContext('2d').clearRect(0, 0, MNIST_SIDE, MNIST_SIDE);
         delete cell.output.dataset.version;
         cell.numbers.replaceChildren();
       }
