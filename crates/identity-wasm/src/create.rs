@@ -29,13 +29,13 @@ impl Request {
         train: JsValue,
         backend: &str,
         image: Option<Float32Array>,
-    ) -> Result<Self, JsValue> {
+    ) -> Result<Self, JsError> {
         let preference = parse_preference(backend)?;
         let arch = parse_arch(arch)?;
         let config = train_config(&arch, train)?;
         let training = match image {
             Some(pixels) => image_from(&pixels, SIDE)?,
-            None => default_training_image().map_err(js_error)?,
+            None => default_training_image()?,
         };
         Ok(Request {
             arch,
@@ -47,9 +47,9 @@ impl Request {
 }
 
 /// The backend asked for: `"auto"`, `"webgpu"` or `"cpu"`.
-fn parse_preference(backend: &str) -> Result<Preference, JsValue> {
+fn parse_preference(backend: &str) -> Result<Preference, JsError> {
     serde_wasm_bindgen::from_value(JsValue::from_str(backend)).map_err(|_| {
-        js_error(format!(
+        JsError::new(&format!(
             "backend must be auto, webgpu or cpu, got {backend:?}"
         ))
     })
@@ -106,21 +106,7 @@ pub fn max_import_bytes() -> usize {
 #[wasm_bindgen(js_name = importNetwork)]
 pub async fn import_network(bytes: Uint8Array, backend: String) -> Result<Session, JsValue> {
     let preference = parse_preference(&backend)?;
-    if bytes.length() as usize > MAX_IMPORT_BYTES {
-        return Err(js_error(format!(
-            "a network file is at most {} MB here, this one is {} MB",
-            MAX_IMPORT_BYTES >> 20,
-            bytes.length() >> 20
-        )));
-    }
-    let bytes = bytes.to_vec();
-    let manifest = saved::manifest_of(&bytes).map_err(js_error)?;
-    if manifest.side != SIDE {
-        return Err(js_error(format!(
-            "this network was trained on {0} x {0} images; the page uses {SIDE} x {SIDE}",
-            manifest.side
-        )));
-    }
+    let (bytes, manifest) = network_file(&bytes)?;
     let chosen = choose(preference).await;
     let reservation = Reservation::admit(
         &manifest.arch,
@@ -141,6 +127,27 @@ pub async fn import_network(bytes: Uint8Array, backend: String) -> Result<Sessio
         progress: loaded.trained.progress,
     };
     Ok(Session::new(request, chosen, stage, reservation))
+}
+
+/// A network file's bytes and what its manifest says, refused when it is larger than
+/// [`MAX_IMPORT_BYTES`], not a network file, or not trained on this page's images.
+fn network_file(bytes: &Uint8Array) -> Result<(Vec<u8>, saved::Manifest), JsError> {
+    if bytes.length() as usize > MAX_IMPORT_BYTES {
+        return Err(JsError::new(&format!(
+            "a network file is at most {} MB here, this one is {} MB",
+            MAX_IMPORT_BYTES >> 20,
+            bytes.length() >> 20
+        )));
+    }
+    let bytes = bytes.to_vec();
+    let manifest = saved::manifest_of(&bytes)?;
+    if manifest.side != SIDE {
+        return Err(JsError::new(&format!(
+            "this network was trained on {0} x {0} images; the page uses {SIDE} x {SIDE}",
+            manifest.side
+        )));
+    }
+    Ok((bytes, manifest))
 }
 
 /// What a new session is for.

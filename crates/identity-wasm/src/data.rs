@@ -8,26 +8,29 @@ use js_sys::Float32Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::{js_error, set, to_js};
+use crate::errors::{set, to_js};
 
 /// Side of the images the page trains on: MNIST's.
 pub(crate) const SIDE: usize = identity_core::data::MNIST_SIDE;
 
-pub(crate) fn parse_arch(arch: JsValue) -> Result<ArchConfig, JsValue> {
+/// An architecture from the page, checked for this page's images.
+pub(crate) fn parse_arch(arch: JsValue) -> Result<ArchConfig, JsError> {
     let arch: ArchConfig = serde_wasm_bindgen::from_value(arch)
-        .map_err(|e| js_error(format!("bad architecture: {e}")))?;
-    arch.validate(SIDE).map_err(js_error)?;
+        .map_err(|e| JsError::new(&format!("bad architecture: {e}")))?;
+    arch.validate(SIDE)?;
     Ok(arch)
 }
 
-pub(crate) fn train_config(arch: &ArchConfig, overrides: JsValue) -> Result<TrainConfig, JsValue> {
+/// The training settings of `arch`: its defaults with the page's overrides (none when
+/// `overrides` is undefined or null).
+pub(crate) fn train_config(arch: &ArchConfig, overrides: JsValue) -> Result<TrainConfig, JsError> {
     let overrides: TrainOverrides = if overrides.is_undefined() || overrides.is_null() {
         TrainOverrides::default()
     } else {
         serde_wasm_bindgen::from_value(overrides)
-            .map_err(|e| js_error(format!("bad training settings: {e}")))?
+            .map_err(|e| JsError::new(&format!("bad training settings: {e}")))?
     };
-    TrainConfig::for_arch_with(arch, &overrides).map_err(js_error)
+    Ok(TrainConfig::for_arch_with(arch, &overrides)?)
 }
 
 /// Answers to a batch of inputs; an undefined correlation (a flat image: an empty pad) is
@@ -38,30 +41,32 @@ pub(crate) struct Answers {
     constant: Vec<Option<f32>>,
 }
 
-pub(crate) fn image_from(pixels: &Float32Array, side: usize) -> Result<Image, JsValue> {
+/// One image of side `side` from a flat array of its pixels.
+pub(crate) fn image_from(pixels: &Float32Array, side: usize) -> Result<Image, JsError> {
     if pixels.length() as usize != side * side {
-        return Err(js_error(format!(
+        return Err(JsError::new(&format!(
             "an image of side {side} has {} pixels, got {}",
             side * side,
             pixels.length()
         )));
     }
-    Image::new(side, pixels.to_vec()).map_err(js_error)
+    Ok(Image::new(side, pixels.to_vec())?)
 }
 
 /// Images of one side from a flat array: `pixels.length / side²` of them.
-pub(crate) fn images_from(pixels: &Float32Array, side: usize) -> Result<Vec<Image>, JsValue> {
+pub(crate) fn images_from(pixels: &Float32Array, side: usize) -> Result<Vec<Image>, JsError> {
     let all = pixels.to_vec();
     let per_image = side.saturating_mul(side);
     if side == 0 || all.is_empty() || !all.len().is_multiple_of(per_image) {
-        return Err(js_error(format!(
+        return Err(JsError::new(&format!(
             "expected a whole number of {side} x {side} images, got {} pixels",
             all.len()
         )));
     }
-    all.chunks(per_image)
-        .map(|c| Image::new(side, c.to_vec()).map_err(js_error))
-        .collect()
+    Ok(all
+        .chunks(per_image)
+        .map(|c| Image::new(side, c.to_vec()))
+        .collect::<Result<_, _>>()?)
 }
 
 pub(crate) fn answers_to_js(
@@ -84,17 +89,22 @@ pub(crate) fn answers_to_js(
 /// (28 x 28 each), for the training-image picker.
 #[wasm_bindgen(js_name = bundledDigits)]
 pub fn bundled_digits(count: usize) -> Result<JsValue, JsValue> {
-    let mnist = Subset::MnistTest.load().map_err(js_error)?;
+    let (pixels, labels) = first_digits(count)?;
+    let result = to_js(&Labels { labels })?;
+    set(&result, "pixels", &Float32Array::from(pixels.as_slice()))?;
+    Ok(result)
+}
+
+/// The pixels of the first `count` bundled MNIST test digits (at most all of them), one after
+/// another, and their labels.
+fn first_digits(count: usize) -> Result<(Vec<f32>, Vec<u8>), JsError> {
+    let mnist = Subset::MnistTest.load()?;
     let count = count.min(mnist.len());
     let mut pixels = Vec::with_capacity(count * SIDE * SIDE);
     for i in 0..count {
-        pixels.extend_from_slice(mnist.image(i).map_err(js_error)?.pixels());
+        pixels.extend_from_slice(mnist.image(i)?.pixels());
     }
-    let result = to_js(&Labels {
-        labels: mnist.labels()[..count].to_vec(),
-    })?;
-    set(&result, "pixels", &Float32Array::from(pixels.as_slice()))?;
-    Ok(result)
+    Ok((pixels, mnist.labels()[..count].to_vec()))
 }
 
 /// The labels of [`bundled_digits`].
@@ -105,8 +115,8 @@ struct Labels {
 
 /// The paper's default training image: a training-set "7" chosen by a fixed seed.
 #[wasm_bindgen(js_name = defaultTrainingImage)]
-pub fn default_training() -> Result<Float32Array, JsValue> {
-    let image = default_training_image().map_err(js_error)?;
+pub fn default_training() -> Result<Float32Array, JsError> {
+    let image = default_training_image()?;
     Ok(Float32Array::from(image.pixels()))
 }
 

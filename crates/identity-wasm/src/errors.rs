@@ -3,6 +3,11 @@
 //! same three): a network that does not fit beside the ones alive ([`MEMORY_ERROR`]), a
 //! network whose GPU was lost ([`GPU_LOST_ERROR`]) and training that diverged
 //! ([`DIVERGED_ERROR`]).
+//!
+//! Checks that only ever fail with a message (parsing what the page sends, reading a network
+//! file) return `Result<_, JsError>`, so that `?` takes the core's errors as they are; the
+//! calls that may fail with a named error return `Result<_, JsValue>`, into which a `JsError`
+//! converts.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
