@@ -125,6 +125,11 @@ describe('the page on WebGPU (SwiftShader)', () => {
     assert.equal(await worker.evaluate(() => self.gpuDevices.length), devices, 'a fresh device in place of the lost one, in the same worker');
     await train(lost, 300_000);
     assert.match(await lost.locator('#status-text').innerText(), /^Trained conv-d2-c4-k3: 3 steps/);
+    // The trained network lost with the GPU: the page no longer says it holds a trained one.
+    await worker.evaluate(() => self.gpuDevices.at(-1).destroy());
+    await lost.waitForFunction(() => document.querySelector('#backend').dataset.kind === 'cpu', null, { timeout: 120_000 });
+    assert.equal(await lost.evaluate(() => document.body.dataset.state), 'ready', 'no trained network is left on the pad');
+    assert.equal(await lost.locator('#export').isEnabled(), false, 'nothing trained to export');
     assert.deepEqual(errors, [], 'no console errors');
     await lost.close();
   });

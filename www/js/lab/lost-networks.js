@@ -3,7 +3,9 @@
 // the comparison, the CPU takes over, and a button offers the GPU again).
 
 import { REQUEST } from '../protocol.js';
-import { failed, notify, setBackend, setPageState, setStatus, updateButtons } from './page-state.js';
+import {
+  failed, notify, restingState, setBackend, setPageState, setStatus, updateButtons,
+} from './page-state.js';
 import { showSize } from './settings.js';
 import { createPreview, dropCurrent, release } from './networks.js';
 
@@ -62,7 +64,9 @@ export function gpuLost(lab, { reason, message }) {
     setBackend({ kind: 'cpu', label: 'CPU', reason: 'the GPU was lost' });
     createPreview(lab);
   }
-  updateButtons(lab);
+  // A trained network lost from the pad: the page no longer holds a trained one.
+  if (document.body.dataset.state === 'trained' && !lab.current?.trained) setPageState(lab, restingState(lab));
+  else updateButtons(lab);
 }
 
 /** Lets the next network set up a fresh GPU device, and puts one on the pad if none is. @param {Lab} lab */

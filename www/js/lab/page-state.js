@@ -37,16 +37,39 @@ export function failed(lab, what, error) {
 }
 
 /**
- * Sets the page's state word: "loading", "ready", "training", "trained" or "error".
+ * The lab's phases, each with the phases it may go to: the page loads the network code
+ * ("loading"), then holds an untrained network or none ("ready") or a trained one
+ * ("trained"), trains ("training": Train is the only way in), or has lost its worker or never
+ * got it ("error"; Train and Import start again). Nothing goes back to "loading". The phase is
+ * the page's state word, `<body data-state>`, which tests and styles read.
+ */
+export const PHASES = Object.freeze({
+  loading: Object.freeze(['ready', 'error']),
+  ready: Object.freeze(['ready', 'training', 'trained', 'error']),
+  training: Object.freeze(['ready', 'trained', 'error']),
+  trained: Object.freeze(['ready', 'training', 'trained', 'error']),
+  error: Object.freeze(['ready', 'training', 'trained', 'error']),
+});
+
+/**
+ * Moves the lab to `state` (one of PHASES). A move the table does not allow is a bug of the
+ * page: it is made (the reader is not left with a stuck page) and reported on the console,
+ * where the browser tests see it.
  * @param {Lab} lab
- * @param {string} state
+ * @param {keyof typeof PHASES} state
  */
 export function setPageState(lab, state) {
+  const from = document.body.dataset.state;
+  if (!PHASES[from]?.includes(state)) console.error(`the lab cannot go from "${from}" to "${state}"`);
   document.body.dataset.state = state;
   updateButtons(lab);
 }
 
-/** The page's state word for the network on the pad, when nothing is under way. */
+/**
+ * The phase for the network on the pad, when nothing is under way.
+ * @param {Lab} lab
+ * @returns {"trained" | "ready"}
+ */
 export function restingState(lab) {
   return lab.current?.trained ? 'trained' : 'ready';
 }
