@@ -4,7 +4,7 @@
 
 import { REQUEST } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
-import { defaults } from './state.js';
+import { defaults, namesPlace } from './state.js';
 import { TrainingForm } from './form.js';
 import { DrawingPad, BRUSHES } from './pad.js';
 import { LossChart } from './charts.js';
@@ -15,7 +15,6 @@ import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
 import { reportHeight } from './embed-size.js';
-import { namesPlace } from './state.js';
 import { PROBES_PER_RHO } from './rules.js';
 import { $, PIXELS, emptyLab } from './lab/lab.js';
 import {

@@ -72,9 +72,6 @@ impl Background {
         }
         let file = std::fs::File::create(&log)
             .with_context(|| format!("could not create {}", log.display()))?;
-        // Its own process group, so that stopping it stops the compilers cargo started too.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(cmd, 0);
         let child = cmd
             .current_dir(root())
             .stdout(
@@ -117,11 +114,6 @@ impl Drop for Background {
     fn drop(&mut self) {
         // Nothing to do once waited for; otherwise a step after it failed: stop it.
         if let Ok(None) = self.child.try_wait() {
-            // The whole group (cargo and the compilers it started), where there are groups.
-            #[cfg(unix)]
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{}", self.child.id())])
-                .status();
             let _ = self.child.kill();
             let _ = self.child.wait();
         }

@@ -74,7 +74,7 @@ fn checks(args: Args) -> anyhow::Result<()> {
         )?)
     };
     if !args.no_wasm {
-        page_checks()?;
+        page_checks(!args.no_browser)?;
     }
     sh::run(
         "native build of every target, linted by clippy (warnings denied)",
@@ -188,10 +188,14 @@ fn check_node() -> anyhow::Result<()> {
 const E2E: &str = "tests/e2e";
 
 /// The page's JavaScript type-checked and linted (`npm run check`: `tsc -p tsconfig.json`
-/// and `eslint`, configured in `tests/e2e`). Installs what the browser tests need when missing
-/// (Chromium with Node: one apt-get run).
-fn page_checks() -> anyhow::Result<()> {
-    let e2e = browser_ready()?;
+/// and `eslint`, configured in `tests/e2e`). Installs Node and the npm packages when missing,
+/// and Chromium too when the browser tests follow (one apt-get run for both).
+fn page_checks(browser_follows: bool) -> anyhow::Result<()> {
+    let e2e = if browser_follows {
+        browser_ready()?
+    } else {
+        node_ready(vec![])?
+    };
     sh::run(
         "page types and lint (tsc --checkJs, eslint)",
         Command::new("npm")
@@ -222,6 +226,12 @@ pub fn browser_ready() -> anyhow::Result<std::path::PathBuf> {
     if !std::path::Path::new("/usr/bin/chromium").exists() {
         missing.push("chromium");
     }
+    node_ready(missing)
+}
+
+/// Installs Node (with the Debian packages in `missing`, in one apt-get run) and the npm
+/// packages of the browser tests when missing; returns the tests' folder.
+fn node_ready(mut missing: Vec<&str>) -> anyhow::Result<std::path::PathBuf> {
     if !sh::installed("node") || !sh::installed("npm") {
         missing.extend(["nodejs", "npm"]);
     }

@@ -4,10 +4,11 @@
 //! network whose GPU was lost ([`GPU_LOST_ERROR`]) and training that diverged
 //! ([`DIVERGED_ERROR`]).
 //!
-//! Checks that only ever fail with a message (parsing what the page sends, reading a network
-//! file) return `Result<_, JsError>`, so that `?` takes the core's errors as they are; the
-//! calls that may fail with a named error return `Result<_, JsValue>`, into which a `JsError`
-//! converts.
+//! The checks of what the page sends (architectures, training settings, images, a network
+//! file's size, manifest and side) and the bundled data return `Result<_, JsError>`, so that
+//! `?` takes the core's errors as they are; the calls that may fail with a named error return
+//! `Result<_, JsValue>`, into which a `JsError` converts, and map the core's errors there with
+//! [`js_error`].
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -105,7 +105,8 @@ export function adopt(lab, created, preference, { keepPrevious = false } = {}) {
  * @param {Lab} lab
  */
 export async function createPreview(lab) {
-  if (lab.current?.trained || lab.training) return;
+  // No training image yet: the page is still loading, and start() puts the first one on.
+  if (lab.current?.trained || lab.training || !lab.image) return;
   const state = lab.state;
   try {
     const created = await createNetwork(lab, state, { preview: true });

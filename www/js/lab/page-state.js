@@ -40,7 +40,8 @@ export function failed(lab, what, error) {
  * The lab's phases, each with the phases it may go to: the page loads the network code
  * ("loading"), then holds an untrained network or none ("ready") or a trained one
  * ("trained"), trains ("training": Train is the only way in), or has lost its worker or never
- * got it ("error"; Train and Import start again). Nothing goes back to "loading". The phase is
+ * got it ("error"; after a lost worker, Train and Import start a fresh one). Nothing goes
+ * back to "loading". The phase is
  * the page's state word, `<body data-state>`, which tests and styles read.
  */
 export const PHASES = Object.freeze({
