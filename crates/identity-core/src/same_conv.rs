@@ -1,12 +1,14 @@
 //! The convolution of the paper's ConvNets: "same"-padded (an odd kernel, `kernel / 2` zeros
 //! on each side), stride 1, with a bias. On the CPU (flex, `f32`) it runs on kernels of our
-//! own, forward and both gradients, each a matrix product per kernel position over the
-//! zero-padded maps (see [`Geometry`]; no unfolded copy of the input): burn 0.22's flex has its own forward convolution but computes the gradients by
-//! burn's generic route (a transposed convolution for the input, and for the weights a
-//! convolution whose kernel is the whole output gradient), which made a ConvNet's training
-//! step 3-7x slower than PyTorch's. Every other backend (wgpu, WebGPU) runs burn's
-//! own `conv2d` and its gradients, so the same networks train everywhere; the gradient graph
-//! node is ours on every backend.
+//! own, forward and both gradients ([`cpu`]), in one of two forms chosen per layer by its
+//! shape ([`form`]): one matrix product per kernel position over the rows it reads inside
+//! the image ([`shifted`]), or one product over the unfolded image ([`unfolded`]). burn
+//! 0.22's flex has its own forward convolution but computes the gradients by burn's generic
+//! route (a transposed convolution for the input, and for the weights a convolution whose
+//! kernel is the whole output gradient), which made a ConvNet's training step 3-7x slower
+//! than PyTorch's. Every other backend (wgpu, WebGPU) runs burn's own `conv2d` and its
+//! gradients, so the same networks train everywhere; the gradient graph node is ours on
+//! every backend.
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -19,6 +21,16 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, Cube, Dispatch, Flex, TensorMetadata, backend_extension};
 use burn::prelude::*;
 use burn::tensor::{DType, TensorData};
+
+use self::form::Form;
+use self::shape::Shape;
+
+mod cpu;
+mod form;
+mod product;
+mod shape;
+mod shifted;
+mod unfolded;
 
 /// The options of burn's `conv2d` for a "same" convolution with this weight (`[out, in, kh,
 /// kw]`, odd sides).
@@ -85,40 +97,21 @@ impl SameConvBackend for Flex {
             let options = same_options(&weight.shape());
             return Flex::conv2d(x, weight, Some(bias), options);
         }
-        let g = Geometry::new(&x.shape(), &weight.shape());
+        let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
         let (x, weight, bias) = (
             x.to_contiguous(),
             weight.to_contiguous(),
             bias.to_contiguous(),
         );
-        let (x, weight, bias) = (
+        let out = cpu::forward(
+            Form::of(&s),
+            &s,
+            batch,
             x.storage::<f32>(),
             weight.storage::<f32>(),
-            bias.storage::<f32>(),
+            Some(bias.storage::<f32>()),
         );
-        let mut out = vec![0.0; g.batch * g.out * g.pixels()];
-        for n in 0..g.batch {
-            let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
-            let mut grid: Vec<f32> = (0..g.out)
-                .flat_map(|o| std::iter::repeat_n(bias[o], g.grid()))
-                .collect();
-            // grid [out, grid] += weight[:, :, k] [out, in] x padded, shifted [in, grid]
-            over_shifts(&g, &mut grid, |k, shift, grid| {
-                let (weights, inputs) = (&weight[k..], &padded[shift..]);
-                add_product(
-                    (grid, g.outputs()),
-                    (weights, g.weights()),
-                    (inputs, g.inputs()),
-                );
-            });
-            g.crop(
-                &grid,
-                g.out,
-                false,
-                &mut out[n * g.output()..][..g.output()],
-            );
-        }
-        tensor(out, [g.batch, g.out, g.side_h, g.side_w])
+        tensor(out, [batch, s.out, s.h, s.w])
     }
 
     fn same_conv2d_x_backward(
@@ -130,30 +123,16 @@ impl SameConvBackend for Flex {
             let options = same_options(&weight.shape());
             return Flex::conv2d_x_backward(x, weight, output_grad, options);
         }
-        let g = Geometry::new(&x.shape(), &weight.shape());
+        let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
         let (weight, grad) = (weight.to_contiguous(), output_grad.to_contiguous());
-        let (weight, grad) = (weight.storage::<f32>(), grad.storage::<f32>());
-        let mut x_grad = vec![0.0; g.batch * g.input()];
-        for n in 0..g.batch {
-            let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
-            let mut padded = vec![0.0; g.channels * g.plane()];
-            // padded, shifted [in, grid] += weight[:, :, k]ᵀ [in, out] x grad [out, grid]
-            over_shifts(&g, &mut padded, |k, shift, padded| {
-                let (inputs, weights) = (&mut padded[shift..], &weight[k..]);
-                add_product(
-                    (inputs, g.inputs()),
-                    (weights, g.weights().t()),
-                    (&grad_n, g.outputs()),
-                );
-            });
-            g.crop(
-                &padded,
-                g.channels,
-                true,
-                &mut x_grad[n * g.input()..][..g.input()],
-            );
-        }
-        tensor(x_grad, [g.batch, g.channels, g.side_h, g.side_w])
+        let x_grad = cpu::input_grad(
+            Form::of(&s.turned()),
+            &s,
+            batch,
+            weight.storage::<f32>(),
+            grad.storage::<f32>(),
+        );
+        tensor(x_grad, [batch, s.channels, s.h, s.w])
     }
 
     fn same_conv2d_weight_backward(
@@ -165,23 +144,15 @@ impl SameConvBackend for Flex {
             let options = same_options(&weight.shape());
             return Flex::conv2d_weight_backward(x, weight, output_grad, options);
         }
-        let g = Geometry::new(&x.shape(), &weight.shape());
+        let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
         let (x, grad) = (x.to_contiguous(), output_grad.to_contiguous());
-        let (x, grad) = (x.storage::<f32>(), grad.storage::<f32>());
-        let mut weight_grad = vec![0.0; g.out * g.unfolded()];
-        for n in 0..g.batch {
-            let padded = g.pad(&x[n * g.input()..][..g.input()], g.channels, true);
-            let grad_n = g.pad(&grad[n * g.output()..][..g.output()], g.out, false);
-            // weight_grad[:, :, k] [out, in] += grad [out, grid] x (padded, shifted)ᵀ [grid, in]
-            over_shifts(&g, &mut weight_grad, |k, shift, weight_grad| {
-                let (weights, inputs) = (&mut weight_grad[k..], &padded[shift..]);
-                add_product(
-                    (weights, g.weights()),
-                    (&grad_n, g.outputs()),
-                    (inputs, g.inputs().t()),
-                );
-            });
-        }
+        let weight_grad = cpu::weight_grad(
+            Form::of(&s),
+            &s,
+            batch,
+            x.storage::<f32>(),
+            grad.storage::<f32>(),
+        );
         tensor(weight_grad, weight.shape().dims::<4>())
     }
 }
@@ -280,295 +251,6 @@ fn tensor(values: Vec<f32>, shape: [usize; 4]) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape))
 }
 
-/// The sizes of one "same" convolution, and the grid its products run on ("implicit GEMM",
-/// no unfolded copy of the input): each input map is zero-padded by half a kernel on every
-/// side, plus one row below that the last window runs into, and output pixels are numbered
-/// on the padded width, `q = y * padded_w + x` (the columns `x >= w` are computed and
-/// dropped). Then kernel position `(ky, kx)` reads every output pixel's input at the same
-/// offset, `ky * padded_w + kx`, so each kernel position is one matrix product over all the
-/// pixels at once.
-#[derive(Debug, Clone, Copy)]
-struct Geometry {
-    batch: usize,
-    channels: usize,
-    side_h: usize,
-    side_w: usize,
-    out: usize,
-    kernel_h: usize,
-    kernel_w: usize,
-}
-
-impl Geometry {
-    fn new(x: &[usize], weight: &[usize]) -> Self {
-        Geometry {
-            batch: x[0],
-            channels: x[1],
-            side_h: x[2],
-            side_w: x[3],
-            out: weight[0],
-            kernel_h: weight[2],
-            kernel_w: weight[3],
-        }
-    }
-
-    /// Pixels of one map.
-    fn pixels(&self) -> usize {
-        self.side_h * self.side_w
-    }
-
-    /// Values of one input image (all channels).
-    fn input(&self) -> usize {
-        self.channels * self.pixels()
-    }
-
-    /// Values of one output image (all channels).
-    fn output(&self) -> usize {
-        self.out * self.pixels()
-    }
-
-    /// Kernel positions.
-    fn kernel(&self) -> usize {
-        self.kernel_h * self.kernel_w
-    }
-
-    /// Weights of one output channel.
-    fn unfolded(&self) -> usize {
-        self.channels * self.kernel()
-    }
-
-    /// Width of a padded map.
-    fn padded_w(&self) -> usize {
-        self.side_w + self.kernel_w - 1
-    }
-
-    /// Values of one padded map (one spare row below).
-    fn plane(&self) -> usize {
-        (self.side_h + self.kernel_h) * self.padded_w()
-    }
-
-    /// One kernel position of the weights (`[out, in, kh, kw]` from `k`): `out` x `in`.
-    fn weights(&self) -> View {
-        View {
-            rows: self.out,
-            cols: self.channels,
-            row: self.unfolded(),
-            col: self.kernel(),
-        }
-    }
-
-    /// The padded input planes from a kernel position's offset: `in` x `grid`.
-    fn inputs(&self) -> View {
-        View {
-            rows: self.channels,
-            cols: self.grid(),
-            row: self.plane(),
-            col: 1,
-        }
-    }
-
-    /// The output maps on the grid: `out` x `grid`.
-    fn outputs(&self) -> View {
-        View {
-            rows: self.out,
-            cols: self.grid(),
-            row: self.grid(),
-            col: 1,
-        }
-    }
-
-    /// Multiply-adds of one kernel position's product (the same in all three operations).
-    #[cfg(not(target_family = "wasm"))]
-    fn product(&self) -> usize {
-        self.out * self.channels * self.grid()
-    }
-
-    /// Output pixels on the padded width.
-    fn grid(&self) -> usize {
-        self.side_h * self.padded_w()
-    }
-
-    /// Each kernel position (its index in the weight's last two dimensions) with the offset
-    /// at which it reads the padded input.
-    fn shifts(&self) -> impl Iterator<Item = (usize, usize)> + use<> {
-        let (kernel_w, padded_w) = (self.kernel_w, self.padded_w());
-        (0..self.kernel()).map(move |k| (k, (k / kernel_w) * padded_w + k % kernel_w))
-    }
-
-    /// Where pixel `(0, 0)` of a map lies in its padded plane (`border`) or on the grid.
-    fn origin(&self, border: bool) -> usize {
-        if border {
-            (self.kernel_h / 2) * self.padded_w() + self.kernel_w / 2
-        } else {
-            0
-        }
-    }
-
-    /// The stride between maps in a padded plane (`border`) or on the grid.
-    fn stride(&self, border: bool) -> usize {
-        if border { self.plane() } else { self.grid() }
-    }
-
-    /// `maps` maps of `h` x `w` laid out on zero padded planes (`border`: the input's, with
-    /// the kernel's margin) or on the grid (the output's: zeros in the dropped columns).
-    fn pad(&self, values: &[f32], maps: usize, border: bool) -> Vec<f32> {
-        let (w, row, origin, stride) = (
-            self.side_w,
-            self.padded_w(),
-            self.origin(border),
-            self.stride(border),
-        );
-        let mut padded = vec![0.0; maps * stride];
-        for (m, map) in values.chunks_exact(self.pixels()).take(maps).enumerate() {
-            for (y, line) in map.chunks_exact(w).enumerate() {
-                let at = m * stride + origin + y * row;
-                padded[at..at + w].copy_from_slice(line);
-            }
-        }
-        padded
-    }
-
-    /// The inverse of [`Geometry::pad`]: the `h` x `w` maps out of `padded` into `values`.
-    fn crop(&self, padded: &[f32], maps: usize, border: bool, values: &mut [f32]) {
-        let (w, row, origin, stride) = (
-            self.side_w,
-            self.padded_w(),
-            self.origin(border),
-            self.stride(border),
-        );
-        for (m, map) in values
-            .chunks_exact_mut(self.pixels())
-            .take(maps)
-            .enumerate()
-        {
-            for (y, line) in map.chunks_exact_mut(w).enumerate() {
-                let at = m * stride + origin + y * row;
-                line.copy_from_slice(&padded[at..at + w]);
-            }
-        }
-    }
-}
-
-/// A matrix inside a slice: `rows` x `cols`, element `(i, j)` at `i * row + j * col`.
-#[derive(Debug, Clone, Copy)]
-struct View {
-    rows: usize,
-    cols: usize,
-    row: usize,
-    col: usize,
-}
-
-impl View {
-    /// The transpose (the same elements).
-    fn t(self) -> View {
-        View {
-            rows: self.cols,
-            cols: self.rows,
-            row: self.col,
-            col: self.row,
-        }
-    }
-
-    /// Whether `values` holds every element (gemm reads raw pointers).
-    fn fits(&self, values: usize) -> bool {
-        self.rows == 0
-            || self.cols == 0
-            || (self.rows - 1) * self.row + (self.cols - 1) * self.col < values
-    }
-}
-
-/// The smallest product (`m * n * k` multiply-adds) that `gemm` shares among the cores: a
-/// 32-channel layer's (under a million per kernel position) ran slower that way on two
-/// threads than on one, a 128-channel layer's (15 million) faster (`identity-crisis bench`,
-/// 2 cores). Smaller ones share the kernel positions instead ([`over_shifts`]).
-#[cfg(not(target_family = "wasm"))]
-const PARALLEL_PRODUCT: usize = 1 << 23;
-
-/// Adds every kernel position's term to `dst`: `term(k, shift, out)` adds position `k`'s
-/// product into `out`. Natively, when the products are too small for `gemm` to share among
-/// the cores (below [`PARALLEL_PRODUCT`]), the positions are split among the threads, each
-/// summing into a zeroed buffer of its own, added to `dst` in a fixed order (the same
-/// result for the same number of threads).
-fn over_shifts(g: &Geometry, dst: &mut [f32], term: impl Fn(usize, usize, &mut [f32]) + Sync) {
-    #[cfg(not(target_family = "wasm"))]
-    {
-        use rayon::prelude::*;
-        let threads = rayon::current_num_threads();
-        if threads > 1 && g.product() < PARALLEL_PRODUCT {
-            let shifts: Vec<(usize, usize)> = g.shifts().collect();
-            let parts: Vec<Vec<f32>> = shifts
-                .par_chunks(shifts.len().div_ceil(threads))
-                .map(|chunk| {
-                    let mut part = vec![0.0; dst.len()];
-                    for &(k, shift) in chunk {
-                        term(k, shift, &mut part);
-                    }
-                    part
-                })
-                .collect();
-            for part in parts {
-                for (d, p) in dst.iter_mut().zip(part) {
-                    *d += p;
-                }
-            }
-            return;
-        }
-    }
-    for (k, shift) in g.shifts() {
-        term(k, shift, dst);
-    }
-}
-
-/// `dst += lhs x rhs` on the `gemm` crate (flex's own matrix product), on every core when
-/// the product is large enough to share.
-fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[f32], View)) {
-    let ((dst, d), (lhs, l), (rhs, r)) = (dst, lhs, rhs);
-    assert!(
-        d.rows == l.rows && l.cols == r.rows && r.cols == d.cols,
-        "add_product: shapes {d:?} = {l:?} x {r:?}"
-    );
-    assert!(
-        d.fits(dst.len()) && l.fits(lhs.len()) && r.fits(rhs.len()),
-        "add_product: a matrix outside its slice"
-    );
-    let (m, n, k) = (d.rows, d.cols, l.cols);
-    if m == 0 || n == 0 {
-        return;
-    }
-    #[cfg(not(target_family = "wasm"))]
-    let parallelism = if m * n * k >= PARALLEL_PRODUCT {
-        gemm::Parallelism::Rayon(0)
-    } else {
-        gemm::Parallelism::None
-    };
-    #[cfg(target_family = "wasm")]
-    let parallelism = gemm::Parallelism::None;
-    // SAFETY: the asserts above keep every element gemm touches inside the three slices,
-    // and `dst` is borrowed mutably, so it overlaps neither factor.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            d.col as isize,
-            d.row as isize,
-            true,
-            lhs.as_ptr(),
-            l.col as isize,
-            l.row as isize,
-            rhs.as_ptr(),
-            r.col as isize,
-            r.row as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            parallelism,
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,9 +272,10 @@ mod tests {
         }
     }
 
-    /// Our kernels against burn's own convolution and its gradients, on flex, for shapes
-    /// that exercise the padding on every side, non-square kernels and images, a batch, and
-    /// the tiling (a kernel large enough to unfold in several tiles).
+    /// Our kernels, through the gradient node and in each form, against burn's own
+    /// convolution and its gradients, on flex, for shapes that exercise the padding on every
+    /// side, non-square kernels and images, a batch, one-channel layers, and kernels larger
+    /// than the image.
     #[test]
     fn agrees_with_burns_convolution_and_its_gradients() {
         let device = Device::flex().autodiff();
@@ -602,7 +285,9 @@ mod tests {
             (2, 3, 2, 7, 9, 3, 5),
             (1, 2, 3, 5, 6, 7, 1),
             (1, 4, 1, 6, 4, 1, 3),
+            (3, 5, 6, 12, 10, 3, 3),
             (1, 3, 2, 40, 40, 57, 57),
+            (1, 2, 2, 4, 3, 11, 9),
         ] {
             let what = format!("{batch}x{cin}x{h}x{w} by {cout}x{kh}x{kw}");
             let random = |shape: [usize; 4]| {
@@ -621,11 +306,8 @@ mod tests {
                 same_options(&[cout, cin, kh, kw]),
             );
             assert_eq!(ours.dims(), burns.dims(), "{what}");
-            assert_close(
-                &read(ours.clone()),
-                &read(burns.clone()),
-                &format!("{what}: output"),
-            );
+            let output = read(burns.clone());
+            assert_close(&read(ours.clone()), &output, &format!("{what}: output"));
             let gradients = |out: Tensor<4>| {
                 let grads = (out * target.clone()).sum().backward();
                 (
@@ -638,30 +320,20 @@ mod tests {
             assert_close(&ours.0, &burns.0, &format!("{what}: input gradient"));
             assert_close(&ours.1, &burns.1, &format!("{what}: weight gradient"));
             assert_close(&ours.2, &burns.2, &format!("{what}: bias gradient"));
-        }
-    }
 
-    #[test]
-    fn padding_places_each_map_at_its_origin_and_cropping_undoes_it() {
-        // Two 2 x 3 maps, a 3 x 3 kernel: padded width 5, planes of (2 + 3) x 5.
-        let g = Geometry::new(&[1, 2, 2, 3], &[1, 2, 3, 3]);
-        let maps: Vec<f32> = (1..=12).map(|v| v as f32).collect();
-        let padded = g.pad(&maps, 2, true);
-        assert_eq!(padded.len(), 2 * 25);
-        assert_eq!(
-            &padded[..15],
-            &[0., 0., 0., 0., 0., 0., 1., 2., 3., 0., 0., 4., 5., 6., 0.]
-        );
-        assert_eq!(&padded[25 + 6..25 + 9], &[7., 8., 9.]);
-        assert_eq!(padded.iter().sum::<f32>(), maps.iter().sum::<f32>());
-        let on_grid = g.pad(&maps, 2, false);
-        assert_eq!(&on_grid[..10], &[1., 2., 3., 0., 0., 4., 5., 6., 0., 0.]);
-        for (border, padded) in [(true, padded), (false, on_grid)] {
-            let mut back = vec![0.0; 12];
-            g.crop(&padded, 2, border, &mut back);
-            assert_eq!(back, maps);
+            // Each form alone (the gradient of `sum(out * target)` is `target`).
+            let s = Shape::new(&[batch, cin, h, w], &[cout, cin, kh, kw]);
+            let (x, weight, bias) = (read(x), read(weight), read(bias));
+            let target = read(target.clone());
+            for form in [Form::Shifted, Form::Unfolded] {
+                let what = format!("{what}, {form:?}");
+                let out = cpu::forward(form, &s, batch, &x, &weight, Some(&bias));
+                assert_close(&out, &output, &format!("{what}: output"));
+                let x_grad = cpu::input_grad(form, &s, batch, &weight, &target);
+                assert_close(&x_grad, &burns.0, &format!("{what}: input gradient"));
+                let weight_grad = cpu::weight_grad(form, &s, batch, &x, &target);
+                assert_close(&weight_grad, &burns.1, &format!("{what}: weight gradient"));
+            }
         }
-        // Kernel position (1, 2) reads one row down, two columns right.
-        assert_eq!(g.shifts().nth(5), Some((5, 7)));
     }
 }

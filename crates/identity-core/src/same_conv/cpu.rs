@@ -1,0 +1,143 @@
+//! The three operations of a "same" convolution on the CPU (forward, input gradient, weight
+//! gradient) over a batch, each shared among the cores in one go: the forward by images, or
+//! by bands of output rows for a single image; the weight gradient by blocks of its
+//! columns. Each share runs its matrix products on one thread; the shares are copied into
+//! place in a fixed order, so a result does not depend on the number of threads beyond the
+//! order of its sums.
+
+use std::ops::Range;
+
+use super::form::Form;
+use super::shape::Shape;
+
+/// The fewest multiply-adds (one image's convolution) worth sharing among the cores.
+#[cfg(not(target_family = "wasm"))]
+const SHARED_MIN: usize = 1 << 20;
+
+/// How many shares a convolution of this shape over `batch` images is split into.
+fn shares(s: &Shape, batch: usize) -> usize {
+    #[cfg(not(target_family = "wasm"))]
+    if s.products() * batch >= SHARED_MIN {
+        return rayon::current_num_threads();
+    }
+    let _ = (s, batch);
+    1
+}
+
+/// `job(i)` for `i` in `0..jobs`, on every core when there is more than one job.
+fn in_shares<T: Send>(jobs: usize, job: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    #[cfg(not(target_family = "wasm"))]
+    if jobs > 1 {
+        use rayon::prelude::*;
+        return (0..jobs).into_par_iter().map(job).collect();
+    }
+    (0..jobs).map(job).collect()
+}
+
+/// Share `i` of `shares` of `0..len`, cut on multiples of `step`.
+fn share(len: usize, shares: usize, i: usize, step: usize) -> Range<usize> {
+    let units = len / step;
+    (units * i / shares) * step..(units * (i + 1) / shares) * step
+}
+
+/// The convolution of `x` (`[batch, channels, h, w]`) by `weight` (`[out, channels, kh,
+/// kw]`) plus `bias` (`[out]`, or none): `[batch, out, h, w]`.
+pub(super) fn forward(
+    form: Form,
+    s: &Shape,
+    batch: usize,
+    x: &[f32],
+    weight: &[f32],
+    bias: Option<&[f32]>,
+) -> Vec<f32> {
+    let shares = shares(s, batch);
+    let bands = if batch >= shares { 1 } else { shares.min(s.h) };
+    let parts = in_shares(batch * bands, |job| {
+        let (n, rows) = (job / bands, share(s.h, bands, job % bands, 1));
+        let len = rows.len() * s.w;
+        let mut part = vec![0.0; s.out * len];
+        if let Some(bias) = bias {
+            for (values, &b) in part.chunks_exact_mut(len).zip(bias) {
+                values.fill(b);
+            }
+        }
+        let image = &x[n * s.input()..][..s.input()];
+        form.forward_rows(s, image, weight, rows.clone(), &mut part);
+        (n, rows, part)
+    });
+    let mut out = vec![0.0; batch * s.output()];
+    for (n, rows, part) in parts {
+        let len = rows.len() * s.w;
+        for (o, values) in part.chunks_exact(len).enumerate() {
+            let at = n * s.output() + o * s.pixels() + rows.start * s.w;
+            out[at..at + len].copy_from_slice(values);
+        }
+    }
+    out
+}
+
+/// The gradient of the input (`[batch, channels, h, w]`) given the output's (`grad`, `[batch,
+/// out, h, w]`): the output gradient convolved by the weights turned around (channels and
+/// outputs swapped, the kernel rotated half a turn), in `form` (chosen for
+/// [`Shape::turned`]).
+pub(super) fn input_grad(
+    form: Form,
+    s: &Shape,
+    batch: usize,
+    weight: &[f32],
+    grad: &[f32],
+) -> Vec<f32> {
+    let turned = s.turned();
+    forward(form, &turned, batch, grad, &turned_weights(s, weight), None)
+}
+
+/// The weights for the input gradient: `turned[c, o, k] = weight[o, c, kh * kw - 1 - k]`.
+fn turned_weights(s: &Shape, weight: &[f32]) -> Vec<f32> {
+    let kernel = s.kernel();
+    let mut turned = vec![0.0; weight.len()];
+    for o in 0..s.out {
+        for c in 0..s.channels {
+            let from = &weight[(o * s.channels + c) * kernel..][..kernel];
+            let to = &mut turned[(c * s.out + o) * kernel..][..kernel];
+            for (t, &v) in to.iter_mut().zip(from.iter().rev()) {
+                *t = v;
+            }
+        }
+    }
+    turned
+}
+
+/// The gradient of the weights (`[out, channels, kh, kw]`) given `x` and the output's
+/// gradient `grad`, summed over the batch.
+pub(super) fn weight_grad(
+    form: Form,
+    s: &Shape,
+    batch: usize,
+    x: &[f32],
+    grad: &[f32],
+) -> Vec<f32> {
+    let shares = shares(s, batch);
+    let cols = s.unfolded();
+    let parts = in_shares(shares, |i| {
+        let block = share(cols, shares, i, form.column_step(s));
+        let mut part = vec![0.0; s.out * block.len()];
+        if !block.is_empty() {
+            for n in 0..batch {
+                let image = &x[n * s.input()..][..s.input()];
+                let grad = &grad[n * s.output()..][..s.output()];
+                form.weight_grad_cols(s, image, grad, block.clone(), &mut part);
+            }
+        }
+        (block, part)
+    });
+    let mut weight_grad = vec![0.0; s.out * cols];
+    for (block, part) in parts {
+        if block.is_empty() {
+            continue;
+        }
+        for (o, values) in part.chunks_exact(block.len()).enumerate() {
+            weight_grad[o * cols + block.start..][..block.len()].copy_from_slice(values);
+        }
+    }
+    weight_grad
+}

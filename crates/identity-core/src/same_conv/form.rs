@@ -1,0 +1,84 @@
+//! Which form our CPU kernels give a convolution: the rule, in one place.
+
+use std::ops::Range;
+
+use super::shape::Shape;
+use super::{shifted, unfolded};
+
+/// How one convolution's matrix products are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Form {
+    /// One product per kernel position, the channels as its inner dimension
+    /// ([`shifted`]).
+    Shifted,
+    /// One product over the unfolded image, all of an output channel's weights as its
+    /// inner dimension ([`unfolded`]).
+    Unfolded,
+}
+
+/// The fewest input channels the shifted form takes: below it the unfolded form's longer
+/// inner dimension pays for its copy (measured per operation, one and two threads).
+const SHIFTED_MIN_CHANNELS: usize = 8;
+
+/// The largest unfolded matrix (values, one image) the unfolded form builds: 16 MiB.
+const UNFOLDED_MAX: usize = 1 << 22;
+
+impl Form {
+    /// The form for a convolution of this shape.
+    pub fn of(s: &Shape) -> Form {
+        if let Ok(form) = std::env::var("IDENTITY_CONV_FORM") {
+            return if form == "shifted" {
+                Form::Shifted
+            } else {
+                Form::Unfolded
+            };
+        }
+        if s.channels < SHIFTED_MIN_CHANNELS && s.unfolded() * s.pixels() <= UNFOLDED_MAX {
+            Form::Unfolded
+        } else {
+            Form::Shifted
+        }
+    }
+
+    /// Adds to `part` (`[out, rows.len() * w]`) the convolution of one image at output rows
+    /// `rows`.
+    pub fn forward_rows(
+        self,
+        s: &Shape,
+        x: &[f32],
+        weight: &[f32],
+        rows: Range<usize>,
+        part: &mut [f32],
+    ) {
+        match self {
+            Form::Shifted => shifted::forward_rows(s, x, weight, rows, part),
+            Form::Unfolded => unfolded::forward_rows(s, x, weight, rows, part),
+        }
+    }
+
+    /// Adds to `part` (`[out, cols.len()]`) columns `cols` of one image's weight gradient
+    /// (`[out, channels * kh * kw]`); `cols` starts and ends on a multiple of
+    /// [`Form::column_step`].
+    pub fn weight_grad_cols(
+        self,
+        s: &Shape,
+        x: &[f32],
+        grad: &[f32],
+        cols: Range<usize>,
+        part: &mut [f32],
+    ) {
+        match self {
+            Form::Shifted => shifted::weight_grad_cols(s, x, grad, cols, part),
+            Form::Unfolded => unfolded::weight_grad_cols(s, x, grad, cols, part),
+        }
+    }
+
+    /// The weight gradient's columns come in blocks of this many: a whole channel's kernel
+    /// for the shifted form, any column for the unfolded one.
+    pub fn column_step(self, s: &Shape) -> usize {
+        match self {
+            Form::Shifted => s.kernel(),
+            Form::Unfolded => 1,
+        }
+    }
+}

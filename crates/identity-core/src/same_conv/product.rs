@@ -1,0 +1,93 @@
+//! `dst += lhs x rhs` for matrices laid out anywhere in a slice, on the `gemm` crate (flex's
+//! own matrix product), on one thread: the convolution shares its work among the cores
+//! itself ([`super::cpu`]).
+
+/// A matrix inside a slice: `rows` x `cols`, element `(i, j)` at `i * row + j * col`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct View {
+    /// Rows.
+    pub rows: usize,
+    /// Columns.
+    pub cols: usize,
+    /// The step between rows.
+    pub row: usize,
+    /// The step between columns.
+    pub col: usize,
+}
+
+impl View {
+    /// A `rows` x `cols` matrix stored row after row, each `row` values apart.
+    pub fn rows(rows: usize, cols: usize, row: usize) -> View {
+        View {
+            rows,
+            cols,
+            row,
+            col: 1,
+        }
+    }
+
+    /// The transpose (the same elements).
+    pub fn t(self) -> View {
+        View {
+            rows: self.cols,
+            cols: self.rows,
+            row: self.col,
+            col: self.row,
+        }
+    }
+
+    /// Whether `values` holds every element (gemm reads raw pointers).
+    fn fits(&self, values: usize) -> bool {
+        self.rows == 0
+            || self.cols == 0
+            || (self.rows - 1) * self.row + (self.cols - 1) * self.col < values
+    }
+}
+
+/// `dst += lhs x rhs`. `gemm` runs fastest on a destination stored column after column, so
+/// one stored row after row is computed as its transpose, `dstᵀ += rhsᵀ x lhsᵀ`.
+pub(super) fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[f32], View)) {
+    let ((dst, d), (lhs, l), (rhs, r)) = (dst, lhs, rhs);
+    let ((d, l, r), (lhs, rhs)) = if d.col == 1 && d.row != 1 {
+        ((d.t(), r.t(), l.t()), (rhs, lhs))
+    } else {
+        ((d, l, r), (lhs, rhs))
+    };
+    assert!(
+        d.rows == l.rows && l.cols == r.rows && r.cols == d.cols,
+        "add_product: shapes {d:?} = {l:?} x {r:?}"
+    );
+    assert!(
+        d.fits(dst.len()) && l.fits(lhs.len()) && r.fits(rhs.len()),
+        "add_product: a matrix outside its slice"
+    );
+    let (m, n, k) = (d.rows, d.cols, l.cols);
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    // SAFETY: the asserts above keep every element gemm touches inside the three slices,
+    // and `dst` is borrowed mutably, so it overlaps neither factor.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            d.col as isize,
+            d.row as isize,
+            true,
+            lhs.as_ptr(),
+            l.col as isize,
+            l.row as isize,
+            rhs.as_ptr(),
+            r.col as isize,
+            r.row as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
