@@ -71,7 +71,9 @@ impl Shape {
         self.channels * self.kernel()
     }
 
-    /// Multiply-adds of one image's convolution, zeros included.
+    /// Multiply-adds of one image's convolution, zeros included (what decides sharing among
+    /// the cores, which wasm does not).
+    #[cfg(not(target_family = "wasm"))]
     pub fn products(&self) -> usize {
         self.out * self.unfolded() * self.pixels()
     }
