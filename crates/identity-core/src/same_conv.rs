@@ -274,8 +274,8 @@ mod tests {
 
     /// Our kernels, through the gradient node and in each form, against burn's own
     /// convolution and its gradients, on flex, for shapes that exercise the padding on every
-    /// side, non-square kernels and images, a batch, one-channel layers, and kernels larger
-    /// than the image.
+    /// side, non-square kernels and images, batches, one-channel layers, kernels larger than
+    /// the image, and convolutions large enough to be shared among the cores.
     #[test]
     fn agrees_with_burns_convolution_and_its_gradients() {
         let device = Device::flex().autodiff();
@@ -291,6 +291,8 @@ mod tests {
             (2, 9, 10, 13, 11, 5, 5),
             (1, 8, 3, 6, 7, 3, 3),
             (1, 64, 1, 28, 28, 5, 5),
+            (2, 8, 8, 16, 16, 7, 7),
+            (1, 16, 16, 1, 80, 1, 63),
         ] {
             let what = format!("{batch}x{cin}x{h}x{w} by {cout}x{kh}x{kw}");
             let random = |shape: [usize; 4]| {
@@ -324,18 +326,29 @@ mod tests {
             assert_close(&ours.1, &burns.1, &format!("{what}: weight gradient"));
             assert_close(&ours.2, &burns.2, &format!("{what}: bias gradient"));
 
-            // Each form alone (the gradient of `sum(out * target)` is `target`).
+            // Each form alone (the gradient of `sum(out * target)` is `target`), on one
+            // thread and shared among several (by images, by bands of rows, by columns).
             let s = Shape::new(&[batch, cin, h, w], &[cout, cin, kh, kw]);
             let (x, weight, bias) = (read(x), read(weight), read(bias));
             let target = read(target.clone());
-            for form in [Form::Shifted, Form::Unfolded] {
-                let what = format!("{what}, {form:?}");
-                let out = cpu::forward(form, &s, batch, &x, &weight, Some(&bias));
-                assert_close(&out, &output, &format!("{what}: output"));
-                let x_grad = cpu::input_grad(form, &s, batch, &weight, &target);
-                assert_close(&x_grad, &burns.0, &format!("{what}: input gradient"));
-                let weight_grad = cpu::weight_grad(form, &s, batch, &x, &target);
-                assert_close(&weight_grad, &burns.1, &format!("{what}: weight gradient"));
+            for threads in [1, 2, 5] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                for form in [Form::Shifted, Form::Unfolded] {
+                    let what = format!("{what}, {form:?}, {threads} threads");
+                    let (out, x_grad, weight_grad) = pool.install(|| {
+                        (
+                            cpu::forward(form, &s, batch, &x, &weight, Some(&bias)),
+                            cpu::input_grad(form, &s, batch, &weight, &target),
+                            cpu::weight_grad(form, &s, batch, &x, &target),
+                        )
+                    });
+                    assert_close(&out, &output, &format!("{what}: output"));
+                    assert_close(&x_grad, &burns.0, &format!("{what}: input gradient"));
+                    assert_close(&weight_grad, &burns.1, &format!("{what}: weight gradient"));
+                }
             }
         }
     }

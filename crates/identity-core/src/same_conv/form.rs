@@ -26,13 +26,6 @@ const UNFOLDED_MAX: usize = 1 << 22;
 impl Form {
     /// The form for a convolution of this shape.
     pub fn of(s: &Shape) -> Form {
-        if let Ok(form) = std::env::var("IDENTITY_CONV_FORM") {
-            return if form == "shifted" {
-                Form::Shifted
-            } else {
-                Form::Unfolded
-            };
-        }
         if s.channels < SHIFTED_MIN_CHANNELS && s.unfolded() * s.pixels() <= UNFOLDED_MAX {
             Form::Unfolded
         } else {

@@ -44,15 +44,10 @@ impl View {
     }
 }
 
-/// `dst += lhs x rhs`. `gemm` runs fastest on a destination stored column after column, so
-/// one stored row after row is computed as its transpose, `dstᵀ += rhsᵀ x lhsᵀ`.
+/// `dst += lhs x rhs` (`gemm` itself computes a destination stored row after row as its
+/// transpose, the layout its kernels prefer).
 pub(super) fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[f32], View)) {
     let ((dst, d), (lhs, l), (rhs, r)) = (dst, lhs, rhs);
-    let ((d, l, r), (lhs, rhs)) = if d.col == 1 && d.row != 1 {
-        ((d.t(), r.t(), l.t()), (rhs, lhs))
-    } else {
-        ((d, l, r), (lhs, rhs))
-    };
     assert!(
         d.rows == l.rows && l.cols == r.rows && r.cols == d.cols,
         "add_product: shapes {d:?} = {l:?} x {r:?}"

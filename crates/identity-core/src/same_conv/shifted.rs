@@ -1,10 +1,11 @@
 //! The shifted form: one matrix product per kernel position, over the output rows that the
 //! position reads inside the image only. Each kernel column's input is the image moved
 //! sideways once ([`Shape::move_row`]); a kernel row is then an offset of whole rows into
-//! it, so a position's pixels are one contiguous run. The inner dimension is the channels;
-//! no product runs over the zero border above and below the image, which is most of a large
-//! kernel's positions (a 57 x 57 kernel on a 28 x 28 image reads the image with a quarter
-//! of its positions on average).
+//! it, so a position's pixels are one contiguous run. The inner dimension is the channels.
+//! No product runs over the zero rows above and below the image (for a 57 x 57 kernel on a
+//! 28 x 28 image, half of every position's rows on average); the zero columns beside it
+//! are still multiplied, so such a kernel costs about half of what a padded grid of every
+//! position would.
 
 use std::ops::Range;
 
@@ -63,8 +64,8 @@ pub(super) fn forward_rows(
 /// Adds to `part` (`[out, cols.len()]`) columns `cols` of the weight gradient (`[out,
 /// channels * kh * kw]`; `cols` whole channels) of one image `x` with output gradient `grad`
 /// (`[out, h, w]`). The products run on the layouts `gemm` reads fastest (the output gradient
-/// transposed once, each position's gradient stored column after column) and are put in
-/// place at the end.
+/// transposed, once per image and share; each position's gradient stored column after
+/// column) and are put in place at the end.
 pub(super) fn weight_grad_cols(
     s: &Shape,
     x: &[f32],
