@@ -1,6 +1,7 @@
 //! The sizes of one "same" convolution (odd kernel sides, `kernel / 2` zeros on each side,
-//! stride 1) and the two facts both of its forms rest on: which output rows a kernel row
-//! reads inside the image, and an input row moved sideways by a kernel column.
+//! stride 1) and the facts its forms rest on: which output rows a kernel row and which
+//! output columns a kernel column read inside the image, and an input row moved sideways
+//! by a kernel column.
 
 use std::ops::Range;
 
@@ -87,6 +88,15 @@ impl Shape {
         start..end.max(start)
     }
 
+    /// The output columns that kernel column `kx` reads inside the image: output column `x`
+    /// reads input column `x + kx - kw / 2`.
+    pub fn cols_reading(&self, kx: usize) -> Range<usize> {
+        let pad = self.kw / 2;
+        let start = pad.saturating_sub(kx).min(self.w);
+        let end = (self.w + pad).saturating_sub(kx).min(self.w);
+        start..end.max(start)
+    }
+
     /// The input rows that output rows `rows` read under any kernel row.
     pub fn rows_read(&self, rows: Range<usize>) -> Range<usize> {
         let pad = self.kh / 2;
@@ -125,6 +135,20 @@ mod tests {
         // A kernel taller than twice the image: its first row reads nothing.
         let tall = Shape::new(&[1, 1, 2, 2], &[1, 1, 7, 1]);
         assert!(tall.rows_reading(0, 0..2).is_empty());
+    }
+
+    #[test]
+    fn kernel_columns_read_only_inside_the_image() {
+        // 4 columns, a 5-column kernel: column 0 of the kernel reads 2 columns left.
+        let s = Shape::new(&[1, 1, 3, 4], &[1, 1, 1, 5]);
+        assert_eq!(s.cols_reading(0), 2..4);
+        assert_eq!(s.cols_reading(2), 0..4);
+        assert_eq!(s.cols_reading(4), 0..2);
+        // A kernel wider than twice the image: its outer columns read nothing.
+        let wide = Shape::new(&[1, 1, 2, 2], &[1, 1, 1, 7]);
+        assert!(wide.cols_reading(0).is_empty());
+        assert!(wide.cols_reading(6).is_empty());
+        assert_eq!(wide.cols_reading(3), 0..2);
     }
 
     #[test]

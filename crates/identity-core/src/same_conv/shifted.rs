@@ -1,16 +1,36 @@
-//! The shifted form: one matrix product per kernel position, over the output rows that the
-//! position reads inside the image only. Each kernel column's input is the image moved
-//! sideways once ([`Shape::move_row`]); a kernel row is then an offset of whole rows into
-//! it, so a position's pixels are one contiguous run. The inner dimension is the channels.
-//! No product runs over the zero rows above and below the image (for a 57 x 57 kernel on a
-//! 28 x 28 image, half of every position's rows on average); the zero columns beside it
-//! are still multiplied, so such a kernel costs about half of what a padded grid of every
-//! position would.
+//! The shifted form: one matrix product per kernel position, over the output pixels that
+//! the position reads inside the image only. Each kernel column's input is the block of
+//! input columns it reads, copied side by side; a kernel row is then an offset of whole
+//! rows into it, so a position's pixels are one contiguous run. The inner dimension is the
+//! channels. No product runs over the zeros around the image: for a 57 x 57 kernel on a 28
+//! x 28 image, three quarters of what a padded grid of every position would multiply. A
+//! kernel column that reads only part of each row adds its products into a buffer of its
+//! own, added into the output after.
 
 use std::ops::Range;
 
 use super::product::{View, add_product};
 use super::shape::Shape;
+
+/// The columns of image `x` (`[channels, h, w]`) that kernel column `kx` reads, at rows
+/// `read`, side by side: `[channels, read.len(), cols_reading(kx).len()]`.
+fn columns_read(
+    s: &Shape,
+    x: &[f32],
+    channels: Range<usize>,
+    read: Range<usize>,
+    kx: usize,
+) -> Vec<f32> {
+    let cols = s.cols_reading(kx);
+    let from = cols.start + kx - s.kw / 2;
+    let mut moved = Vec::with_capacity(channels.len() * read.len() * cols.len());
+    for c in channels {
+        for y in read.clone() {
+            moved.extend_from_slice(&x[c * s.pixels() + y * s.w + from..][..cols.len()]);
+        }
+    }
+    moved
+}
 
 /// Adds to `part` (`[out, rows.len() * w]`, row by row) the convolution of one image `x`
 /// (`[channels, h, w]`) by `weight` (`[out, channels, kh, kw]`) at output rows `rows`.
@@ -23,25 +43,32 @@ pub(super) fn forward_rows(
 ) {
     let (w, pad) = (s.w, s.kh / 2);
     let read = s.rows_read(rows.clone());
-    let mut moved = vec![0.0; s.channels * read.len() * w];
     for kx in 0..s.kw {
-        for c in 0..s.channels {
-            for (i, y) in read.clone().enumerate() {
-                let line = &x[c * s.pixels() + y * w..][..w];
-                s.move_row(line, kx, &mut moved[(c * read.len() + i) * w..][..w]);
-            }
+        let cols = s.cols_reading(kx);
+        let width = cols.len();
+        if width == 0 {
+            continue;
         }
+        let moved = columns_read(s, x, 0..s.channels, read.clone(), kx);
+        // Whole rows add into `part`; part rows into `sums` (`[out, rows.len() * width]`).
+        let whole = width == w;
+        let mut sums = if whole {
+            Vec::new()
+        } else {
+            vec![0.0; s.out * rows.len() * width]
+        };
+        let sums_or_part = if whole { &mut part[..] } else { &mut sums[..] };
         for ky in 0..s.kh {
             let ys = s.rows_reading(ky, rows.clone());
             if ys.is_empty() {
                 continue;
             }
             let first = ys.start + ky - pad - read.start;
-            let n = ys.len() * w;
+            let n = ys.len() * width;
             add_product(
                 (
-                    &mut part[(ys.start - rows.start) * w..],
-                    View::rows(s.out, n, rows.len() * w),
+                    &mut sums_or_part[(ys.start - rows.start) * width..],
+                    View::rows(s.out, n, rows.len() * width),
                 ),
                 (
                     &weight[ky * s.kw + kx..],
@@ -53,10 +80,16 @@ pub(super) fn forward_rows(
                     },
                 ),
                 (
-                    &moved[first * w..],
-                    View::rows(s.channels, n, read.len() * w),
+                    &moved[first * width..],
+                    View::rows(s.channels, n, read.len() * width),
                 ),
             );
+        }
+        for (row, values) in sums.chunks_exact(width).enumerate() {
+            let to = &mut part[row * w + cols.start..][..width];
+            for (t, v) in to.iter_mut().zip(values) {
+                *t += v;
+            }
         }
     }
 }
@@ -64,7 +97,8 @@ pub(super) fn forward_rows(
 /// Adds to `part` (`[out, cols.len()]`) columns `cols` of the weight gradient (`[out,
 /// channels * kh * kw]`; `cols` whole channels) of one image `x` with output gradient `grad`
 /// (`[out, h, w]`). The products run on the layouts `gemm` reads fastest (the output gradient
-/// transposed, once per image and share; each position's gradient stored column after
+/// transposed, once per image and share, its pixels a kernel column reaches copied out for
+/// that column when they are part of each row; each position's gradient stored column after
 /// column) and are put in place at the end.
 pub(super) fn weight_grad_cols(
     s: &Shape,
@@ -82,32 +116,43 @@ pub(super) fn weight_grad_cols(
             grad_t[p * s.out + o] = v;
         }
     }
-    let mut moved = vec![0.0; cc * pixels];
     let mut by_position = vec![0.0; kernel * cc * s.out];
     for kx in 0..s.kw {
-        for (i, c) in channels.clone().enumerate() {
-            for y in 0..s.h {
-                let line = &x[c * pixels + y * w..][..w];
-                s.move_row(line, kx, &mut moved[i * pixels + y * w..][..w]);
-            }
+        let reached = s.cols_reading(kx);
+        let width = reached.len();
+        if width == 0 {
+            continue;
         }
+        let moved = columns_read(s, x, channels.clone(), 0..s.h, kx);
+        // The output gradient at the pixels this kernel column reaches: `[h * width, out]`.
+        let reached_grad = if width == w {
+            Vec::new()
+        } else {
+            let mut values = Vec::with_capacity(s.h * width * s.out);
+            for y in 0..s.h {
+                values
+                    .extend_from_slice(&grad_t[(y * w + reached.start) * s.out..][..width * s.out]);
+            }
+            values
+        };
+        let grad_t = if width == w { &grad_t } else { &reached_grad };
         for ky in 0..s.kh {
             let ys = s.rows_reading(ky, 0..s.h);
             if ys.is_empty() {
                 continue;
             }
             let first = ys.start + ky - pad;
-            let n = ys.len() * w;
+            let n = ys.len() * width;
             add_product(
                 (
                     &mut by_position[(ky * s.kw + kx) * cc * s.out..],
                     View::rows(cc, s.out, s.out).t(),
                 ),
                 (
-                    &grad_t[ys.start * w * s.out..],
+                    &grad_t[ys.start * width * s.out..],
                     View::rows(n, s.out, s.out).t(),
                 ),
-                (&moved[first * w..], View::rows(cc, n, pixels).t()),
+                (&moved[first * width..], View::rows(cc, n, s.h * width).t()),
             );
         }
     }
