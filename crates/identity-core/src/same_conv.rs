@@ -30,6 +30,7 @@ mod form;
 mod product;
 mod shape;
 mod shifted;
+mod transpose;
 mod unfolded;
 
 /// The options of burn's `conv2d` for a "same" convolution with this weight (`[out, in, kh,

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::form::Form;
+use super::form::{Form, Weights};
 use super::shape::Shape;
 
 /// The fewest multiply-adds (one image's convolution) worth sharing among the cores.
@@ -50,30 +50,7 @@ pub(super) fn forward(
     weight: &[f32],
     bias: Option<&[f32]>,
 ) -> Vec<f32> {
-    let shares = shares(s, batch);
-    let bands = if batch >= shares { 1 } else { shares.min(s.h) };
-    let parts = in_shares(batch * bands, |job| {
-        let (n, rows) = (job / bands, share(s.h, bands, job % bands, 1));
-        let len = rows.len() * s.w;
-        let mut part = vec![0.0; s.out * len];
-        if let Some(bias) = bias {
-            for (values, &b) in part.chunks_exact_mut(len).zip(bias) {
-                values.fill(b);
-            }
-        }
-        let image = &x[n * s.input()..][..s.input()];
-        form.forward_rows(s, image, weight, rows.clone(), &mut part);
-        (n, rows, part)
-    });
-    let mut out = vec![0.0; batch * s.output()];
-    for (n, rows, part) in parts {
-        let len = rows.len() * s.w;
-        for (o, values) in part.chunks_exact(len).enumerate() {
-            let at = n * s.output() + o * s.pixels() + rows.start * s.w;
-            out[at..at + len].copy_from_slice(values);
-        }
-    }
-    out
+    convolve(s, batch, x, &form.weights(s, weight, false), bias)
 }
 
 /// The gradient of the input (`[batch, channels, h, w]`) given the output's (`grad`, `[batch,
@@ -87,24 +64,47 @@ pub(super) fn input_grad(
     weight: &[f32],
     grad: &[f32],
 ) -> Vec<f32> {
-    let turned = s.turned();
-    forward(form, &turned, batch, grad, &turned_weights(s, weight), None)
+    convolve(
+        &s.turned(),
+        batch,
+        grad,
+        &form.weights(s, weight, true),
+        None,
+    )
 }
 
-/// The weights for the input gradient: `turned[c, o, k] = weight[o, c, kh * kw - 1 - k]`.
-fn turned_weights(s: &Shape, weight: &[f32]) -> Vec<f32> {
-    let kernel = s.kernel();
-    let mut turned = vec![0.0; weight.len()];
-    for o in 0..s.out {
-        for c in 0..s.channels {
-            let from = &weight[(o * s.channels + c) * kernel..][..kernel];
-            let to = &mut turned[(c * s.out + o) * kernel..][..kernel];
-            for (t, &v) in to.iter_mut().zip(from.iter().rev()) {
-                *t = v;
+/// The convolution (shape `s`) of `x` by `weights` plus `bias`, shared among the cores.
+fn convolve(
+    s: &Shape,
+    batch: usize,
+    x: &[f32],
+    weights: &Weights,
+    bias: Option<&[f32]>,
+) -> Vec<f32> {
+    let shares = shares(s, batch);
+    let bands = if batch >= shares { 1 } else { shares.min(s.h) };
+    let parts = in_shares(batch * bands, |job| {
+        let (n, rows) = (job / bands, share(s.h, bands, job % bands, 1));
+        let len = rows.len() * s.w;
+        let mut part = vec![0.0; s.out * len];
+        if let Some(bias) = bias {
+            for (values, &b) in part.chunks_exact_mut(len).zip(bias) {
+                values.fill(b);
             }
         }
+        let image = &x[n * s.input()..][..s.input()];
+        weights.forward_rows(s, image, rows.clone(), &mut part);
+        (n, rows, part)
+    });
+    let mut out = vec![0.0; batch * s.output()];
+    for (n, rows, part) in parts {
+        let len = rows.len() * s.w;
+        for (o, values) in part.chunks_exact(len).enumerate() {
+            let at = n * s.output() + o * s.pixels() + rows.start * s.w;
+            out[at..at + len].copy_from_slice(values);
+        }
     }
-    turned
+    out
 }
 
 /// The gradient of the weights (`[out, channels, kh, kw]`) given `x` and the output's

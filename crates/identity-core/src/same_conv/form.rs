@@ -1,5 +1,6 @@
 //! Which form our CPU kernels give a convolution: the rule, in one place.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::shape::Shape;
@@ -33,19 +34,16 @@ impl Form {
         }
     }
 
-    /// Adds to `part` (`[out, rows.len() * w]`) the convolution of one image at output rows
-    /// `rows`.
-    pub fn forward_rows(
-        self,
-        s: &Shape,
-        x: &[f32],
-        weight: &[f32],
-        rows: Range<usize>,
-        part: &mut [f32],
-    ) {
+    /// The weights of a layer of shape `s` (`[out, channels, kh, kw]`) as this form's
+    /// products read them: for the layer's own convolution, or with `turn` for its input
+    /// gradient's (the convolution of shape [`Shape::turned`] by the weights turned around).
+    pub fn weights<'a>(self, s: &Shape, weight: &'a [f32], turn: bool) -> Weights<'a> {
         match self {
-            Form::Shifted => shifted::forward_rows(s, x, weight, rows, part),
-            Form::Unfolded => unfolded::forward_rows(s, x, weight, rows, part),
+            Form::Shifted => Weights::Shifted {
+                laid: shifted::weights(s, weight),
+                turned: turn,
+            },
+            Form::Unfolded => Weights::Unfolded(unfolded::weights(s, weight, turn)),
         }
     }
 
@@ -72,6 +70,28 @@ impl Form {
         match self {
             Form::Shifted => s.kernel(),
             Form::Unfolded => 1,
+        }
+    }
+}
+
+/// A convolution's weights as its form's products read them ([`Form::weights`]).
+pub(super) enum Weights<'a> {
+    /// The layer's weights position by position ([`shifted::weights`]), read turned around
+    /// for its input gradient.
+    Shifted { laid: Vec<f32>, turned: bool },
+    /// The weights of the convolution run, `[out, channels, kh, kw]`.
+    Unfolded(Cow<'a, [f32]>),
+}
+
+impl Weights<'_> {
+    /// Adds to `part` (`[out, rows.len() * w]`) the convolution (shape `s`) of one image at
+    /// output rows `rows`.
+    pub fn forward_rows(&self, s: &Shape, x: &[f32], rows: Range<usize>, part: &mut [f32]) {
+        match self {
+            Weights::Shifted { laid, turned } => {
+                shifted::forward_rows(s, x, (laid, *turned), rows, part)
+            }
+            Weights::Unfolded(weight) => unfolded::forward_rows(s, x, weight, rows, part),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! copy and computes the zeros beyond the border, and wins where the shifted form's inner
 //! dimension (the channels) is too short for a matrix product to run at speed.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::product::{View, add_product};
@@ -28,6 +29,27 @@ fn unfold(s: &Shape, x: &[f32], unfolded: Range<usize>, rows: Range<usize>, u: &
             }
         }
     }
+}
+
+/// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) for its own convolution, as
+/// they are, or with `turn` for its input gradient's ([`Shape::turned`]): `[channels, out,
+/// kh, kw]`, each kernel rotated half a turn.
+pub(super) fn weights<'a>(s: &Shape, weight: &'a [f32], turn: bool) -> Cow<'a, [f32]> {
+    if !turn {
+        return Cow::Borrowed(weight);
+    }
+    let kernel = s.kernel();
+    let mut turned = vec![0.0; weight.len()];
+    for o in 0..s.out {
+        for c in 0..s.channels {
+            let from = &weight[(o * s.channels + c) * kernel..][..kernel];
+            let to = &mut turned[(c * s.out + o) * kernel..][..kernel];
+            for (t, &v) in to.iter_mut().zip(from.iter().rev()) {
+                *t = v;
+            }
+        }
+    }
+    Cow::Owned(turned)
 }
 
 /// Adds to `part` (`[out, rows.len() * w]`, row by row) the convolution of one image `x`

@@ -1,0 +1,49 @@
+//! A matrix copied into its transpose, in tiles: whatever the two layouts' strides, the
+//! reads and the writes of a tile each stay within a few cache lines (value by value, a
+//! large matrix's strided side would miss the cache, and its pages, on every value).
+
+/// The side of a tile: a cache line of `f32`.
+const TILE: usize = 16;
+
+/// `put(&mut dst[j * dst_row + i], src[i * src_row + j])` for `i < rows`, `j < cols`.
+pub(super) fn transpose(
+    (src, src_row): (&[f32], usize),
+    (dst, dst_row): (&mut [f32], usize),
+    (rows, cols): (usize, usize),
+    put: impl Fn(&mut f32, f32),
+) {
+    // A band of the destination's rows at a time, each written along its length.
+    for first_col in (0..cols).step_by(TILE) {
+        for first_row in (0..rows).step_by(TILE) {
+            let tile_rows = first_row..(first_row + TILE).min(rows);
+            for j in first_col..(first_col + TILE).min(cols) {
+                let run = &mut dst[j * dst_row + first_row..][..tile_rows.len()];
+                for (to, i) in run.iter_mut().zip(tile_rows.clone()) {
+                    put(to, src[i * src_row + j]);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transposes_between_strided_layouts() {
+        // A 3 x 20 matrix in rows of 21 values, into rows of 4 (more than one tile of columns).
+        let (rows, cols) = (3, 20);
+        let src: Vec<f32> = (0..rows * 21).map(|v| v as f32).collect();
+        let mut dst = vec![-1.0; cols * 4];
+        transpose((&src, 21), (&mut dst, 4), (rows, cols), |to, v| *to = v);
+        for j in 0..cols {
+            for i in 0..rows {
+                assert_eq!(dst[j * 4 + i], src[i * 21 + j], "({i}, {j})");
+            }
+            assert_eq!(dst[j * 4 + 3], -1.0, "the gap between rows is left alone");
+        }
+        transpose((&src, 21), (&mut dst, 4), (rows, cols), |to, v| *to += v);
+        assert_eq!(dst[5 * 4 + 2], 2.0 * src[2 * 21 + 5]);
+    }
+}
