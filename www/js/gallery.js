@@ -5,9 +5,7 @@
 import { pictureTiles } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
-import { MNIST_SIDE } from './rules.js';
-
-const PIXELS = MNIST_SIDE * MNIST_SIDE;
+import { MNIST_PIXELS } from './rules.js';
 
 /**
  * A readable name for a test input that identity-core names (`training`, `mnist:3`, `rings`).
@@ -28,7 +26,7 @@ export function inputTitle(name) {
  * @param {(pixels: Float32Array, name: string) => void} onPick called with a copy of an input
  */
 export function renderGallery(container, row, onPick) {
-  const at = (pixels) => row.names.map((_, i) => ({ pixels, offset: i * PIXELS }));
+  const at = (pixels) => row.names.map((_, i) => ({ pixels, offset: i * MNIST_PIXELS }));
   const inputs = pictureTiles(at(row.inputs));
   const outputs = pictureTiles(at(row.outputs), row.names.map((name) => `Network output for the ${inputTitle(name)}`));
   const tiles = row.names.map((name, i) => {
@@ -40,7 +38,7 @@ export function renderGallery(container, row, onPick) {
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
     pick.append(inputs[i]);
-    pick.addEventListener('click', () => onPick(row.inputs.slice(i * PIXELS, (i + 1) * PIXELS), inputTitle(name)));
+    pick.addEventListener('click', () => onPick(row.inputs.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), inputTitle(name)));
     const out = outputs[i];
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);

@@ -15,8 +15,8 @@ import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
 import { reportHeight } from './embed-size.js';
-import { PROBES_PER_RHO } from './rules.js';
-import { $, PIXELS, emptyLab } from './lab/lab.js';
+import { MNIST_PIXELS, PROBES_PER_RHO } from './rules.js';
+import { $, emptyLab } from './lab/lab.js';
 import {
   failed, notify, setBackend, setPageState, showMemory, showTimings, timings,
 } from './lab/page-state.js';
@@ -168,7 +168,7 @@ async function start() {
   timings.workerReady = Math.round(performance.now());
   showTimings();
   buildPickers(lab);
-  if (lab.pad.version === untouchedPad) lab.pad.load(lab.data.digits.slice(FIRST_PAD_DIGIT * PIXELS, (FIRST_PAD_DIGIT + 1) * PIXELS));
+  if (lab.pad.version === untouchedPad) lab.pad.load(lab.data.digits.slice(FIRST_PAD_DIGIT * MNIST_PIXELS, (FIRST_PAD_DIGIT + 1) * MNIST_PIXELS));
   setBackend({ kind: 'none', label: 'Backend: choosing', reason: 'building the first network' });
   setPageState(lab, 'ready');
   await createPreview(lab);

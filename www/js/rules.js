@@ -34,6 +34,9 @@ export const MAX_SIDE = 112;
 /** The side of an MNIST image: the lab's training images, drawings and answers. */
 export const MNIST_SIDE = 28;
 
+/** The pixels of an MNIST image, one after another in a list of several. */
+export const MNIST_PIXELS = 784;
+
 /** A correlation at least this high counts as a match (identity or constant). */
 export const MATCH = 0.8;
 

@@ -70,6 +70,11 @@ fn rules() -> Vec<(&'static str, String, &'static str)> {
             "The side of an MNIST image: the lab's training images, drawings and answers",
         ),
         (
+            "MNIST_PIXELS",
+            (MNIST_SIDE * MNIST_SIDE).to_string(),
+            "The pixels of an MNIST image, one after another in a list of several",
+        ),
+        (
             "MATCH",
             format!("{LIKE:?}"),
             "A correlation at least this high counts as a match (identity or constant)",

@@ -2,8 +2,6 @@
 // live answers, and the parts of the page they drive. main.js makes it; every module of
 // lab/ reads and changes it through the functions of its concern.
 
-import { MNIST_SIDE } from '../rules.js';
-
 /**
  * The network on the pad (or kept, or a training's fallback).
  * @typedef {object} PadNetwork
@@ -60,9 +58,6 @@ import { MNIST_SIDE } from '../rules.js';
 
 /** The element of the page with this id. */
 export const $ = (id) => document.getElementById(id);
-
-/** Pixels of an MNIST image. */
-export const PIXELS = MNIST_SIDE * MNIST_SIDE;
 
 /**
  * The lab before anything is known: the given configuration and parts, no data, no network.

@@ -4,10 +4,12 @@
 
 import { REQUEST } from '../protocol.js';
 import {
-  failed, notify, restingState, setBackend, setPageState, setStatus, updateButtons,
+  failed, notify, setBackend, setPageState, setStatus, updateButtons,
 } from './page-state.js';
 import { showSize } from './settings.js';
-import { createPreview, dropCurrent, release } from './networks.js';
+import {
+  createPreview, dropCurrent, leavePad, release,
+} from './networks.js';
 
 /** @typedef {import('./lab.js').Lab} Lab */
 
@@ -51,8 +53,7 @@ export function gpuLost(lab, { reason, message }) {
   }
   if (onGpu(lab.current) && lab.current.id !== lab.training?.id) {
     gone.set(lab.current.id, lab.current.name);
-    lab.current = null;
-    lab.mainView.blank('no network');
+    leavePad(lab);
   }
   for (const id of gone.keys()) release(lab, id);
   lab.known = {};
@@ -64,9 +65,7 @@ export function gpuLost(lab, { reason, message }) {
     setBackend({ kind: 'cpu', label: 'CPU', reason: 'the GPU was lost' });
     createPreview(lab);
   }
-  // A trained network lost from the pad: the page no longer holds a trained one.
-  if (document.body.dataset.state === 'trained' && !lab.current?.trained) setPageState(lab, restingState(lab));
-  else updateButtons(lab);
+  updateButtons(lab);
 }
 
 /** Lets the next network set up a fresh GPU device, and puts one on the pad if none is. @param {Lab} lab */

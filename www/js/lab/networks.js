@@ -7,7 +7,9 @@
 
 import { ERROR_NAMES, REQUEST } from '../protocol.js';
 import { archOf, trainOf } from '../state.js';
-import { failed, notify, setBackend, setStatus, updateButtons } from './page-state.js';
+import {
+  failed, notify, restingState, setBackend, setPageState, setStatus, updateButtons,
+} from './page-state.js';
 import { showSize } from './settings.js';
 import { predictSoon, refreshGallery } from './live-answers.js';
 
@@ -59,11 +61,24 @@ export async function createNetwork(lab, state, { preview = false, lossEvery: ev
   if (refused && await lab.paper.release()) ({ created, refused } = await attempt());
   if (created) return created;
   const cur = lab.current;
-  // A preview must not free what a training started meanwhile falls back to.
-  if (!cur || isKept(lab, cur.id) || (preview && lab.training)) throw refused;
+  // A preview must not free a trained network (one imported meanwhile) nor what a training
+  // started meanwhile falls back to.
+  if (!cur || isKept(lab, cur.id) || (preview && (cur.trained || lab.training))) throw refused;
   await dropCurrent(lab);
   if (cur.trained) notify(lab, `Freed ${cur.name} (it was not kept for comparison) to make room for the new network.`, 'info');
   return ask();
+}
+
+/**
+ * Empties the pad (the network is not freed here): the page no longer says it holds a
+ * trained network when that one was it.
+ * @param {Lab} lab
+ */
+export function leavePad(lab) {
+  lab.current = null;
+  lab.mainView.blank('no network');
+  if (document.body.dataset.state === 'trained') setPageState(lab, restingState(lab));
+  else updateButtons(lab);
 }
 
 /**
@@ -73,9 +88,8 @@ export async function createNetwork(lab, state, { preview = false, lossEvery: ev
  */
 export function dropCurrent(lab) {
   const id = lab.current?.id;
-  lab.current = null;
   if (lab.training?.fallback?.id === id) lab.training.fallback = null;
-  lab.mainView.blank('no network');
+  leavePad(lab);
   return release(lab, id);
 }
 
