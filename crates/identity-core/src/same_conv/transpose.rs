@@ -12,14 +12,21 @@ pub(super) fn transpose(
     (rows, cols): (usize, usize),
     put: impl Fn(&mut f32, f32),
 ) {
-    // A band of the destination's rows at a time, each written along its length.
+    // A band of the destination's rows at a time, each written along its length; a tile's
+    // source rows are copied out whole first, so no value is read on its own.
+    let mut tile = [[0.0f32; TILE]; TILE];
     for first_col in (0..cols).step_by(TILE) {
+        let width = TILE.min(cols - first_col);
         for first_row in (0..rows).step_by(TILE) {
-            let tile_rows = first_row..(first_row + TILE).min(rows);
-            for j in first_col..(first_col + TILE).min(cols) {
-                let run = &mut dst[j * dst_row + first_row..][..tile_rows.len()];
-                for (to, i) in run.iter_mut().zip(tile_rows.clone()) {
-                    put(to, src[i * src_row + j]);
+            let height = TILE.min(rows - first_row);
+            for (r, row) in tile.iter_mut().enumerate().take(height) {
+                row[..width]
+                    .copy_from_slice(&src[(first_row + r) * src_row + first_col..][..width]);
+            }
+            for c in 0..width {
+                let run = &mut dst[(first_col + c) * dst_row + first_row..][..height];
+                for (to, row) in run.iter_mut().zip(&tile) {
+                    put(to, row[c]);
                 }
             }
         }
