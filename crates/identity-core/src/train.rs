@@ -318,10 +318,13 @@ impl Trainer {
             .config
             .loss_every
             .min(self.config.steps - self.progress.step);
-        let mut loss = None;
-        for _ in 0..n {
-            loss = Some(self.step());
-        }
+        let loss = on_the_cores(|| {
+            let mut loss = None;
+            for _ in 0..n {
+                loss = Some(self.step());
+            }
+            loss
+        });
         self.progress.step += n;
         if let Some(loss) = loss {
             let value = read_floats(loss.inner()).await?[0];
@@ -407,6 +410,19 @@ pub struct Trained {
     /// Its name: [`crate::saved::network_id`] of its architecture, training configuration
     /// and training image (what a folder of saved networks files it under).
     pub id: String,
+}
+
+/// Runs `work` on a thread of rayon's pool when it has more than one (natively): an
+/// operation shared among the cores ([`crate::same_conv`], flex's) then runs one share on
+/// this thread and wakes only the other cores, where from a thread outside the pool it would
+/// hand every share to the pool and wait to be woken again (the 5-layer 32-channel ConvNet's
+/// step 3.2 against 3.7 ms on two threads, medians of six runs).
+fn on_the_cores<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    #[cfg(not(target_family = "wasm"))]
+    if rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none() {
+        return rayon::scope(|_| work());
+    }
+    work()
 }
 
 /// Trains `arch` on `image` to the end of the budget or the tolerance, calling `on_progress`
