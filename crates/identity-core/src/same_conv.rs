@@ -1,7 +1,7 @@
 //! The convolution of the paper's ConvNets: "same"-padded (an odd kernel, `kernel / 2` zeros
 //! on each side), stride 1, with a bias. On the CPU (flex, `f32`) it runs on kernels of our
 //! own, forward and both gradients ([`cpu`]), in one of two forms chosen per layer by its
-//! shape ([`form`]): one matrix product per kernel position over the rows it reads inside
+//! shape ([`form`]): one matrix product per kernel position over the pixels it reads inside
 //! the image ([`shifted`]), or one product over the unfolded image ([`unfolded`]). burn
 //! 0.22's flex has its own forward convolution but computes the gradients by burn's generic
 //! route (a transposed convolution for the input, and for the weights a convolution whose
@@ -294,6 +294,8 @@ mod tests {
             (1, 64, 1, 28, 28, 5, 5),
             (2, 8, 8, 16, 16, 7, 7),
             (1, 16, 16, 1, 80, 1, 63),
+            (1, 8, 4, 5, 1, 3, 3),
+            (1, 9, 3, 4, 4, 1, 1),
         ] {
             let what = format!("{batch}x{cin}x{h}x{w} by {cout}x{kh}x{kw}");
             let random = |shape: [usize; 4]| {

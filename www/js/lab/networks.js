@@ -133,6 +133,8 @@ export async function createPreview(lab) {
     predictSoon(lab);
     refreshGallery(lab);
   } catch (error) {
+    // A trained network (imported) or a training took the pad meanwhile: no preview is needed.
+    if (lab.current?.trained || lab.training) return;
     failed(lab, 'Could not build the network', error);
     if (!lab.current) setBackend({ kind: 'none', label: 'No network', reason: 'this configuration cannot be built here; change it' });
   }

@@ -1,9 +1,10 @@
 //! The three operations of a "same" convolution on the CPU (forward, input gradient, weight
-//! gradient) over a batch, each shared among the cores in one go: the forward by images
-//! when there are at least as many images as threads, otherwise by bands of each image's
-//! output rows; the weight gradient by blocks of its columns. Each share runs its matrix products on one thread; the shares are copied into
-//! place in a fixed order, so a result does not depend on the number of threads beyond the
-//! order of its sums.
+//! gradient) over a batch, each shared among the cores in one go: a forward (the input
+//! gradient is the forward of the weights turned around) by images when there are at least
+//! as many images as threads, otherwise by bands of each image's output rows; the weight
+//! gradient by blocks of its columns. Each share runs its matrix products on one thread; the
+//! shares are copied into place in a fixed order, so a result does not depend on the number
+//! of threads beyond the order of its sums.
 
 use std::ops::Range;
 

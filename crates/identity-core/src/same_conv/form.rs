@@ -1,4 +1,5 @@
-//! Which form our CPU kernels give a convolution: the rule, in one place.
+//! Which form our CPU kernels give a convolution (the rule, in one place), and each form's
+//! weights as its products read them.
 
 use std::borrow::Cow;
 use std::ops::Range;
