@@ -6,6 +6,7 @@ import { pictureTiles } from './charts.js';
 import { correlationColor, needsLightText, IDENTITY_RGB, CONSTANT_RGB } from './palette.js';
 import { formatCorrelation, verdict } from './verdict.js';
 import { MNIST_PIXELS } from './rules.js';
+import { imageAt } from './images.js';
 
 /**
  * A readable name for a test input that identity-core names (`training`, `mnist:3`, `rings`).
@@ -38,7 +39,7 @@ export function renderGallery(container, row, onPick) {
     pick.title = `Load the ${inputTitle(name)} into the drawing pad`;
     pick.setAttribute('aria-label', `Load the ${inputTitle(name)} into the drawing pad`);
     pick.append(inputs[i]);
-    pick.addEventListener('click', () => onPick(row.inputs.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), inputTitle(name)));
+    pick.addEventListener('click', () => onPick(imageAt(row.inputs, i), inputTitle(name)));
     const out = outputs[i];
     const caption = document.createElement('figcaption');
     const word = verdict(row.identity[i], row.constant[i]);

@@ -8,7 +8,17 @@
 // decodes it already scaled down to the working square.
 
 import { grouped } from './numbers.js';
-import { MNIST_SIDE } from './rules.js';
+import { MNIST_PIXELS, MNIST_SIDE } from './rules.js';
+
+/**
+ * A copy of image `i` of a list of MNIST images stored one after another.
+ * @param {Float32Array} list
+ * @param {number} i
+ * @returns {Float32Array}
+ */
+export function imageAt(list, i) {
+  return list.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS);
+}
 
 /** Side of the working square the picture is decoded into. */
 const WORK = 112;

@@ -15,7 +15,8 @@ import { mountPaper } from './paper/paper.js';
 import { keepOffline } from './offline.js';
 import { pauseWhenAway } from './polite.js';
 import { reportHeight } from './embed-size.js';
-import { MNIST_PIXELS, PROBES_PER_RHO } from './rules.js';
+import { PROBES_PER_RHO } from './rules.js';
+import { imageAt } from './images.js';
 import { $, emptyLab } from './lab/lab.js';
 import {
   failed, notify, setBackend, setPageState, showMemory, showTimings, timings,
@@ -168,7 +169,7 @@ async function start() {
   timings.workerReady = Math.round(performance.now());
   showTimings();
   buildPickers(lab);
-  if (lab.pad.version === untouchedPad) lab.pad.load(lab.data.digits.slice(FIRST_PAD_DIGIT * MNIST_PIXELS, (FIRST_PAD_DIGIT + 1) * MNIST_PIXELS));
+  if (lab.pad.version === untouchedPad) lab.pad.load(imageAt(lab.data.digits, FIRST_PAD_DIGIT));
   setBackend({ kind: 'none', label: 'Backend: choosing', reason: 'building the first network' });
   setPageState(lab, 'ready');
   await createPreview(lab);

@@ -3,7 +3,7 @@
 // thumbnails that choose it, or load a digit into the pad.
 
 import { paintImage, pictureTiles } from '../charts.js';
-import { imageFromFile } from '../images.js';
+import { imageAt, imageFromFile } from '../images.js';
 import { $ } from './lab.js';
 import { MNIST_PIXELS } from '../rules.js';
 import { notify } from './page-state.js';
@@ -66,7 +66,7 @@ export function buildPickers(lab) {
   const thumbs = [{ pixels: defaultImage, offset: 0, label: "Train on the paper's 7", onClick: (button) => chooseImage(lab, defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button }) }];
   for (let i = 0; i < PICKER_DIGITS; i++) {
     const caption = `MNIST test digit ${i} (a ${labels[i]})`;
-    const pixels = digits.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS);
+    const pixels = imageAt(digits, i);
     thumbs.push({ pixels: digits, offset: i * MNIST_PIXELS, label: `Train on ${caption}`, onClick: (button) => chooseImage(lab, pixels, caption, { index: i, kind: IMAGE_KIND.BUNDLED, button }) });
   }
   thumbRow($('digit-picker'), thumbs);
@@ -75,7 +75,7 @@ export function buildPickers(lab) {
   for (let digit = 0; digit <= 9; digit++) {
     const i = labels.indexOf(digit);
     if (i < 0) continue;
-    loaders.push({ pixels: digits, offset: i * MNIST_PIXELS, label: `Load digit ${digit} into the drawing pad`, onClick: () => lab.pad.load(digits.slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS)) });
+    loaders.push({ pixels: digits, offset: i * MNIST_PIXELS, label: `Load digit ${digit} into the drawing pad`, onClick: () => lab.pad.load(imageAt(digits, i)) });
   }
   thumbRow($('pad-digits'), loaders);
   pickLinkedImage(lab, lab.state.image !== null);
@@ -101,7 +101,7 @@ export function pickLinkedImage(lab, named) {
   if (index === null || index >= labels.length) {
     chooseImage(lab, defaultImage, PAPER_CAPTION, { kind: IMAGE_KIND.PAPER, button: buttons[0] });
   } else {
-    const pixels = digits.slice(index * MNIST_PIXELS, (index + 1) * MNIST_PIXELS);
+    const pixels = imageAt(digits, index);
     chooseImage(lab, pixels, `MNIST test digit ${index} (a ${labels[index]})`, { index, kind: IMAGE_KIND.BUNDLED, button: buttons[index + 1] ?? null });
   }
   if (own) notify(lab, `The link chose ${lab.image.caption} as the training image, in place of ${own}.`, 'info', { key: 'link-image' });
