@@ -67,7 +67,8 @@ mod tests {
             channels: 16,
             kernel: 3,
         };
-        let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
+        let net =
+            crate::drawing::seeded(0, |cpu| Network::init(&arch, 28, Init::Default, cpu)).unwrap();
         let dead = pollster::block_on(dead_units(&net, &inputs(), &device)).unwrap();
         assert_eq!(dead.len(), 4);
         assert_eq!(dead[3], None);
@@ -76,7 +77,8 @@ mod tests {
             assert!((0.0..0.5).contains(&d), "{dead:?}");
         }
         let linear = ArchConfig::Linear { hidden: vec![8] };
-        let net = Network::init(&linear, 28, Init::Default, &device).unwrap();
+        let net = crate::drawing::seeded(0, |cpu| Network::init(&linear, 28, Init::Default, cpu))
+            .unwrap();
         let dead = pollster::block_on(dead_units(&net, &inputs(), &device)).unwrap();
         assert_eq!(dead, [None, None]);
     }
@@ -91,7 +93,8 @@ mod tests {
             channels: 8,
             kernel: 3,
         };
-        let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
+        let net =
+            crate::drawing::seeded(0, |cpu| Network::init(&arch, 28, Init::Default, cpu)).unwrap();
         let killed = net.map(&mut KillLayer { target: 1, seen: 0 });
         let dead = pollster::block_on(dead_units(&killed, &inputs(), &device)).unwrap();
         assert_eq!(dead[1], Some(1.0), "{dead:?}");

@@ -17,7 +17,8 @@
 //! - [`layer_views`], [`weight_change`], [`collapse`], [`dead_units`]: the probes of the later
 //!   figures;
 //! - [`saved`]: a trained network as a file (burnpack weights and a manifest);
-//! - [`memory`]: the memory budget of the networks alive in one place;
+//! - [`memory`]: the memory budget of the networks alive in one place; [`drawing`]: seeded
+//!   random draws, reproducible under threads;
 //! - [`data`]: the bundled MNIST / Fashion-MNIST subsets, patterns and resampling.
 
 #![warn(missing_docs)]
@@ -28,6 +29,7 @@ pub mod closed_form;
 pub mod collapse;
 pub mod data;
 pub mod dead_units;
+pub mod drawing;
 pub mod edges;
 mod error;
 pub mod gallery;

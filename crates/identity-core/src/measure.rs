@@ -199,13 +199,14 @@ mod tests {
     #[test]
     fn the_whole_network_answers_like_its_upper_subnetwork_from_layer_0() {
         let device = Device::flex();
-        device.seed(0);
         let arch = crate::ArchConfig::Conv {
             depth: 3,
             channels: 4,
             kernel: 3,
         };
-        let net = Network::init(&arch, 14, crate::Init::Default, &device).unwrap();
+        let net =
+            crate::drawing::seeded(0, |cpu| Network::init(&arch, 14, crate::Init::Default, cpu))
+                .unwrap();
         let training = crate::data::Pattern::Rings.render(28, 0).unwrap();
         let inputs = [
             crate::data::Pattern::Stripes.render(14, 0).unwrap(),

@@ -73,8 +73,8 @@ fn zero_bias(
 impl Network {
     /// Builds `arch` for `side` x `side` images on `device`, after validating it.
     ///
-    /// The weights are drawn from the device's random generator: call `device.seed(..)` first
-    /// for a reproducible network. With `train_bottom_only`, every layer but the first is
+    /// The weights are drawn from the device's random generator: build it inside
+    /// [`crate::drawing::seeded`] for a reproducible network. With `train_bottom_only`, every layer but the first is
     /// frozen (no gradient, never updated).
     pub fn init(
         arch: &ArchConfig,
@@ -292,15 +292,14 @@ impl ModuleVisitor for Materialize {
 mod tests {
     use super::*;
 
-    fn device() -> Device {
-        let device = Device::flex();
-        device.seed(0);
-        device
+    /// `arch` for 28 x 28 images, its weights drawn from seed 0.
+    fn init(arch: &ArchConfig) -> Result<Network, ConfigError> {
+        crate::drawing::seeded(0, |device| Network::init(arch, 28, Init::Default, device))
     }
 
     #[test]
     fn shapes_of_every_architecture() {
-        let device = device();
+        let device = Device::flex();
         let x = Tensor::<4>::ones([2, 1, 28, 28], &device);
         for arch in [
             ArchConfig::Linear { hidden: vec![] },
@@ -317,36 +316,32 @@ mod tests {
                 kernel: 5,
             },
         ] {
-            let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
+            let net = init(&arch).unwrap();
             assert_eq!(net.forward(x.clone()).dims(), [2, 1, 28, 28], "{arch:?}");
             let layers = net.forward_layers(x.clone());
             assert_eq!(layers.len(), arch.layers());
             assert_eq!(net.num_params() as u64, arch.param_count(28), "{arch:?}");
         }
-        let conv = Network::init(
-            &ArchConfig::Conv {
-                depth: 2,
-                channels: 4,
-                kernel: 3,
-            },
-            28,
-            Init::Default,
-            &device,
-        )
+        let conv = init(&ArchConfig::Conv {
+            depth: 2,
+            channels: 4,
+            kernel: 3,
+        })
         .unwrap();
         assert_eq!(conv.forward_layers(x)[0].dims(), [2, 4, 28, 28]);
     }
 
     #[test]
     fn the_whole_network_is_its_own_upper_subnetwork() {
-        let device = device();
         let arch = ArchConfig::Conv {
             depth: 3,
             channels: 4,
             kernel: 3,
         };
-        let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
-        let x = Tensor::<4>::random([1, 1, 28, 28], burn::tensor::Distribution::Default, &device);
+        let net = init(&arch).unwrap();
+        let x = crate::drawing::seeded(1, |device| {
+            Tensor::<4>::random([1, 1, 28, 28], burn::tensor::Distribution::Default, device)
+        });
         let read = |t: Tensor<4>| pollster::block_on(crate::read_floats(t)).unwrap();
         assert_eq!(
             read(net.forward_upper(0, x.clone()).unwrap()),
@@ -357,13 +352,7 @@ mod tests {
             [1, 1, 28, 28]
         );
         assert!(net.forward_upper(3, x.clone()).is_err());
-        let fcn = Network::init(
-            &ArchConfig::Linear { hidden: vec![] },
-            28,
-            Init::Default,
-            &device,
-        )
-        .unwrap();
+        let fcn = init(&ArchConfig::Linear { hidden: vec![] }).unwrap();
         assert!(fcn.forward_upper(0, x).is_err());
     }
 
@@ -374,7 +363,7 @@ mod tests {
             channels: 4,
             kernel: 2,
         };
-        assert!(Network::init(&arch, 28, Init::Default, &device()).is_err());
+        assert!(init(&arch).is_err());
     }
 
     #[test]
@@ -385,9 +374,10 @@ mod tests {
             kernel: 3,
         };
         let weights = |seed| {
-            let device = Device::flex();
-            device.seed(seed);
-            let net = Network::init(&arch, 28, Init::GlorotZeroBias, &device).unwrap();
+            let net = crate::drawing::seeded(seed, |device| {
+                Network::init(&arch, 28, Init::GlorotZeroBias, device)
+            })
+            .unwrap();
             let p = net.layer_parameters();
             let read = |t: Tensor<1>| pollster::block_on(crate::read_floats(t)).unwrap();
             let bias = read(p[0].bias.clone().unwrap());

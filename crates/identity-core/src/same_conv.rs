@@ -279,9 +279,7 @@ mod tests {
     /// the image, and convolutions large enough to be shared among the cores.
     #[test]
     fn agrees_with_burns_convolution_and_its_gradients() {
-        let device = Device::flex().autodiff();
-        device.seed(3);
-        for (batch, cin, cout, h, w, kh, kw) in [
+        for (seed, (batch, cin, cout, h, w, kh, kw)) in [
             (1, 1, 4, 28, 28, 5, 5),
             (2, 3, 2, 7, 9, 3, 5),
             (1, 2, 3, 5, 6, 7, 1),
@@ -296,16 +294,22 @@ mod tests {
             (1, 16, 16, 1, 80, 1, 63),
             (1, 8, 4, 5, 1, 3, 3),
             (1, 9, 3, 4, 4, 1, 1),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let what = format!("{batch}x{cin}x{h}x{w} by {cout}x{kh}x{kw}");
-            let random = |shape: [usize; 4]| {
-                Tensor::<4>::random(shape, Distribution::Uniform(-1.0, 1.0), &device).require_grad()
-            };
-            let x = random([batch, cin, h, w]);
-            let weight = random([cout, cin, kh, kw]);
-            let bias = Tensor::<1>::random([cout], Distribution::Uniform(-1.0, 1.0), &device)
-                .require_grad();
-            let target = Tensor::<4>::random([batch, cout, h, w], Distribution::Default, &device);
+            let (x, weight, bias, target) = crate::drawing::seeded(seed as u64, |cpu| {
+                let device = cpu.clone().autodiff();
+                let uniform = Distribution::Uniform(-1.0, 1.0);
+                let random = |shape| Tensor::<4>::random(shape, uniform, &device).require_grad();
+                (
+                    random([batch, cin, h, w]),
+                    random([cout, cin, kh, kw]),
+                    Tensor::<1>::random([cout], uniform, &device).require_grad(),
+                    Tensor::<4>::random([batch, cout, h, w], Distribution::Default, &device),
+                )
+            });
             let ours = same_conv2d(x.clone(), weight.clone(), bias.clone());
             let burns = conv2d(
                 x.clone(),

@@ -383,18 +383,9 @@ pub fn initial_network(
     config: &TrainConfig,
     device: &Device,
 ) -> Result<Network, Error> {
-    // The CPU device's generator is shared by the whole process: seeding it and drawing every
-    // weight is one step, so that networks built on other threads at once (tests run in
-    // parallel) do not take each other's random numbers.
-    static DRAWING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let network = {
-        let _drawing = DRAWING
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let cpu = Device::flex();
-        cpu.seed(config.seed);
-        Network::init(arch, side, config.init, &cpu)?
-    };
+    let network = crate::drawing::seeded(config.seed, |cpu| {
+        Network::init(arch, side, config.init, cpu)
+    })?;
     Ok(network.to_device(device))
 }
 

@@ -76,7 +76,8 @@ mod tests {
             channels: 4,
             kernel: 3,
         };
-        let net = Network::init(&arch, 28, Init::Default, &device).unwrap();
+        let net =
+            crate::drawing::seeded(0, |cpu| Network::init(&arch, 28, Init::Default, cpu)).unwrap();
         let same = pollster::block_on(weight_change(&net, &net.clone())).unwrap();
         assert_eq!(same.len(), 3);
         assert!(
