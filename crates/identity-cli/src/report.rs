@@ -160,10 +160,17 @@ fn configuration(recorded: &Recorded) -> String {
             names.push(name);
         }
     }
-    if names.is_empty() {
+    let networks = if names.is_empty() {
         "the depth sweep of the scale (see the figure's JSON)".into()
     } else {
         names.join(", ")
+    };
+    match recorded.widest {
+        Some(widest) => format!(
+            "{networks} (made with `--widest {widest}`: no ConvNet wider than {widest} channels, \
+             the paper's wider rows left out)"
+        ),
+        None => networks,
     }
 }
 

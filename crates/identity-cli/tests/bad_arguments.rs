@@ -181,6 +181,7 @@ fn commands() -> Vec<Cli> {
                     &["/proc/identity-crisis-cannot-write-here", "FILE/models"],
                 ),
                 flag("--shard", &["0/4", "5/4", "x", "1/0", "1/10001"], &[]),
+                flag("--widest", &["-1", "x"], &["0", "3"]),
             ]
             .leak(),
         },
@@ -202,6 +203,7 @@ fn commands() -> Vec<Cli> {
                 ),
                 flag("--models", &[], &["/no/such/folder", "FILE", ""]),
                 flag("--shards", &["0", "-1", "x", "10001"], &[]),
+                flag("--widest", &["-1", "x"], &["0", "3"]),
             ]
             .leak(),
         },

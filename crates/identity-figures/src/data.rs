@@ -148,6 +148,10 @@ pub struct Recorded {
     pub figure: u32,
     /// The networks' sizes.
     pub scale: crate::scale::Scale,
+    /// The widest ConvNet of a channel sweep, when the run left the wider ones out
+    /// ([`crate::sweeps::within`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widest: Option<usize>,
     /// The backend it ran on (`flex`, `wgpu`).
     pub backend: String,
     /// Seconds it took, training included, over all seeds.

@@ -144,12 +144,13 @@ impl Figure {
         }
     }
 
-    /// The networks the figure trains at `scale`.
-    pub fn plan(&self, scale: Scale) -> Vec<Planned> {
+    /// The networks the figure trains at `scale`, its channel sweep at most `widest`
+    /// channels wide ([`sweeps::within`]).
+    pub fn plan(&self, scale: Scale, widest: Option<usize>) -> Vec<Planned> {
         match self.kind {
             Kind::Eq1 => eq1::plan(scale),
             Kind::Grid(rows) | Kind::Heatmap(rows, _) | Kind::WeightChange(rows) => {
-                sweeps::planned(rows, scale)
+                sweeps::planned(rows, scale, widest)
             }
             Kind::Layers(nets, _) => layers::plan(nets.nets(scale)),
             Kind::Collapse => collapse::plan(scale),

@@ -63,7 +63,7 @@ pub async fn measure<N: Networks>(
 ) -> Result<Grid, N::Error> {
     let (inputs, images) = Inputs::test_row(setting)?;
     let mut measured = Vec::new();
-    for (label, arch) in rows(setting.scale) {
+    for (label, arch) in setting.rows(rows) {
         let trained = setting.trained(networks, &arch).await?;
         let answered = answers(
             &trained.network,

@@ -81,7 +81,7 @@ pub async fn measure<N: Networks>(
     let probes_per_rho = setting.scale.probes_per_rho();
     let probes = RHO_PROBES;
     let mut measured = Vec::new();
-    for (label, arch) in rows(setting.scale) {
+    for (label, arch) in setting.rows(rows) {
         let trained = setting.trained(networks, &arch).await?;
         let row = heatmap(
             &trained.network,

@@ -51,6 +51,9 @@ pub trait Networks {
 pub struct Setting {
     /// The networks' sizes.
     pub scale: Scale,
+    /// The widest ConvNet a channel sweep trains, if fewer channels than the scale's widest
+    /// ([`crate::sweeps::within`]).
+    pub widest: Option<usize>,
     /// Seeds the weights and the random test inputs.
     pub seed: u64,
     /// Where the tensors live.
@@ -80,6 +83,12 @@ impl Setting {
             config.steps = config.steps.min(30);
         }
         config
+    }
+
+    /// The labelled architectures of `rows` in this run: at its scale, at most
+    /// [`Setting::widest`] channels wide.
+    pub fn rows(&self, rows: crate::sweeps::Rows) -> Vec<(String, ArchConfig)> {
+        crate::sweeps::within(rows(self.scale), self.widest)
     }
 
     /// The trained network of `arch` on the 28 x 28 digit.

@@ -83,7 +83,7 @@ pub struct SiteFigure {
 /// The sizes of a figure's networks at `scale`, in words: the ConvNets' channels and
 /// kernels, the FCNs' widths, and the training images' sides where not all 28 x 28.
 pub fn sizes(figure: &Figure, scale: Scale) -> String {
-    let plan = figure.plan(scale);
+    let plan = figure.plan(scale, None);
     let (mut channels, mut kernels, mut widths, mut sides) = (
         BTreeSet::new(),
         BTreeSet::new(),

@@ -18,18 +18,34 @@ pub fn conv_depths(scale: Scale) -> Vec<usize> {
     }
 }
 
-/// The ConvNet of `depth` layers at the scale's width (4, 32 or 128 channels), 5 x 5 kernels.
-pub fn conv(scale: Scale, depth: usize) -> ArchConfig {
-    let channels = match scale {
+/// The scale's ConvNet width: 4, 32 or 128 channels (every ConvNet but the channel sweeps').
+pub fn conv_width(scale: Scale) -> usize {
+    match scale {
         Scale::Test => 4,
         Scale::Quick => 32,
         Scale::Paper => 128,
-    };
+    }
+}
+
+/// The ConvNet of `depth` layers at the scale's width, 5 x 5 kernels.
+pub fn conv(scale: Scale, depth: usize) -> ArchConfig {
     ArchConfig::Conv {
         depth,
-        channels,
+        channels: conv_width(scale),
         kernel: 5,
     }
+}
+
+/// The rows a run of ConvNets at most `widest` channels wide keeps: the wider ConvNets of a
+/// channel sweep (Fig. 15, 27) are left out, every other row kept; `None` keeps them all.
+/// The paper's 512 and 1,024 channels take hours a network on a CPU (README, paper scale).
+pub fn within(rows: Vec<(String, ArchConfig)>, widest: Option<usize>) -> Vec<(String, ArchConfig)> {
+    rows.into_iter()
+        .filter(|(_, arch)| match (arch, widest) {
+            (ArchConfig::Conv { channels, .. }, Some(widest)) => *channels <= widest,
+            _ => true,
+        })
+        .collect()
 }
 
 /// The scale's ConvNets of `depths` layers, trained on the 28 x 28 digit, as a plan.
@@ -241,9 +257,10 @@ pub fn weight_change_conv_rows(scale: Scale) -> Vec<(String, ArchConfig)> {
         .collect()
 }
 
-/// The architectures of `rows` at `scale`, trained on the 28 x 28 digit, as a plan.
-pub fn planned(rows: Rows, scale: Scale) -> Vec<Planned> {
-    rows(scale)
+/// The architectures of `rows` at `scale` (at most `widest` channels: [`within`]), trained
+/// on the 28 x 28 digit, as a plan.
+pub fn planned(rows: Rows, scale: Scale, widest: Option<usize>) -> Vec<Planned> {
+    within(rows(scale), widest)
         .into_iter()
         .map(|(_, arch)| Planned::at_28(arch))
         .collect()

@@ -35,7 +35,7 @@ pub async fn measure<N: Networks>(
     rows: Rows,
 ) -> Result<WeightChange, N::Error> {
     let mut measured = Vec::new();
-    for (label, arch) in rows(setting.scale) {
+    for (label, arch) in setting.rows(rows) {
         let trained = setting.trained(networks, &arch).await?;
         let changes = weight_change(&trained.initial, &trained.network).await?;
         measured.push(ChangeRow {

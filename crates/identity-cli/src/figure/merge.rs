@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use super::shard::{MAX_SHARDS, networks_of_run};
-use super::{Context, RunArgs, Shard, Store, check_writable, make, seeds_of};
-use crate::common::{CliError, CliResult, open_device};
+use super::{Context, RunArgs, Shard, Store, check_writable, make};
+use crate::common::{CliError, CliResult};
 
 /// The most missing networks named one by one.
 const MISSING_SHOWN: usize = 20;
@@ -32,13 +32,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> CliResult {
     let store = Store::open(&args.models, args.run.backend, true)?;
-    let seeds = seeds_of(&args.run)?;
-    let ctx = Context::new(
-        open_device(args.run.backend)?,
-        args.run.scale,
-        seeds[0],
-        Some(store.clone()),
-    )?;
+    let (ctx, seeds) = Context::of_run(&args.run, Some(store.clone()))?;
     let run = networks_of_run(&ctx, &args.run, &seeds)?;
     // Every argument is checked before any work: a bad --out is refused before a network is
     // read.

@@ -86,6 +86,11 @@ pub struct RunArgs {
     /// Redo figures whose files exist.
     #[arg(long)]
     force: bool,
+    /// Leave out the ConvNets of the channel sweeps (Fig. 15, 27) wider than N channels (the
+    /// paper's 512 and 1,024 take hours each on a CPU); at least the scale's width, which every
+    /// other ConvNet has (128 at paper scale). The figures' files say so.
+    #[arg(long, value_name = "N")]
+    widest: Option<usize>,
 }
 
 /// The seeds of a run: as given (distinct, at most [`MAX_SEEDS`]), else the scale's default.
@@ -102,6 +107,18 @@ fn seeds_of(args: &RunArgs) -> Result<Vec<u64>, CliError> {
         )));
     }
     Ok(seeds)
+}
+
+/// The run's `--widest`, checked: every ConvNet outside the channel sweeps keeps its width.
+fn widest_of(args: &RunArgs) -> Result<Option<usize>, CliError> {
+    let width = identity_figures::sweeps::conv_width(args.scale);
+    match args.widest {
+        Some(widest) if widest < width => Err(CliError::Usage(format!(
+            "--widest {widest}: every ConvNet at {} scale but the channel sweeps' has {width} channels; give at least {width}",
+            flag_value(&args.scale)
+        ))),
+        widest => Ok(widest),
+    }
 }
 
 /// The networks trained in a run, shared between its figures (per seed), trained with bars
@@ -275,6 +292,7 @@ impl Context {
         Ok(Context {
             setting: Setting {
                 scale,
+                widest: None,
                 seed,
                 device,
                 training: default_training_image()?,
@@ -284,6 +302,21 @@ impl Context {
                 ..Shelf::default()
             },
         })
+    }
+
+    /// The context of the run of `args` (its backend, scale and widest ConvNet; its first
+    /// seed), with the run's seeds.
+    fn of_run(args: &RunArgs, store: Option<Store>) -> Result<(Self, Vec<u64>), CliError> {
+        let seeds = seeds_of(args)?;
+        let widest = widest_of(args)?;
+        let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0], store)?;
+        ctx.setting.widest = widest;
+        Ok((ctx, seeds))
+    }
+
+    /// The networks `figure` trains in this run.
+    fn plan(&self, figure: &Figure) -> Vec<Planned> {
+        figure.plan(self.setting.scale, self.setting.widest)
     }
 
     /// Whether `planned` trained with `seed` is in the store already.
@@ -328,12 +361,11 @@ pub fn run(args: Args) -> CliResult {
 pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) -> CliResult {
     let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
-    let seeds = seeds_of(args)?;
+    let (mut ctx, seeds) = Context::of_run(args, store)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
     if !estimate {
         check_writable(out, "--out")?;
     }
-    let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0], store)?;
     let mut todo = Vec::new();
     for figure in chosen {
         let json_path = out.join(format!("fig{}.json", figure.number));
@@ -351,7 +383,7 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
         eprintln!("figure: nothing to do; --force redoes the figures");
         return Ok(());
     }
-    let plans: Vec<Vec<Planned>> = todo.iter().map(|f| f.plan(args.scale)).collect();
+    let plans: Vec<Vec<Planned>> = todo.iter().map(|f| ctx.plan(f)).collect();
     budget::time_steps(&mut ctx, &plans, &seeds)?;
     let expected = budget::expected(&ctx, &plans, &seeds);
     let numbers: Vec<u32> = todo.iter().map(|f| f.number).collect();
@@ -412,6 +444,7 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
         let recorded = Recorded {
             figure: figure.number,
             scale: args.scale,
+            widest: ctx.setting.widest,
             backend: flag_value(&args.backend),
             seconds,
             runs,
@@ -518,7 +551,7 @@ mod tests {
             draw::figure(&png, figure.title, &[Run { seed: 0, data }]).unwrap();
             let trained: BTreeSet<String> = ctx.networks.trained.keys().cloned().collect();
             let planned: BTreeSet<String> = figure
-                .plan(Scale::Test)
+                .plan(Scale::Test, None)
                 .iter()
                 .map(|p| shelf_key(p, 0))
                 .collect();
@@ -535,6 +568,36 @@ mod tests {
             backend: Backend::Flex,
             seeds: Some(vec![0, 1]),
             force: false,
+            widest: None,
+        }
+    }
+
+    #[test]
+    fn widest_leaves_out_only_the_wider_rows_of_the_channel_sweeps() {
+        let paper = |widest| RunArgs {
+            scale: Scale::Paper,
+            widest,
+            ..test_run("all")
+        };
+        let refused = Context::of_run(&paper(Some(64)), None).err().unwrap();
+        assert!(
+            matches!(&refused, CliError::Usage(why) if why.contains("at least 128")),
+            "{refused}"
+        );
+        let (ctx, _) = Context::of_run(&paper(Some(128)), None).unwrap();
+        for figure in identity_figures::all() {
+            let kept = ctx.plan(&figure);
+            let left_out: Vec<String> = figure
+                .plan(Scale::Paper, None)
+                .into_iter()
+                .filter(|p| !kept.contains(p))
+                .map(|p| p.arch.name())
+                .collect();
+            let expected: &[&str] = match figure.number {
+                15 | 27 => &["conv-d5-c512-k5", "conv-d5-c1024-k5"],
+                _ => &[],
+            };
+            assert_eq!(left_out, expected, "figure {}", figure.number);
         }
     }
 

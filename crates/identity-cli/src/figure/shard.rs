@@ -10,8 +10,8 @@ use std::str::FromStr;
 
 use identity_figures::{Networks, Planned};
 
-use super::{Context, RunArgs, Store, budget, choose, planned_id, seeds_of};
-use crate::common::{CliError, open_device};
+use super::{Context, RunArgs, Store, budget, choose, planned_id};
+use crate::common::CliError;
 
 /// The most shards a run is split into.
 pub const MAX_SHARDS: usize = 10_000;
@@ -63,7 +63,7 @@ pub fn networks_of_run(
     let all = identity_figures::all();
     let mut networks = BTreeMap::new();
     for figure in choose(&all, &args.figure)? {
-        for planned in figure.plan(args.scale) {
+        for planned in ctx.plan(figure) {
             for &seed in seeds {
                 let id = planned_id(&ctx.setting, &planned, seed)?;
                 networks
@@ -78,13 +78,7 @@ pub fn networks_of_run(
 /// Trains the networks of shard `shard` of the run of `args` that `store` lacks, saving each
 /// there. Returns how many it trained.
 pub fn train(args: &RunArgs, shard: Shard, store: Store) -> Result<usize, CliError> {
-    let seeds = seeds_of(args)?;
-    let mut ctx = Context::new(
-        open_device(args.backend)?,
-        args.scale,
-        seeds[0],
-        Some(store),
-    )?;
+    let (mut ctx, seeds) = Context::of_run(args, Some(store))?;
     let run = networks_of_run(&ctx, args, &seeds)?;
     let mine: Vec<(Planned, u64)> = run
         .iter()
