@@ -151,7 +151,7 @@ pub fn run(args: Args) -> CliResult {
             )));
         }
         made.push(Made {
-            entry: Entry::of(&figure, recorded.scale),
+            entry: Entry::of(&figure, recorded.scale, recorded.widest),
             text,
             gzip_bytes,
             ids,

@@ -13,6 +13,8 @@ use burn::prelude::Device;
 
 /// Seeds the CPU device's generator with `seed` and runs `draw` with that device, no other
 /// [`seeded`] draw in between: what `draw` builds from the generator depends on `seed` only.
+/// `draw` must not call [`seeded`] (nor wait on rayon work that does): the lock is not
+/// re-entrant.
 pub fn seeded<R>(seed: u64, draw: impl FnOnce(&Device) -> R) -> R {
     static DRAWING: Mutex<()> = Mutex::new(());
     let _drawing = DRAWING.lock().unwrap_or_else(PoisonError::into_inner);

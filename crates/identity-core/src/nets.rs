@@ -74,8 +74,8 @@ impl Network {
     /// Builds `arch` for `side` x `side` images on `device`, after validating it.
     ///
     /// The weights are drawn from the device's random generator: build it inside
-    /// [`crate::drawing::seeded`] for a reproducible network. With `train_bottom_only`, every layer but the first is
-    /// frozen (no gradient, never updated).
+    /// [`crate::drawing::seeded`] for a reproducible network. With `train_bottom_only`, every
+    /// layer but the first is frozen (no gradient, never updated).
     pub fn init(
         arch: &ArchConfig,
         side: usize,

@@ -32,15 +32,16 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The registry's entry of `figure`, its sizes at `scale`.
-    pub fn of(figure: &Figure, scale: Scale) -> Self {
+    /// The registry's entry of `figure`, its sizes at `scale` (its channel sweep at most
+    /// `widest` channels wide: [`crate::sweeps::within`]).
+    pub fn of(figure: &Figure, scale: Scale, widest: Option<usize>) -> Self {
         Entry {
             figure: figure.number,
             kind: figure.kind.name().to_string(),
             title: figure.title.to_string(),
             caption: figure.caption.to_string(),
-            sizes: sizes(figure, scale),
-            paper_sizes: sizes(figure, Scale::Paper),
+            sizes: sizes(figure, scale, widest),
+            paper_sizes: sizes(figure, Scale::Paper, None),
             ships_networks: figure.ships_networks,
         }
     }
@@ -48,7 +49,10 @@ impl Entry {
 
 /// Every figure's entry, its sizes at `scale`, in the paper's order.
 pub fn entries(scale: Scale) -> Vec<Entry> {
-    crate::all().iter().map(|f| Entry::of(f, scale)).collect()
+    crate::all()
+        .iter()
+        .map(|f| Entry::of(f, scale, None))
+        .collect()
 }
 
 /// The site's `paper/index.json`: the registry at the scale of the site's data, and per
@@ -80,10 +84,11 @@ pub struct SiteFigure {
     pub shipped: usize,
 }
 
-/// The sizes of a figure's networks at `scale`, in words: the ConvNets' channels and
-/// kernels, the FCNs' widths, and the training images' sides where not all 28 x 28.
-pub fn sizes(figure: &Figure, scale: Scale) -> String {
-    let plan = figure.plan(scale, None);
+/// The sizes of a figure's networks at `scale` (at most `widest` channels), in words: the
+/// ConvNets' channels and kernels, the FCNs' widths, and the training images' sides where not
+/// all 28 x 28.
+pub fn sizes(figure: &Figure, scale: Scale, widest: Option<usize>) -> String {
+    let plan = figure.plan(scale, widest);
     let (mut channels, mut kernels, mut widths, mut sides) = (
         BTreeSet::new(),
         BTreeSet::new(),

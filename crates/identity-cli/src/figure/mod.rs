@@ -281,18 +281,19 @@ pub struct Context {
 }
 
 impl Context {
-    /// A context with no network trained yet, training on the paper's digit, keeping its
-    /// networks in `store` if given.
+    /// A context with no network trained yet, training on the paper's digit, its channel
+    /// sweeps at most `widest` channels wide, keeping its networks in `store` if given.
     fn new(
         device: Device,
         scale: Scale,
+        widest: Option<usize>,
         seed: u64,
         store: Option<Store>,
     ) -> Result<Self, CliError> {
         Ok(Context {
             setting: Setting {
                 scale,
-                widest: None,
+                widest,
                 seed,
                 device,
                 training: default_training_image()?,
@@ -307,16 +308,21 @@ impl Context {
     /// The context of the run of `args` (its backend, scale and widest ConvNet; its first
     /// seed), with the run's seeds.
     fn of_run(args: &RunArgs, store: Option<Store>) -> Result<(Self, Vec<u64>), CliError> {
-        let seeds = seeds_of(args)?;
-        let widest = widest_of(args)?;
-        let mut ctx = Context::new(open_device(args.backend)?, args.scale, seeds[0], store)?;
-        ctx.setting.widest = widest;
+        let (seeds, widest) = (seeds_of(args)?, widest_of(args)?);
+        let device = open_device(args.backend)?;
+        let ctx = Context::new(device, args.scale, widest, seeds[0], store)?;
         Ok((ctx, seeds))
     }
 
     /// The networks `figure` trains in this run.
     fn plan(&self, figure: &Figure) -> Vec<Planned> {
         figure.plan(self.setting.scale, self.setting.widest)
+    }
+
+    /// The run's `--widest` where it leaves rows of `figure` out (what its file records).
+    fn widest_in(&self, figure: &Figure) -> Option<usize> {
+        let whole = figure.plan(self.setting.scale, None);
+        self.setting.widest.filter(|_| self.plan(figure) != whole)
     }
 
     /// Whether `planned` trained with `seed` is in the store already.
@@ -361,15 +367,37 @@ pub fn run(args: Args) -> CliResult {
 pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) -> CliResult {
     let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
-    let (mut ctx, seeds) = Context::of_run(args, store)?;
+    // Every argument is checked before --out is made; --out before the device is opened.
+    seeds_of(args)?;
+    widest_of(args)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
     if !estimate {
         check_writable(out, "--out")?;
     }
+    let (mut ctx, seeds) = Context::of_run(args, store)?;
     let mut todo = Vec::new();
     for figure in chosen {
         let json_path = out.join(format!("fig{}.json", figure.number));
-        if json_path.exists() && !args.force {
+        // A figure made with other rows (another --widest) is not this run's: made again.
+        let made_with = |widest| match widest {
+            Some(widest) => format!("--widest {widest}"),
+            None => "every row".into(),
+        };
+        let other_rows = crate::report::read_recorded(out, figure)
+            .ok()
+            .flatten()
+            .map(|r| r.widest)
+            .filter(|&widest| widest != ctx.widest_in(figure));
+        if let Some(widest) = other_rows {
+            eprintln!(
+                "figure {}: {} was made with {}, this run has {}: made again",
+                figure.number,
+                json_path.display(),
+                made_with(widest),
+                made_with(ctx.widest_in(figure))
+            );
+            todo.push(figure);
+        } else if json_path.exists() && !args.force {
             eprintln!(
                 "figure {}: {} exists, skipped (--force redoes it)",
                 figure.number,
@@ -444,7 +472,7 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
         let recorded = Recorded {
             figure: figure.number,
             scale: args.scale,
-            widest: ctx.setting.widest,
+            widest: ctx.widest_in(figure),
             backend: flag_value(&args.backend),
             seconds,
             runs,
@@ -542,7 +570,7 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         for figure in identity_figures::all() {
             let device = open_device(Backend::Flex).unwrap();
-            let mut ctx = Context::new(device, Scale::Test, 0, None).unwrap();
+            let mut ctx = Context::new(device, Scale::Test, None, 0, None).unwrap();
             let data = match ctx.measure(&figure, 0) {
                 Ok(data) => data,
                 Err(e) => panic!("figure {}: {e}", figure.number),
@@ -570,6 +598,28 @@ mod tests {
             force: false,
             widest: None,
         }
+    }
+
+    #[test]
+    fn a_figure_made_with_other_rows_is_made_again_and_one_made_alike_is_kept() {
+        let dir = std::env::temp_dir().join(format!("identity-widest-{}", std::process::id()));
+        let run = test_run("27");
+        make(&run, &dir, None, false).unwrap();
+        let path = dir.join("fig27.json");
+        let read = || serde_json::from_str::<Recorded>(&fs::read_to_string(&path).unwrap());
+        // As if an earlier run had left rows out: this run (every row) makes it again.
+        let mut cut = read().unwrap();
+        cut.widest = Some(4);
+        cut.seconds = -1.0;
+        fs::write(&path, serde_json::to_string(&cut).unwrap()).unwrap();
+        make(&run, &dir, None, false).unwrap();
+        let again = read().unwrap();
+        assert_eq!((again.widest, again.seconds >= 0.0), (None, true));
+        // Made alike: kept as it is.
+        let kept = fs::read_to_string(&path).unwrap();
+        make(&run, &dir, None, false).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), kept);
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
