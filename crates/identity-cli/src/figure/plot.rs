@@ -137,14 +137,20 @@ pub fn heatmaps(
     axes: (&str, &str),
 ) -> Result<(), CliError> {
     register_font();
+    let font = |size| ("sans-serif", size).into_font();
     let cell = 34i32;
-    let (left, top) = (90i32, 70i32);
+    // The row labels start at x = 40; the first panel starts after the longest of them.
+    let mut longest = 0;
+    for row in rows {
+        let (w, _) = font(12).box_size(row).map_err(draw_err)?;
+        longest = longest.max(w as i32);
+    }
+    let (left, top) = ((40 + longest + 8).max(90), 70i32);
     let panel_width = (columns.len() as i32 * cell + 40).max(280);
     let width = (left + panels.len() as i32 * panel_width + 90) as u32;
     let height = (top + rows.len() as i32 * cell + 60) as u32;
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(draw_err)?;
-    let font = |size| ("sans-serif", size).into_font();
     root.draw(&Text::new(title.to_string(), (10, 8), font(20)))
         .map_err(draw_err)?;
     root.draw(&Text::new(axes.1.to_string(), (8, top - 18), font(12)))
