@@ -168,7 +168,7 @@ fn configuration(recorded: &Recorded) -> String {
     match recorded.widest {
         Some(widest) => format!(
             "{networks} (made with `--widest {widest}`: no ConvNet wider than {widest} channels, \
-             the paper's wider rows left out)"
+             the sweep's wider rows left out)"
         ),
         None => networks,
     }

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use super::shard::{MAX_SHARDS, networks_of_run};
-use super::{Context, RunArgs, Shard, Store, check_writable, make};
+use super::{Context, RunArgs, Shard, Store, check_writable, checked, make};
 use crate::common::{CliError, CliResult};
 
 /// The most missing networks named one by one.
@@ -32,7 +32,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> CliResult {
     let store = Store::open(&args.models, args.run.backend, true)?;
-    let (ctx, seeds) = Context::of_run(&args.run, Some(store.clone()))?;
+    let (seeds, widest) = checked(&args.run)?;
+    let ctx = Context::of_run(&args.run, (&seeds, widest), Some(store.clone()))?;
     let run = networks_of_run(&ctx, &args.run, &seeds)?;
     // Every argument is checked before any work: a bad --out is refused before a network is
     // read.

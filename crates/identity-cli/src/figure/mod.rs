@@ -109,6 +109,11 @@ fn seeds_of(args: &RunArgs) -> Result<Vec<u64>, CliError> {
     Ok(seeds)
 }
 
+/// The run's seeds and `--widest`, checked.
+fn checked(args: &RunArgs) -> Result<(Vec<u64>, Option<usize>), CliError> {
+    Ok((seeds_of(args)?, widest_of(args)?))
+}
+
 /// The run's `--widest`, checked: every ConvNet outside the channel sweeps keeps its width.
 fn widest_of(args: &RunArgs) -> Result<Option<usize>, CliError> {
     let width = identity_figures::sweeps::conv_width(args.scale);
@@ -305,13 +310,15 @@ impl Context {
         })
     }
 
-    /// The context of the run of `args` (its backend, scale and widest ConvNet; its first
-    /// seed), with the run's seeds.
-    fn of_run(args: &RunArgs, store: Option<Store>) -> Result<(Self, Vec<u64>), CliError> {
-        let (seeds, widest) = (seeds_of(args)?, widest_of(args)?);
+    /// The context of the run of `args` (its backend and scale, `widest` and the first of
+    /// `seeds`, both [`checked`]).
+    fn of_run(
+        args: &RunArgs,
+        (seeds, widest): (&[u64], Option<usize>),
+        store: Option<Store>,
+    ) -> Result<Self, CliError> {
         let device = open_device(args.backend)?;
-        let ctx = Context::new(device, args.scale, widest, seeds[0], store)?;
-        Ok((ctx, seeds))
+        Context::new(device, args.scale, widest, seeds[0], store)
     }
 
     /// The networks `figure` trains in this run.
@@ -368,17 +375,17 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
     let all = identity_figures::all();
     let chosen = choose(&all, &args.figure)?;
     // Every argument is checked before --out is made; --out before the device is opened.
-    seeds_of(args)?;
-    widest_of(args)?;
+    let (seeds, widest) = checked(args)?;
     // An estimate writes nothing; a run finds out before any training that it can write.
     if !estimate {
         check_writable(out, "--out")?;
     }
-    let (mut ctx, seeds) = Context::of_run(args, store)?;
+    let mut ctx = Context::of_run(args, (&seeds, widest), store)?;
     let mut todo = Vec::new();
     for figure in chosen {
         let json_path = out.join(format!("fig{}.json", figure.number));
         // A figure made with other rows (another --widest) is not this run's: made again.
+        let widest = ctx.widest_in(figure);
         let made_with = |widest| match widest {
             Some(widest) => format!("--widest {widest}"),
             None => "every row".into(),
@@ -387,14 +394,14 @@ pub fn make(args: &RunArgs, out: &Path, store: Option<Store>, estimate: bool) ->
             .ok()
             .flatten()
             .map(|r| r.widest)
-            .filter(|&widest| widest != ctx.widest_in(figure));
-        if let Some(widest) = other_rows {
+            .filter(|&made| made != widest);
+        if let Some(made) = other_rows {
             eprintln!(
                 "figure {}: {} was made with {}, this run has {}: made again",
                 figure.number,
                 json_path.display(),
-                made_with(widest),
-                made_with(ctx.widest_in(figure))
+                made_with(made),
+                made_with(widest)
             );
             todo.push(figure);
         } else if json_path.exists() && !args.force {
@@ -629,12 +636,13 @@ mod tests {
             widest,
             ..test_run("all")
         };
-        let refused = Context::of_run(&paper(Some(64)), None).err().unwrap();
+        let refused = checked(&paper(Some(64))).err().unwrap();
         assert!(
             matches!(&refused, CliError::Usage(why) if why.contains("at least 128")),
             "{refused}"
         );
-        let (ctx, _) = Context::of_run(&paper(Some(128)), None).unwrap();
+        let (seeds, widest) = checked(&paper(Some(128))).unwrap();
+        let ctx = Context::of_run(&paper(Some(128)), (&seeds, widest), None).unwrap();
         for figure in identity_figures::all() {
             let kept = ctx.plan(&figure);
             let left_out: Vec<String> = figure

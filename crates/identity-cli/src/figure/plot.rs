@@ -139,13 +139,14 @@ pub fn heatmaps(
     register_font();
     let font = |size| ("sans-serif", size).into_font();
     let cell = 34i32;
-    // The row labels start at x = 40; the first panel starts after the longest of them.
+    // The row labels start at `label_x`; the first panel starts after the longest of them.
+    let (label_x, label_size) = (40i32, 12);
     let mut longest = 0;
     for row in rows {
-        let (w, _) = font(12).box_size(row).map_err(draw_err)?;
+        let (w, _) = font(label_size).box_size(row).map_err(draw_err)?;
         longest = longest.max(w as i32);
     }
-    let (left, top) = ((40 + longest + 8).max(90), 70i32);
+    let (left, top) = ((label_x + longest + 8).max(90), 70i32);
     let panel_width = (columns.len() as i32 * cell + 40).max(280);
     let width = (left + panels.len() as i32 * panel_width + 90) as u32;
     let height = (top + rows.len() as i32 * cell + 60) as u32;
@@ -164,8 +165,8 @@ pub fn heatmaps(
             if p == 0 {
                 root.draw(&Text::new(
                     rows[r].clone(),
-                    (40, y + cell / 2 - 6),
-                    font(12),
+                    (label_x, y + cell / 2 - 6),
+                    font(label_size),
                 ))
                 .map_err(draw_err)?;
             }

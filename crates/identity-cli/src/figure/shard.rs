@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use identity_figures::{Networks, Planned};
 
-use super::{Context, RunArgs, Store, budget, choose, planned_id};
+use super::{Context, RunArgs, Store, budget, checked, choose, planned_id};
 use crate::common::CliError;
 
 /// The most shards a run is split into.
@@ -78,7 +78,8 @@ pub fn networks_of_run(
 /// Trains the networks of shard `shard` of the run of `args` that `store` lacks, saving each
 /// there. Returns how many it trained.
 pub fn train(args: &RunArgs, shard: Shard, store: Store) -> Result<usize, CliError> {
-    let (mut ctx, seeds) = Context::of_run(args, Some(store))?;
+    let (seeds, widest) = checked(args)?;
+    let mut ctx = Context::of_run(args, (&seeds, widest), Some(store))?;
     let run = networks_of_run(&ctx, args, &seeds)?;
     let mine: Vec<(Planned, u64)> = run
         .iter()
