@@ -31,6 +31,11 @@ pub struct Args {
     /// their own counts, `tests/bench/peers.mjs`).
     #[arg(long, default_value_t = 20)]
     steps: usize,
+    /// Rounds of the CPU table: each round times ours and then PyTorch on one thread, then
+    /// both on two, so a machine whose speed drifts slows both sides alike; the table gives
+    /// each cell's median and the spread over the rounds.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Leave PyTorch out (ours only).
     #[arg(long)]
     no_torch: bool,
@@ -39,78 +44,130 @@ pub struct Args {
     no_browser: bool,
 }
 
-/// One network's milliseconds per step: ours and PyTorch's, per thread count.
+/// One network's milliseconds per step over the rounds, per thread count: ours and PyTorch's.
 struct Row {
     config: String,
-    ours: Vec<f64>,
-    torch: Vec<Option<f64>>,
+    ours: Vec<Vec<f64>>,
+    torch: Vec<Vec<f64>>,
+}
+
+/// The median of `values` and their spread, `(median, min, max)`; `None` when empty.
+fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = match n {
+        0 => return None,
+        _ if n % 2 == 1 => sorted[n / 2],
+        _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    };
+    Some((median, sorted[0], sorted[n - 1]))
+}
+
+/// A cell of the table: the median and, over several rounds, the spread.
+fn cell(values: &[f64], digits: usize) -> String {
+    match spread(values) {
+        None => "-".to_string(),
+        Some((median, ..)) if values.len() == 1 => format!("{median:.digits$}"),
+        Some((median, min, max)) => format!("{median:.digits$} ({min:.digits$}-{max:.digits$})"),
+    }
+}
+
+/// One run of `identity-crisis bench --json` on `threads` threads.
+fn ours_run(cli: &std::path::Path, steps: usize, threads: usize) -> anyhow::Result<Value> {
+    let output = Command::new(cli)
+        .args(["bench", "--json", "--steps", &steps.to_string()])
+        .env("RAYON_NUM_THREADS", threads.to_string())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", cli.display()))?;
+    if !output.status.success() {
+        bail!("identity-crisis bench failed on {threads} thread(s)");
+    }
+    serde_json::from_slice(&output.stdout).context("identity-crisis bench --json")
+}
+
+/// One run of the PyTorch benchmark on the networks of `configs` on `threads` threads.
+fn torch_run(
+    python: &std::path::Path,
+    configs: &Value,
+    steps: usize,
+    threads: usize,
+) -> anyhow::Result<Value> {
+    let script = sh::root().join("tests/bench/torch_step.py");
+    let mut child = Command::new(python)
+        .arg(&script)
+        .args(["--threads", &threads.to_string()])
+        .args(["--steps", &steps.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("cannot run {}", python.display()))?;
+    child
+        .stdin
+        .take()
+        .context("no stdin")?
+        .write_all(configs.to_string().as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("the PyTorch benchmark failed on {threads} thread(s)");
+    }
+    serde_json::from_slice(&output.stdout).context("the PyTorch benchmark's JSON")
+}
+
+/// Each network's milliseconds per step in one run, in the order of its results.
+fn ms_per_step(run: &Value) -> anyhow::Result<Vec<f64>> {
+    Ok(results(run)?
+        .iter()
+        .map(|r| r["ms_per_step"].as_f64().unwrap_or(f64::NAN))
+        .collect())
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     if !(1..=10_000).contains(&args.steps) {
         bail!("--steps must be in 1..=10000, got {}", args.steps);
     }
+    if !(1..=100).contains(&args.rounds) {
+        bail!("--rounds must be in 1..=100, got {}", args.rounds);
+    }
     sh::run(
         "build identity-crisis",
         Command::new(env!("CARGO")).args(["build", "--quiet", "--bin", "identity-crisis"]),
     )?;
     let cli = build::target_dir().join("debug").join("identity-crisis");
-    let mut ours: Vec<Value> = Vec::new();
-    for threads in THREADS {
-        let output = Command::new(&cli)
-            .args(["bench", "--json", "--steps", &args.steps.to_string()])
-            .env("RAYON_NUM_THREADS", threads.to_string())
-            .stderr(Stdio::inherit())
-            .output()
-            .with_context(|| format!("cannot run {}", cli.display()))?;
-        if !output.status.success() {
-            bail!("identity-crisis bench failed on {threads} thread(s)");
-        }
-        ours.push(serde_json::from_slice(&output.stdout).context("identity-crisis bench --json")?);
-    }
-    let configs = &ours[0];
-    let mut rows: Vec<Row> = results(configs)?
-        .iter()
-        .map(|r| Row {
-            config: r["config"].as_str().unwrap_or("?").to_string(),
-            ours: Vec::new(),
-            torch: Vec::new(),
-        })
-        .collect();
-    for run in &ours {
-        for (row, r) in rows.iter_mut().zip(results(run)?) {
-            row.ours.push(r["ms_per_step"].as_f64().unwrap_or(f64::NAN));
-        }
-    }
-
+    let python = if args.no_torch {
+        None
+    } else {
+        Some(torch_python()?)
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    let mut configs = Value::Null;
     let mut torch_version = None;
-    if !args.no_torch {
-        let python = torch_python()?;
-        let script = sh::root().join("tests/bench/torch_step.py");
-        for threads in THREADS {
-            let mut child = Command::new(&python)
-                .arg(&script)
-                .args(["--threads", &threads.to_string()])
-                .args(["--steps", &args.steps.to_string()])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .with_context(|| format!("cannot run {}", python.display()))?;
-            child
-                .stdin
-                .take()
-                .context("no stdin")?
-                .write_all(configs.to_string().as_bytes())?;
-            let output = child.wait_with_output()?;
-            if !output.status.success() {
-                bail!("the PyTorch benchmark failed on {threads} thread(s)");
+    for round in 1..=args.rounds {
+        eprintln!("xtask: round {round} of {}", args.rounds);
+        for (t, threads) in THREADS.into_iter().enumerate() {
+            let ours = ours_run(&cli, args.steps, threads)?;
+            if rows.is_empty() {
+                rows = results(&ours)?
+                    .iter()
+                    .map(|r| Row {
+                        config: r["config"].as_str().unwrap_or("?").to_string(),
+                        ours: vec![Vec::new(); THREADS.len()],
+                        torch: vec![Vec::new(); THREADS.len()],
+                    })
+                    .collect();
+                configs = ours.clone();
             }
-            let torch: Value =
-                serde_json::from_slice(&output.stdout).context("the PyTorch benchmark's JSON")?;
-            torch_version = torch["torch"].as_str().map(str::to_string);
-            for (row, r) in rows.iter_mut().zip(results(&torch)?) {
-                row.torch.push(r["ms_per_step"].as_f64());
+            for (row, ms) in rows.iter_mut().zip(ms_per_step(&ours)?) {
+                row.ours[t].push(ms);
+            }
+            if let Some(python) = &python {
+                let torch = torch_run(python, &configs, args.steps, threads)?;
+                torch_version = torch["torch"].as_str().map(str::to_string);
+                for (row, ms) in rows.iter_mut().zip(ms_per_step(&torch)?) {
+                    row.torch[t].push(ms);
+                }
             }
         }
     }
@@ -120,30 +177,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     });
     println!(
         "\nms per training step, one 28 x 28 image, each network's default optimiser \
-         (identity-crisis bench, dev build, burn flex; {torch})"
+         (identity-crisis bench, dev build, burn flex; {torch}); the median of {} round(s), \
+         in brackets the lowest and highest",
+        args.rounds
     );
-    print!("{:<20}", "network");
-    for threads in THREADS {
-        print!(
-            " {:>9} {:>9} {:>6}",
-            format!("ours {threads}t"),
-            format!("torch {threads}t"),
-            "ratio"
+    for (t, threads) in THREADS.into_iter().enumerate() {
+        println!(
+            "\n{threads} thread(s)\n{:<20} {:>22} {:>22} {:>18}",
+            "network", "ours", "torch", "ratio"
         );
-    }
-    println!();
-    for row in &rows {
-        print!("{:<20}", row.config);
-        for (i, _) in THREADS.iter().enumerate() {
-            let ours = row.ours.get(i).copied().unwrap_or(f64::NAN);
-            match row.torch.get(i).copied().flatten() {
-                Some(torch) => print!(" {ours:>9.2} {torch:>9.2} {:>6.2}", ours / torch),
-                None => print!(" {ours:>9.2} {:>9} {:>6}", "-", "-"),
-            }
+        for row in &rows {
+            // Each round's ratio: ours against PyTorch timed right after it.
+            let ratios: Vec<f64> = row.ours[t]
+                .iter()
+                .zip(&row.torch[t])
+                .map(|(ours, torch)| ours / torch)
+                .collect();
+            println!(
+                "{:<20} {:>22} {:>22} {:>18}",
+                row.config,
+                cell(&row.ours[t], 2),
+                cell(&row.torch[t], 2),
+                cell(&ratios, 2)
+            );
         }
-        println!();
     }
-    println!("(ratio: ours / PyTorch; below 1.0, ours is faster)");
+    println!("(ratio: ours / PyTorch in the same round; below 1.0, ours is faster)");
 
     if !args.no_browser {
         let file = build::target_dir().join("bench-configs.json");

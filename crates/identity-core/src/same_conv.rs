@@ -78,6 +78,28 @@ pub trait SameConvBackend: Backend {
         let options = same_options(&weight.shape());
         Self::conv2d_weight_backward(x, weight, output_grad, options)
     }
+
+    /// Both gradients, `(x, weight)`, given the output's gradient: one after the other unless
+    /// a backend runs them together.
+    fn same_conv2d_backward(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        output_grad: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
+        one_after_the_other::<Self>(x, weight, output_grad)
+    }
+}
+
+/// Both gradients of the "same" convolution by the backend's two operations, in turn.
+fn one_after_the_other<B: SameConvBackend>(
+    x: FloatTensor<B>,
+    weight: FloatTensor<B>,
+    output_grad: FloatTensor<B>,
+) -> (FloatTensor<B>, FloatTensor<B>) {
+    (
+        B::same_conv2d_x_backward(x.clone(), weight.clone(), output_grad.clone()),
+        B::same_conv2d_weight_backward(x, weight, output_grad),
+    )
 }
 
 /// The "same" convolution of `x` (`[batch, in, h, w]`) by `weight` (`[out, in, kh, kw]`, odd
@@ -156,6 +178,33 @@ impl SameConvBackend for Flex {
         );
         tensor(weight_grad, weight.shape().dims::<4>())
     }
+
+    fn same_conv2d_backward(
+        x: FlexTensor,
+        weight: FlexTensor,
+        output_grad: FlexTensor,
+    ) -> (FlexTensor, FlexTensor) {
+        if !ours(&x, &weight, None) {
+            return one_after_the_other::<Flex>(x, weight, output_grad);
+        }
+        let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
+        let (x, weight, grad) = (
+            x.to_contiguous(),
+            weight.to_contiguous(),
+            output_grad.to_contiguous(),
+        );
+        let (x_grad, weight_grad) = cpu::backward(
+            (Form::of(&s.turned()), Form::of(&s)),
+            &s,
+            batch,
+            (x.storage::<f32>(), weight.storage::<f32>()),
+            grad.storage::<f32>(),
+        );
+        (
+            tensor(x_grad, [batch, s.channels, s.h, s.w]),
+            tensor(weight_grad, weight.shape().dims::<4>()),
+        )
+    }
 }
 
 impl<B: SameConvBackend, C: CheckpointStrategy> SameConvBackend for Autodiff<B, C> {
@@ -183,14 +232,23 @@ impl<B: SameConvBackend, C: CheckpointStrategy> SameConvBackend for Autodiff<B, 
                 let x = checkpointer.retrieve_node_output::<B::FloatTensorPrimitive>(x);
                 let weight = checkpointer.retrieve_node_output::<B::FloatTensorPrimitive>(weight);
                 let bias = checkpointer.retrieve_node_output::<B::FloatTensorPrimitive>(bias);
-                if let Some(node) = node_x {
-                    let x_grad = B::same_conv2d_x_backward(x.clone(), weight.clone(), grad.clone());
-                    grads.register::<B>(node.id, x_grad);
-                }
-                if let Some(node) = node_weight {
-                    let weight_grad =
-                        B::same_conv2d_weight_backward(x.clone(), weight, grad.clone());
-                    grads.register::<B>(node.id, weight_grad);
+                match (node_x, node_weight) {
+                    (Some(node_x), Some(node_weight)) => {
+                        let (x_grad, weight_grad) =
+                            B::same_conv2d_backward(x.clone(), weight, grad.clone());
+                        grads.register::<B>(node_x.id, x_grad);
+                        grads.register::<B>(node_weight.id, weight_grad);
+                    }
+                    (Some(node), None) => {
+                        let x_grad = B::same_conv2d_x_backward(x.clone(), weight, grad.clone());
+                        grads.register::<B>(node.id, x_grad);
+                    }
+                    (None, Some(node)) => {
+                        let weight_grad =
+                            B::same_conv2d_weight_backward(x.clone(), weight, grad.clone());
+                        grads.register::<B>(node.id, weight_grad);
+                    }
+                    (None, None) => {}
                 }
                 if let Some(node) = node_bias {
                     grads.register::<B>(node.id, B::conv2d_bias_backward(x, bias, grad));
@@ -345,16 +403,19 @@ mod tests {
                     .unwrap();
                 for form in [Form::Shifted, Form::Unfolded] {
                     let what = format!("{what}, {form:?}, {threads} threads");
-                    let (out, x_grad, weight_grad) = pool.install(|| {
+                    let (out, x_grad, weight_grad, both) = pool.install(|| {
                         (
                             cpu::forward(form, &s, batch, &x, &weight, Some(&bias)),
                             cpu::input_grad(form, &s, batch, &weight, &target),
                             cpu::weight_grad(form, &s, batch, &x, &target),
+                            cpu::backward((form, form), &s, batch, (&x, &weight), &target),
                         )
                     });
                     assert_close(&out, &output, &format!("{what}: output"));
                     assert_close(&x_grad, &burns.0, &format!("{what}: input gradient"));
                     assert_close(&weight_grad, &burns.1, &format!("{what}: weight gradient"));
+                    assert_close(&both.0, &burns.0, &format!("{what}: both, input"));
+                    assert_close(&both.1, &burns.1, &format!("{what}: both, weight"));
                 }
             }
         }

@@ -55,6 +55,13 @@ fn columns_read(
 /// (`[channels, h, w]`) at output rows `rows` by a layer's weights laid out by [`weights`]:
 /// the layer's own convolution, or with `turned` its input gradient's (`s` is then
 /// [`Shape::turned`], position `k` the layer's position `kh * kw - 1 - k` transposed).
+///
+/// The products run pixel by pixel (channels last): the rows read are transposed once to
+/// `[pixels, channels]`, each product adds into `[pixels, out]`, and the sums are transposed
+/// into `part` at the end. So the output channels are the products' rows, which `gemm`'s
+/// kernels cover without a partial tile and read without packing the image (for the
+/// 128-channel ConvNet, the image packed per position and the partial tiles were a tenth of
+/// a step).
 pub(super) fn forward_rows(
     s: &Shape,
     x: &[f32],
@@ -77,23 +84,43 @@ pub(super) fn forward_rows(
             )
         }
     };
-    let (w, pad) = (s.w, s.kh / 2);
+    let (w, pad, channels, out) = (s.w, s.kh / 2, s.channels, s.out);
     let read = s.rows_read(rows.clone());
+    // The rows read, channels last: `[read.len() * w, channels]`.
+    let mut by_pixel = vec![0.0; read.len() * w * channels];
+    transpose(
+        (&x[read.start * w..], s.pixels()),
+        (&mut by_pixel, channels),
+        (channels, read.len() * w),
+        |to, v| *to = v,
+    );
+    // The output rows, channels last: `[rows.len() * w, out]`.
+    let mut sums = vec![0.0; rows.len() * w * out];
+    let (mut moved, mut partial) = (Vec::new(), Vec::new());
     for kx in 0..s.kw {
         let cols = s.cols_reading(kx);
         let width = cols.len();
         if width == 0 {
             continue;
         }
-        let moved = columns_read(s, x, 0..s.channels, read.clone(), kx);
-        // Whole rows add into `part`; part rows into `sums` (`[out, rows.len() * width]`).
+        // The pixels kernel column `kx` reads, row by row (`[read.len() * width,
+        // channels]`); whole rows add into `sums`, part rows into `partial` (`[rows.len() *
+        // width, out]`).
         let whole = width == w;
-        let mut sums = if whole {
-            Vec::new()
+        let from = cols.start + kx - s.kw / 2;
+        if !whole {
+            moved.clear();
+            for y in 0..read.len() {
+                moved.extend_from_slice(&by_pixel[(y * w + from) * channels..][..width * channels]);
+            }
+            partial.clear();
+            partial.resize(rows.len() * width * out, 0.0);
+        }
+        let (reads, into) = if whole {
+            (&by_pixel, &mut sums)
         } else {
-            vec![0.0; s.out * rows.len() * width]
+            (&moved, &mut partial)
         };
-        let sums_or_part = if whole { &mut part[..] } else { &mut sums[..] };
         for ky in 0..s.kh {
             let ys = s.rows_reading(ky, rows.clone());
             if ys.is_empty() {
@@ -103,23 +130,31 @@ pub(super) fn forward_rows(
             let n = ys.len() * width;
             add_product(
                 (
-                    &mut sums_or_part[(ys.start - rows.start) * width..],
-                    View::rows(s.out, n, rows.len() * width),
+                    &mut into[(ys.start - rows.start) * width * out..],
+                    View::rows(n, out, out).t(),
                 ),
                 position(ky * s.kw + kx),
                 (
-                    &moved[first * width..],
-                    View::rows(s.channels, n, read.len() * width),
+                    &reads[first * width * channels..],
+                    View::rows(n, channels, channels).t(),
                 ),
             );
         }
-        for (row, values) in sums.chunks_exact(width).enumerate() {
-            let to = &mut part[row * w + cols.start..][..width];
-            for (t, v) in to.iter_mut().zip(values) {
-                *t += v;
+        if !whole {
+            for (row, values) in partial.chunks_exact(width * out).enumerate() {
+                let to = &mut sums[(row * w + cols.start) * out..][..width * out];
+                for (t, v) in to.iter_mut().zip(values) {
+                    *t += v;
+                }
             }
         }
     }
+    transpose(
+        (&sums, out),
+        (part, rows.len() * w),
+        (rows.len() * w, out),
+        |to, v| *to += v,
+    );
 }
 
 /// Adds to `part` (`[out, cols.len()]`) columns `cols` of the weight gradient (`[out,
