@@ -134,7 +134,7 @@ fn convolve(
 ) -> Vec<f32> {
     let shares = shares(s, batch, cores);
     let bands = if batch >= shares { 1 } else { shares.min(s.h) };
-    let parts = in_shares(batch * bands, |job| {
+    let mut parts = in_shares(batch * bands, |job| {
         let (n, rows) = (job / bands, share(s.h, bands, job % bands, 1));
         let len = rows.len() * s.w;
         let mut part = vec![0.0; s.out * len];
@@ -147,6 +147,10 @@ fn convolve(
         weights.forward_rows(s, image, rows.clone(), &mut part);
         (n, rows, part)
     });
+    // One image in one share: its part is the output.
+    if let [(_, _, part)] = &mut parts[..] {
+        return std::mem::take(part);
+    }
     let mut out = vec![0.0; batch * s.output()];
     for (n, rows, part) in parts {
         let len = rows.len() * s.w;
@@ -181,7 +185,7 @@ fn weight_grad_on(
 ) -> Vec<f32> {
     let shares = shares(s, batch, cores);
     let cols = s.unfolded();
-    let parts = in_shares(shares, |i| {
+    let mut parts = in_shares(shares, |i| {
         let block = share(cols, shares, i, form.column_step(s));
         let mut part = vec![0.0; s.out * block.len()];
         if !block.is_empty() {
@@ -193,6 +197,10 @@ fn weight_grad_on(
         }
         (block, part)
     });
+    // One share: its part is the whole gradient.
+    if let [(_, part)] = &mut parts[..] {
+        return std::mem::take(part);
+    }
     let mut weight_grad = vec![0.0; s.out * cols];
     for (block, part) in parts {
         if block.is_empty() {
