@@ -30,17 +30,21 @@ pub(super) fn transpose(
             }
             for c in 0..width {
                 let run = &mut dst[(first_col + c) * dst_row + first_row..][..height];
-                if let Ok(run) = <&mut [f32; TILE]>::try_from(&mut *run) {
-                    for (to, row) in run.iter_mut().zip(&tile) {
-                        put(to, row[c]);
-                    }
-                } else {
-                    for (to, row) in run.iter_mut().zip(&tile) {
-                        put(to, row[c]);
-                    }
+                match <&mut [f32; TILE]>::try_from(&mut *run) {
+                    Ok(whole) => put_column(whole, &tile, c, &put),
+                    Err(_) => put_column(run, &tile, c, &put),
                 }
             }
         }
+    }
+}
+
+/// `put(&mut run[r], tile[r][c])` for each `r` of `run`; inlined, so that a whole tile's run
+/// (an array) is written with its length known.
+#[inline(always)]
+fn put_column(run: &mut [f32], tile: &[[f32; TILE]; TILE], c: usize, put: &impl Fn(&mut f32, f32)) {
+    for (to, row) in run.iter_mut().zip(tile) {
+        put(to, row[c]);
     }
 }
 
