@@ -149,6 +149,7 @@ impl SameConvBackend for Flex {
         let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
         let (weight, grad) = (weight.to_contiguous(), output_grad.to_contiguous());
         let x_grad = cpu::input_grad(
+            cpu::cores(),
             Form::of(&s.turned()),
             &s,
             batch,
@@ -170,6 +171,7 @@ impl SameConvBackend for Flex {
         let (s, batch) = (Shape::new(&x.shape(), &weight.shape()), x.shape()[0]);
         let (x, grad) = (x.to_contiguous(), output_grad.to_contiguous());
         let weight_grad = cpu::weight_grad(
+            cpu::cores(),
             Form::of(&s),
             &s,
             batch,
@@ -406,8 +408,8 @@ mod tests {
                     let (out, x_grad, weight_grad, both) = pool.install(|| {
                         (
                             cpu::forward(form, &s, batch, &x, &weight, Some(&bias)),
-                            cpu::input_grad(form, &s, batch, &weight, &target),
-                            cpu::weight_grad(form, &s, batch, &x, &target),
+                            cpu::input_grad(cpu::cores(), form, &s, batch, &weight, &target),
+                            cpu::weight_grad(cpu::cores(), form, &s, batch, &x, &target),
                             cpu::backward((form, form), &s, batch, (&x, &weight), &target),
                         )
                     });

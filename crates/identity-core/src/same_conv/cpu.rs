@@ -17,7 +17,7 @@ use super::shape::Shape;
 const SHARED_MIN: usize = 1 << 20;
 
 /// The cores an operation may share its work among: rayon's threads (one in wasm).
-fn cores() -> usize {
+pub(super) fn cores() -> usize {
     #[cfg(not(target_family = "wasm"))]
     return rayon::current_num_threads();
     #[cfg(target_family = "wasm")]
@@ -65,21 +65,10 @@ pub(super) fn forward(
 }
 
 /// The gradient of the input (`[batch, channels, h, w]`) given the output's (`grad`, `[batch,
-/// out, h, w]`): the output gradient convolved by the weights turned around (channels and
-/// outputs swapped, the kernel rotated half a turn), in `form` (chosen for
-/// [`Shape::turned`]).
+/// out, h, w]`), shared among `cores` cores: the output gradient convolved by the weights
+/// turned around (channels and outputs swapped, the kernel rotated half a turn), in `form`
+/// (chosen for [`Shape::turned`]).
 pub(super) fn input_grad(
-    form: Form,
-    s: &Shape,
-    batch: usize,
-    weight: &[f32],
-    grad: &[f32],
-) -> Vec<f32> {
-    input_grad_on(cores(), form, s, batch, weight, grad)
-}
-
-/// [`input_grad`] shared among `cores` cores.
-fn input_grad_on(
     cores: usize,
     form: Form,
     s: &Shape,
@@ -113,13 +102,13 @@ pub(super) fn backward(
     #[cfg(not(target_family = "wasm"))]
     if cores > 1 {
         return rayon::join(
-            || input_grad_on(cores - cores / 2, input, s, batch, weight, grad),
-            || weight_grad_on(cores / 2, weights, s, batch, x, grad),
+            || input_grad(cores - cores / 2, input, s, batch, weight, grad),
+            || weight_grad(cores / 2, weights, s, batch, x, grad),
         );
     }
     (
-        input_grad_on(cores, input, s, batch, weight, grad),
-        weight_grad_on(cores, weights, s, batch, x, grad),
+        input_grad(cores, input, s, batch, weight, grad),
+        weight_grad(cores, weights, s, batch, x, grad),
     )
 }
 
@@ -163,19 +152,8 @@ fn convolve(
 }
 
 /// The gradient of the weights (`[out, channels, kh, kw]`) given `x` and the output's
-/// gradient `grad`, summed over the batch.
+/// gradient `grad`, summed over the batch, shared among `cores` cores.
 pub(super) fn weight_grad(
-    form: Form,
-    s: &Shape,
-    batch: usize,
-    x: &[f32],
-    grad: &[f32],
-) -> Vec<f32> {
-    weight_grad_on(cores(), form, s, batch, x, grad)
-}
-
-/// [`weight_grad`] shared among `cores` cores.
-fn weight_grad_on(
     cores: usize,
     form: Form,
     s: &Shape,
