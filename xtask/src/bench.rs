@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: milliseconds per training step of the benchmark networks on the CPU,
 //! ours (`identity-crisis bench`, burn's flex backend) beside the same networks in PyTorch, on
-//! one and on two threads, as one table with the ratios; then, in headless Chromium, the same
+//! one and on two threads, a table for each with the ratios (rounds alternating ours and
+//! PyTorch; each cell the median and the spread over the rounds); then, in headless Chromium, the same
 //! steps in our wasm beside TensorFlow.js and jax-js (`tests/bench/peers.mjs`), the page's
 //! start (`tests/e2e/bench.mjs`: first answer, bytes, loading at a phone's and a desktop's
 //! size, the main thread while training, the example post) and Lighthouse's numbers for the

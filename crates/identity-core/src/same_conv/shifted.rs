@@ -31,20 +31,14 @@ pub(super) fn weights(s: &Shape, weight: &[f32]) -> Vec<f32> {
     laid
 }
 
-/// The columns of image `x` (`[channels, h, w]`) that kernel column `kx` reads, at rows
-/// `read`, side by side: `[channels, read.len(), cols_reading(kx).len()]`.
-fn columns_read(
-    s: &Shape,
-    x: &[f32],
-    channels: Range<usize>,
-    read: Range<usize>,
-    kx: usize,
-) -> Vec<f32> {
+/// The columns of image `x` (`[channels, h, w]`) that kernel column `kx` reads, of channels
+/// `channels`, side by side: `[channels.len(), h, cols_reading(kx).len()]`.
+fn columns_read(s: &Shape, x: &[f32], channels: Range<usize>, kx: usize) -> Vec<f32> {
     let cols = s.cols_reading(kx);
     let from = cols.start + kx - s.kw / 2;
-    let mut moved = Vec::with_capacity(channels.len() * read.len() * cols.len());
+    let mut moved = Vec::with_capacity(channels.len() * s.h * cols.len());
     for c in channels {
-        for y in read.clone() {
+        for y in 0..s.h {
             moved.extend_from_slice(&x[c * s.pixels() + y * s.w + from..][..cols.len()]);
         }
     }
@@ -187,7 +181,7 @@ pub(super) fn weight_grad_cols(
         if width == 0 {
             continue;
         }
-        let moved = columns_read(s, x, channels.clone(), 0..s.h, kx);
+        let moved = columns_read(s, x, channels.clone(), kx);
         // The output gradient at the pixels this kernel column reaches: `[h * width, out]`.
         let reached_grad = if width == w {
             Vec::new()
