@@ -336,7 +336,8 @@ mod tests {
     /// Our kernels, through the gradient node and in each form, against burn's own
     /// convolution and its gradients, on flex, for shapes that exercise the padding on every
     /// side, non-square kernels and images, batches, one-channel layers, kernels larger than
-    /// the image, and convolutions large enough to be shared among the cores.
+    /// the image, and convolutions large enough to be shared among the cores (by images, by
+    /// output channels, by bands of rows).
     #[test]
     fn agrees_with_burns_convolution_and_its_gradients() {
         for (seed, (batch, cin, cout, h, w, kh, kw)) in [
@@ -354,6 +355,7 @@ mod tests {
             (1, 16, 16, 1, 80, 1, 63),
             (1, 8, 4, 5, 1, 3, 3),
             (1, 9, 3, 4, 4, 1, 1),
+            (1, 8, 96, 12, 12, 5, 5),
         ]
         .into_iter()
         .enumerate()
@@ -394,7 +396,7 @@ mod tests {
             assert_close(&ours.2, &burns.2, &format!("{what}: bias gradient"));
 
             // Each form alone (the gradient of `sum(out * target)` is `target`), on one
-            // thread and shared among several (by images, by bands of rows, by columns).
+            // thread and shared among several (by images, output channels, bands of rows, columns).
             let s = Shape::new(&[batch, cin, h, w], &[cout, cin, kh, kw]);
             let (x, weight, bias) = (read(x), read(weight), read(bias));
             let target = read(target.clone());

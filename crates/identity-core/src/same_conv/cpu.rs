@@ -1,7 +1,8 @@
 //! The three operations of a "same" convolution on the CPU (forward, input gradient, weight
 //! gradient) over a batch, each shared among the cores in one go: a forward (the input
 //! gradient is the forward of the weights turned around) by images when there are at least
-//! as many images as threads, otherwise by bands of each image's output rows; the weight
+//! as many images as threads, otherwise by output channels when there are enough, otherwise
+//! by bands of each image's output rows; the weight
 //! gradient by blocks of its columns. The two gradients of a layer, wanted together, run side
 //! by side, each on half the cores ([`backward`]). Each share runs its matrix products on one
 //! thread; the shares are copied into place in a fixed order, so a result does not depend on
@@ -9,12 +10,16 @@
 
 use std::ops::Range;
 
-use super::form::{Form, Weights};
+use super::form::Form;
 use super::shape::Shape;
 
 /// The fewest multiply-adds (one image's convolution) worth sharing among the cores.
 #[cfg(not(target_family = "wasm"))]
 const SHARED_MIN: usize = 1 << 20;
+
+/// Output channels are shared among the cores in blocks of this many (a 512-bit vector of
+/// `f32`, a row of `gemm`'s kernels).
+const OUT_STEP: usize = 16;
 
 /// The cores an operation may share its work among: rayon's threads (one in wasm).
 pub(super) fn cores() -> usize {
@@ -61,7 +66,7 @@ pub(super) fn forward(
     weight: &[f32],
     bias: Option<&[f32]>,
 ) -> Vec<f32> {
-    convolve(s, batch, x, &form.weights(s, weight, false), bias, cores())
+    convolve((form, false), s, batch, x, weight, bias, cores())
 }
 
 /// The gradient of the input (`[batch, channels, h, w]`) given the output's (`grad`, `[batch,
@@ -76,14 +81,7 @@ pub(super) fn input_grad(
     weight: &[f32],
     grad: &[f32],
 ) -> Vec<f32> {
-    convolve(
-        &s.turned(),
-        batch,
-        grad,
-        &form.weights(s, weight, true),
-        None,
-        cores,
-    )
+    convolve((form, true), s, batch, grad, weight, None, cores)
 }
 
 /// Both gradients of a layer, `(`[`input_grad`]`, `[`weight_grad`]`)` in their forms `(input,
@@ -112,40 +110,87 @@ pub(super) fn backward(
     )
 }
 
-/// The convolution (shape `s`) of `x` by `weights` plus `bias`, shared among `cores` cores.
+/// One share of a convolution: output channels `outs` at output rows `rows` of `images`.
+struct Cut {
+    images: Range<usize>,
+    outs: Range<usize>,
+    rows: Range<usize>,
+}
+
+/// How a convolution of shape `s` (the one run) over `batch` images is cut among `cores`
+/// cores: by images when there are enough, else by output channels when there are enough
+/// (each share then lays out only its own weights, and reads whole images), else by bands
+/// of output rows.
+fn cuts(s: &Shape, batch: usize, cores: usize) -> Vec<Cut> {
+    let shares = shares(s, batch, cores);
+    (0..shares)
+        .map(|i| {
+            let mut cut = Cut {
+                images: 0..batch,
+                outs: 0..s.out,
+                rows: 0..s.h,
+            };
+            if batch >= shares {
+                cut.images = share(batch, shares, i, 1);
+            } else if s.out >= shares * OUT_STEP {
+                cut.outs = share(s.out, shares, i, OUT_STEP);
+            } else {
+                cut.rows = share(s.h, shares, i, 1);
+            }
+            cut
+        })
+        .collect()
+}
+
+/// The convolution of a layer (shape `s`, `weight`) in `form`, or with `turn` its input
+/// gradient's, of `x` plus `bias`, shared among `cores` cores. Each share lays out the
+/// weights of its output channels itself.
 fn convolve(
+    (form, turn): (Form, bool),
     s: &Shape,
     batch: usize,
     x: &[f32],
-    weights: &Weights,
+    weight: &[f32],
     bias: Option<&[f32]>,
     cores: usize,
 ) -> Vec<f32> {
-    let shares = shares(s, batch, cores);
-    let bands = if batch >= shares { 1 } else { shares.min(s.h) };
-    let mut parts = in_shares(batch * bands, |job| {
-        let (n, rows) = (job / bands, share(s.h, bands, job % bands, 1));
-        let len = rows.len() * s.w;
-        let mut part = vec![0.0; s.out * len];
-        if let Some(bias) = bias {
-            for (values, &b) in part.chunks_exact_mut(len).zip(bias) {
-                values.fill(b);
-            }
+    let run = if turn { s.turned() } else { *s };
+    let cuts = cuts(&run, batch, cores);
+    let mut parts = in_shares(cuts.len(), |i| {
+        let Cut { images, outs, rows } = &cuts[i];
+        let len = rows.len() * run.w;
+        let mut part = vec![0.0; images.len() * outs.len() * len];
+        if len == 0 {
+            return part;
         }
-        let image = &x[n * s.input()..][..s.input()];
-        weights.forward_rows(s, image, rows.clone(), &mut part);
-        (n, rows, part)
+        let weights = form.weights(s, weight, turn, outs.clone());
+        for (n, values) in images.clone().zip(part.chunks_exact_mut(outs.len() * len)) {
+            if let Some(bias) = bias {
+                for (values, &b) in values.chunks_exact_mut(len).zip(&bias[outs.clone()]) {
+                    values.fill(b);
+                }
+            }
+            let image = &x[n * run.input()..][..run.input()];
+            weights.forward_rows(&run, image, (outs.len(), rows.clone()), values);
+        }
+        part
     });
-    // One image in one share: its part is the output.
-    if let [(_, _, part)] = &mut parts[..] {
+    // One share: its part is the output.
+    if let [part] = &mut parts[..] {
         return std::mem::take(part);
     }
-    let mut out = vec![0.0; batch * s.output()];
-    for (n, rows, part) in parts {
-        let len = rows.len() * s.w;
-        for (o, values) in part.chunks_exact(len).enumerate() {
-            let at = n * s.output() + o * s.pixels() + rows.start * s.w;
-            out[at..at + len].copy_from_slice(values);
+    let mut out = vec![0.0; batch * run.output()];
+    for (Cut { images, outs, rows }, part) in cuts.iter().zip(parts) {
+        let len = rows.len() * run.w;
+        if len == 0 {
+            continue;
+        }
+        let starts = images.clone().flat_map(|n| {
+            outs.clone()
+                .map(move |o| n * run.output() + o * run.pixels())
+        });
+        for (at, values) in starts.zip(part.chunks_exact(len)) {
+            out[at + rows.start * run.w..][..len].copy_from_slice(values);
         }
     }
     out

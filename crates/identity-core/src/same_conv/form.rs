@@ -36,15 +36,22 @@ impl Form {
     }
 
     /// The weights of a layer of shape `s` (`[out, channels, kh, kw]`) as this form's
-    /// products read them: for the layer's own convolution, or with `turn` for its input
-    /// gradient's (the convolution of shape [`Shape::turned`] by the weights turned around).
-    pub fn weights<'a>(self, s: &Shape, weight: &'a [f32], turn: bool) -> Weights<'a> {
+    /// products read them, for output channels `outs` of the convolution run: the layer's
+    /// own, or with `turn` its input gradient's (the convolution of shape [`Shape::turned`]
+    /// by the weights turned around, whose outputs are the layer's channels).
+    pub fn weights<'a>(
+        self,
+        s: &Shape,
+        weight: &'a [f32],
+        turn: bool,
+        outs: Range<usize>,
+    ) -> Weights<'a> {
         match self {
             Form::Shifted => Weights::Shifted {
-                laid: shifted::weights(s, weight),
+                laid: shifted::weights(s, weight, turn, outs),
                 turned: turn,
             },
-            Form::Unfolded => Weights::Unfolded(unfolded::weights(s, weight, turn)),
+            Form::Unfolded => Weights::Unfolded(unfolded::weights(s, weight, turn, outs)),
         }
     }
 
@@ -77,22 +84,29 @@ impl Form {
 
 /// A convolution's weights as its form's products read them ([`Form::weights`]).
 pub(super) enum Weights<'a> {
-    /// The layer's weights position by position ([`shifted::weights`]), read turned around
-    /// for its input gradient.
+    /// The layer's weights position by position ([`shifted::weights`]), turned around for
+    /// its input gradient.
     Shifted { laid: Vec<f32>, turned: bool },
-    /// The weights of the convolution run, `[out, channels, kh, kw]`.
+    /// The weights of the convolution run ([`unfolded::weights`]), `[out, channels, kh,
+    /// kw]`.
     Unfolded(Cow<'a, [f32]>),
 }
 
 impl Weights<'_> {
     /// Adds to `part` (`[out, rows.len() * w]`) the convolution (shape `s`) of one image at
-    /// output rows `rows`.
-    pub fn forward_rows(&self, s: &Shape, x: &[f32], rows: Range<usize>, part: &mut [f32]) {
+    /// output rows `rows`, for the `out` output channels these weights were laid out for.
+    pub fn forward_rows(
+        &self,
+        s: &Shape,
+        x: &[f32],
+        (out, rows): (usize, Range<usize>),
+        part: &mut [f32],
+    ) {
         match self {
             Weights::Shifted { laid, turned } => {
-                shifted::forward_rows(s, x, (laid, *turned), rows, part)
+                shifted::forward_rows(s, x, (laid, *turned), (out, rows), part)
             }
-            Weights::Unfolded(weight) => unfolded::forward_rows(s, x, weight, rows, part),
+            Weights::Unfolded(weight) => unfolded::forward_rows(s, x, weight, (out, rows), part),
         }
     }
 }

@@ -16,18 +16,33 @@ use super::product::{View, add_product};
 use super::shape::Shape;
 use super::transpose::transpose;
 
-/// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) position by position:
-/// `[kh * kw, out, channels]`.
-pub(super) fn weights(s: &Shape, weight: &[f32]) -> Vec<f32> {
-    // `[out * channels, kh * kw]` transposed.
-    let (kernels, kernel) = (s.out * s.channels, s.kernel());
-    let mut laid = vec![0.0; weight.len()];
-    transpose(
-        (weight, kernel),
-        (&mut laid, kernels),
-        (kernels, kernel),
-        |to, v| *to = v,
-    );
+/// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) position by position, for
+/// output channels `outs` of its own convolution (`[kh * kw, outs.len(), channels]`) or, with
+/// `turn`, of its input gradient's, whose outputs are the layer's channels (`[kh * kw, out,
+/// outs.len()]`, read transposed and the positions in turn backwards by [`forward_rows`]).
+pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>) -> Vec<f32> {
+    // Blocks of `[rows, kh * kw]` transposed: the outputs' whole weights in one block, or
+    // each output's weights for channels `outs`.
+    let kernel = s.kernel();
+    let (blocks, rows) = if turn {
+        (s.out, outs.len())
+    } else {
+        (1, outs.len() * s.channels)
+    };
+    let mut laid = vec![0.0; blocks * rows * kernel];
+    for block in 0..blocks {
+        let from = if turn {
+            (block * s.channels + outs.start) * kernel
+        } else {
+            outs.start * s.channels * kernel
+        };
+        transpose(
+            (&weight[from..], kernel),
+            (&mut laid[block * rows..], blocks * rows),
+            (rows, kernel),
+            |to, v| *to = v,
+        );
+    }
     laid
 }
 
@@ -46,9 +61,10 @@ fn columns_read(s: &Shape, x: &[f32], channels: Range<usize>, kx: usize) -> Vec<
 }
 
 /// Adds to `part` (`[out, rows.len() * w]`, row by row) the convolution of one image `x`
-/// (`[channels, h, w]`) at output rows `rows` by a layer's weights laid out by [`weights`]:
-/// the layer's own convolution, or with `turned` its input gradient's (`s` is then
-/// [`Shape::turned`], position `k` the layer's position `kh * kw - 1 - k` transposed).
+/// (`[channels, h, w]`) at output rows `rows` by a layer's weights laid out by [`weights`]
+/// for `out` output channels: the layer's own convolution, or with `turned` its input
+/// gradient's (`s` is then [`Shape::turned`], position `k` the layer's position `kh * kw - 1
+/// - k` transposed).
 ///
 /// The products run pixel by pixel (channels last): the rows read are transposed once to
 /// `[pixels, channels]`, each product adds into `[pixels, out]`, and the sums are transposed
@@ -60,25 +76,19 @@ pub(super) fn forward_rows(
     s: &Shape,
     x: &[f32],
     (laid, turned): (&[f32], bool),
-    rows: Range<usize>,
+    (out, rows): (usize, Range<usize>),
     part: &mut [f32],
 ) {
-    let matrix = s.out * s.channels;
+    let matrix = out * s.channels;
     let position = |k: usize| {
         if turned {
             let k = s.kernel() - 1 - k;
-            (
-                &laid[k * matrix..],
-                View::rows(s.channels, s.out, s.out).t(),
-            )
+            (&laid[k * matrix..], View::rows(s.channels, out, out).t())
         } else {
-            (
-                &laid[k * matrix..],
-                View::rows(s.out, s.channels, s.channels),
-            )
+            (&laid[k * matrix..], View::rows(out, s.channels, s.channels))
         }
     };
-    let (w, pad, channels, out) = (s.w, s.kh / 2, s.channels, s.out);
+    let (w, pad, channels) = (s.w, s.kh / 2, s.channels);
     let read = s.rows_read(rows.clone());
     // The rows read, channels last: `[read.len() * w, channels]`.
     let mut by_pixel = vec![0.0; read.len() * w * channels];

@@ -31,19 +31,26 @@ fn unfold(s: &Shape, x: &[f32], unfolded: Range<usize>, rows: Range<usize>, u: &
     }
 }
 
-/// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) for its own convolution, as
-/// they are, or with `turn` for its input gradient's ([`Shape::turned`]): `[channels, out,
-/// kh, kw]`, each kernel rotated half a turn.
-pub(super) fn weights<'a>(s: &Shape, weight: &'a [f32], turn: bool) -> Cow<'a, [f32]> {
-    if !turn {
-        return Cow::Borrowed(weight);
-    }
+/// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) for output channels `outs`
+/// of its own convolution, as they are, or with `turn` of its input gradient's
+/// ([`Shape::turned`]): `[outs.len(), out, kh, kw]`, each kernel rotated half a turn.
+pub(super) fn weights<'a>(
+    s: &Shape,
+    weight: &'a [f32],
+    turn: bool,
+    outs: Range<usize>,
+) -> Cow<'a, [f32]> {
     let kernel = s.kernel();
-    let mut turned = vec![0.0; weight.len()];
+    if !turn {
+        return Cow::Borrowed(
+            &weight[outs.start * s.channels * kernel..outs.end * s.channels * kernel],
+        );
+    }
+    let mut turned = vec![0.0; outs.len() * s.out * kernel];
     for o in 0..s.out {
-        for c in 0..s.channels {
+        for (i, c) in outs.clone().enumerate() {
             let from = &weight[(o * s.channels + c) * kernel..][..kernel];
-            let to = &mut turned[(c * s.out + o) * kernel..][..kernel];
+            let to = &mut turned[(i * s.out + o) * kernel..][..kernel];
             for (t, &v) in to.iter_mut().zip(from.iter().rev()) {
                 *t = v;
             }
@@ -58,15 +65,15 @@ pub(super) fn forward_rows(
     s: &Shape,
     x: &[f32],
     weight: &[f32],
-    rows: Range<usize>,
+    (out, rows): (usize, Range<usize>),
     part: &mut [f32],
 ) {
     let (k, n) = (s.unfolded(), rows.len() * s.w);
     let mut u = vec![0.0; k * n];
     unfold(s, x, 0..k, rows, &mut u);
     add_product(
-        (part, View::rows(s.out, n, n)),
-        (weight, View::rows(s.out, k, k)),
+        (part, View::rows(out, n, n)),
+        (weight, View::rows(out, k, k)),
         (&u, View::rows(k, n, n)),
     );
 }
