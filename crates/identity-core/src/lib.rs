@@ -38,6 +38,7 @@ pub mod layer_views;
 pub mod layers;
 pub mod measure;
 pub mod memory;
+pub mod momentum_sgd;
 pub mod nets;
 pub mod rho;
 pub mod same_conv;

@@ -7,8 +7,7 @@
 
 use std::ops::ControlFlow;
 
-use burn::optim::momentum::MomentumConfig;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
@@ -16,6 +15,7 @@ use web_time::Instant;
 use crate::arch::ArchConfig;
 use crate::data::Image;
 use crate::error::{Error, read_floats};
+use crate::momentum_sgd::MomentumSgd;
 use crate::nets::{Init, Network};
 
 /// The optimiser. The paper does not say which it used.
@@ -214,13 +214,7 @@ impl TrainConfig {
 
     fn optimizer(&self) -> ModuleOptimizer {
         match self.optimizer {
-            Optimizer::Sgd { momentum } => SgdConfig::new()
-                .with_momentum((momentum > 0.0).then(|| {
-                    MomentumConfig::new()
-                        .with_momentum(momentum)
-                        .with_dampening(0.0)
-                }))
-                .init(),
+            Optimizer::Sgd { momentum } => ModuleOptimizer::from(MomentumSgd { momentum }),
             Optimizer::Adam => AdamConfig::new().init(),
         }
     }
