@@ -2,9 +2,10 @@
 //! from zero, so the first step's velocity is the gradient; `p = p - lr * v`), one pass
 //! over each parameter. burn's own `Sgd` runs it as five tensor operations, each a pass over
 //! the parameter and some a fresh buffer: on flex, half of the linear FCN's training step
-//! (0.29 of 0.56 ms) and 1.0 ms of the 128-channel ConvNet's, on one core. On flex the pass
-//! updates the parameter and its velocity in place, shared among the cores; every other
-//! backend runs burn's operations.
+//! (0.29 of 0.56 ms) and 1.0 ms of the 128-channel ConvNet's (0.65 ms in one pass, which
+//! waits on memory: shared among two cores, it was no faster). On flex the pass updates the
+//! parameter and its velocity in place, on one core; every other backend runs burn's
+//! operations.
 
 use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -49,10 +50,6 @@ impl MomentumSgdBackend for Cube {}
 
 impl<B: MomentumSgdBackend, C: CheckpointStrategy> MomentumSgdBackend for Autodiff<B, C> {}
 
-/// The fewest values worth sharing among the cores.
-#[cfg(not(target_family = "wasm"))]
-const SHARED_MIN: usize = 1 << 15;
-
 impl MomentumSgdBackend for Flex {
     fn momentum_sgd_step(
         param: FlexTensor,
@@ -71,32 +68,10 @@ impl MomentumSgdBackend for Flex {
         let (mut param, grad, mut velocity) = (whole(param), whole(grad), whole(velocity));
         let (p, g) = (param.storage_mut::<f32>(), grad.storage::<f32>());
         let v = velocity.storage_mut::<f32>();
-        // A share of the values per core when there are enough.
-        #[cfg(not(target_family = "wasm"))]
-        let shares = if p.len() >= SHARED_MIN {
-            rayon::current_num_threads()
-        } else {
-            1
-        };
-        #[cfg(target_family = "wasm")]
-        let shares = 1;
-        let chunk = p.len().div_ceil(shares).max(1);
-        let step = |(p, (v, g)): (&mut [f32], (&mut [f32], &[f32]))| {
-            for ((p, v), g) in p.iter_mut().zip(v.iter_mut()).zip(g) {
-                *v = momentum * *v + g;
-                *p -= lr * *v;
-            }
-        };
-        #[cfg(not(target_family = "wasm"))]
-        {
-            use rayon::prelude::*;
-            let chunks = v.par_chunks_mut(chunk).zip(g.par_chunks(chunk));
-            p.par_chunks_mut(chunk).zip(chunks).for_each(step);
+        for ((p, v), g) in p.iter_mut().zip(v.iter_mut()).zip(g) {
+            *v = momentum * *v + g;
+            *p -= lr * *v;
         }
-        #[cfg(target_family = "wasm")]
-        p.chunks_mut(chunk)
-            .zip(v.chunks_mut(chunk).zip(g.chunks(chunk)))
-            .for_each(step);
         (param, velocity)
     }
 }
@@ -186,8 +161,7 @@ mod tests {
     }
 
     /// Three steps from the same parameter and gradients, ours against burn's `Sgd` with
-    /// PyTorch's momentum, on one thread and on two (a parameter long enough to be shared),
-    /// and burn's operations as other backends run them.
+    /// PyTorch's momentum, and burn's operations as other backends run them.
     #[test]
     fn steps_as_burns_sgd_with_momentum() {
         let (lr, momentum) = (0.05, 0.9);
@@ -209,34 +183,27 @@ mod tests {
                 (expected, state) = burns.step(lr, expected, grad.clone(), state);
             }
             let expected = read(expected);
-            for threads in [1, 2] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                let (mut ours_param, mut state) = (param.clone(), None);
-                let (mut by_operations_param, mut velocity) = (param.clone(), None);
-                for grad in &grads {
-                    (ours_param, state) =
-                        pool.install(|| ours.step(lr, ours_param, grad.clone(), state));
-                    let v: Tensor<2> = velocity.unwrap_or_else(|| grad.zeros_like());
-                    let (p, v) = by_operations::<Dispatch>(
-                        by_operations_param.into_dispatch(),
-                        grad.clone().into_dispatch(),
-                        v.into_dispatch(),
-                        lr,
-                        momentum,
+            let (mut ours_param, mut state) = (param.clone(), None);
+            let (mut by_operations_param, mut velocity) = (param.clone(), None);
+            for grad in &grads {
+                (ours_param, state) = ours.step(lr, ours_param, grad.clone(), state);
+                let v: Tensor<2> = velocity.unwrap_or_else(|| grad.zeros_like());
+                let (p, v) = by_operations::<Dispatch>(
+                    by_operations_param.into_dispatch(),
+                    grad.clone().into_dispatch(),
+                    v.into_dispatch(),
+                    lr,
+                    momentum,
+                );
+                (by_operations_param, velocity) =
+                    (Tensor::from_dispatch(p), Some(Tensor::from_dispatch(v)));
+            }
+            for (what, got) in [("ours", ours_param), ("by operations", by_operations_param)] {
+                for (i, (a, b)) in read(got).iter().zip(&expected).enumerate() {
+                    assert!(
+                        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                        "{shape:?}, {what}: [{i}] {a} against {b}"
                     );
-                    (by_operations_param, velocity) =
-                        (Tensor::from_dispatch(p), Some(Tensor::from_dispatch(v)));
-                }
-                for (what, got) in [("ours", ours_param), ("by operations", by_operations_param)] {
-                    for (i, (a, b)) in read(got).iter().zip(&expected).enumerate() {
-                        assert!(
-                            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
-                            "{shape:?}, {threads} threads, {what}: [{i}] {a} against {b}"
-                        );
-                    }
                 }
             }
         }
