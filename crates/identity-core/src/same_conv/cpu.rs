@@ -2,11 +2,11 @@
 //! gradient) over a batch, each shared among the cores in one go: a forward (the input
 //! gradient is the forward of the weights turned around) by images when there are at least
 //! as many images as threads, otherwise by output channels when there are enough, otherwise
-//! by bands of each image's output rows; the weight
-//! gradient by blocks of its columns. The two gradients of a layer, wanted together, run side
-//! by side, each on half the cores ([`backward`]). Each share runs its matrix products on one
-//! thread; the shares are copied into place in a fixed order, so a result does not depend on
-//! the number of threads beyond the order of its sums.
+//! by bands of each image's output rows ([`cuts`]); the weight gradient by blocks of its
+//! columns. The two gradients of a layer, wanted together, run side by side, each on half
+//! the cores ([`backward`]). Each share runs its matrix products on one thread; the shares
+//! are copied into place in a fixed order, so a result does not depend on the number of
+//! threads beyond the order of its sums.
 
 use std::ops::Range;
 
