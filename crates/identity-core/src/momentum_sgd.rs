@@ -160,6 +160,27 @@ mod tests {
         pollster::block_on(crate::read_floats(t)).unwrap()
     }
 
+    /// A velocity written as a record's tensors and read back is the same velocity.
+    #[test]
+    fn the_velocity_goes_into_a_record_and_back() {
+        let velocity = crate::drawing::seeded(3, |cpu| {
+            Tensor::<2>::random([4, 6], Distribution::Default, cpu)
+        });
+        let mut sink = StateSink::default();
+        Velocity {
+            velocity: velocity.clone(),
+        }
+        .state_flatten("layer", &mut sink);
+        let mut source = StateSource::default();
+        for (name, data) in sink.tensors {
+            source.insert_tensor(name, data);
+        }
+        let back = Velocity::<2>::state_unflatten("layer", &mut source, &velocity.device())
+            .expect("the velocity is in the record");
+        assert_eq!(read(back.velocity), read(velocity));
+        assert!(Velocity::<2>::state_unflatten("other", &mut source, &Device::flex()).is_none());
+    }
+
     /// Three steps from the same parameter and gradients, ours against burn's `Sgd` with
     /// PyTorch's momentum, and burn's operations as other backends run them.
     #[test]
