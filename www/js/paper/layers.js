@@ -72,11 +72,12 @@ function layersTable({ networks, picture, input }, view, sizes) {
 class DrawnLayers {
   /**
    * @param {import('./paper.js').Context} ctx
-   * @param {number} figure the figure's number
+   * @param {import('./paper.js').Shell} shell the figure's
    * @param {import('./figure-data.js').Layers} run the figure's data (its networks and input)
    * @param {() => void} onChange the layers changed: draw them again
    */
-  constructor(ctx, figure, run, onChange) {
+  constructor(ctx, shell, run, onChange) {
+    const { figure } = shell;
     this.ctx = ctx;
     this.rows = run.networks.map(({ network, state }) => ({ network, state }));
     const nets = [...new Map(this.rows.map((r) => [r.network.id ?? r.network.label, r.network])).values()];
@@ -100,7 +101,7 @@ class DrawnLayers {
     this.pad.load(run.input_picture.pixels);
     this.status = el('p', { className: 'live-status', attrs: { 'aria-live': 'polite' } });
     this.element = el('div', { className: 'drawn-layers' }, [
-      el('h4', { text: 'Your drawing, inside the same networks' }),
+      shell.heading('Your drawing, inside the same networks'),
       el('div', { className: 'drawing' }, [
         canvas,
         el('div', { className: 'pad-tools' }, [
@@ -227,7 +228,7 @@ async function mount(shell, ctx) {
   const digitBox = el('div');
   const mineBox = el('div');
   const paintMine = () => mineBox.replaceChildren(...(drawn.measured ? [layersTable({ ...drawn.measured, input: 'your drawing' }, current, ctx.sizes)] : []));
-  const drawn = new DrawnLayers(ctx, shell.figure, run, paintMine);
+  const drawn = new DrawnLayers(ctx, shell, run, paintMine);
   const show = (view) => {
     current = view;
     digitBox.replaceChildren(layersTable(digit, view, ctx.sizes));

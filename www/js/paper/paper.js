@@ -32,8 +32,9 @@ import { weightChangeView } from './weight-change.js';
  */
 /**
  * What a view draws into: the figure element (captioned from the registry), a place for
- * controls and the body.
+ * controls and the body, and the headings inside it at the level its place calls for.
  * @typedef {{element: HTMLElement, figure: number, controls: HTMLElement,
+ *   heading: (text: string) => HTMLElement,
  *   loading: () => void, show: (...nodes: (Node | null)[]) => void,
  *   fail: (error: Error) => void, present: (load: () => Promise<any>, render: (value: any) => void) => Promise<void>}} Shell
  */
@@ -77,6 +78,19 @@ function captionOf(entry, scale) {
 }
 
 /**
+ * The heading inside a figure placed in `element`: one level below the heading of the part
+ * it stands in (the article's parts have h3), or h2 where it stands alone (the embed, under
+ * its h1), so that no level is skipped.
+ * @param {HTMLElement} element
+ * @returns {'h2' | 'h3' | 'h4' | 'h5' | 'h6'}
+ */
+function subheadingTag(element) {
+  const part = element.closest('section')?.querySelector(':scope > :is(h1, h2, h3, h4, h5)');
+  const level = part ? Number(part.tagName[1]) + 1 : 2;
+  return /** @type {'h2' | 'h3' | 'h4' | 'h5' | 'h6'} */ (`h${level}`);
+}
+
+/**
  * Builds the figure a view draws into, inside `element`.
  * @param {HTMLElement} element emptied first
  * @param {import('./registry.js').SiteFigure} entry
@@ -89,11 +103,13 @@ function shellIn(element, entry, scale) {
   const body = el('div', { className: 'figure-body' });
   const root = el('figure', { className: 'paper-figure', attrs: { 'data-figure': String(figure) } }, [captionOf(entry, scale), controls, body]);
   element.replaceChildren(root);
+  const subheading = subheadingTag(element);
   let seq = 0;
   const shell = {
     element: root,
     figure,
     controls,
+    heading: (text) => el(subheading, { className: 'figure-heading', text }),
     loading() {
       root.dataset.state = 'loading';
       body.replaceChildren(el('p', { className: 'note', text: 'Loading the figure\u2026' }));
