@@ -58,10 +58,10 @@ impl MomentumSgdBackend for Flex {
         lr: f64,
         momentum: f64,
     ) -> (FlexTensor, FlexTensor) {
-        let f32s = [&param, &grad, &velocity]
+        let fits = [&param, &grad, &velocity]
             .iter()
             .all(|t| t.dtype() == DType::F32 && t.shape() == param.shape());
-        if !f32s {
+        if !fits {
             return by_operations::<Flex>(param, grad, velocity, lr, momentum);
         }
         let (lr, momentum) = (lr as f32, momentum as f32);

@@ -396,7 +396,8 @@ mod tests {
             assert_close(&ours.2, &burns.2, &format!("{what}: bias gradient"));
 
             // Each form alone (the gradient of `sum(out * target)` is `target`), on one
-            // thread and shared among several (by images, output channels, bands of rows, columns).
+            // thread and shared among several (by images, output channels, bands of rows,
+            // columns).
             let s = Shape::new(&[batch, cin, h, w], &[cout, cin, kh, kw]);
             let (x, weight, bias) = (read(x), read(weight), read(bias));
             let target = read(target.clone());

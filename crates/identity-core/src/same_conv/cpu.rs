@@ -171,7 +171,7 @@ fn convolve(
                 }
             }
             let image = &x[n * run.input()..][..run.input()];
-            weights.forward_rows(&run, image, (outs.len(), rows.clone()), values);
+            weights.forward_rows(&run, image, rows.clone(), values);
         }
         part
     });

@@ -46,13 +46,15 @@ impl Form {
         turn: bool,
         outs: Range<usize>,
     ) -> Weights<'a> {
-        match self {
-            Form::Shifted => Weights::Shifted {
+        let out = outs.len();
+        let laid = match self {
+            Form::Shifted => Laid::Shifted {
                 laid: shifted::weights(s, weight, turn, outs),
                 turned: turn,
             },
-            Form::Unfolded => Weights::Unfolded(unfolded::weights(s, weight, turn, outs)),
-        }
+            Form::Unfolded => Laid::Unfolded(unfolded::weights(s, weight, turn, outs)),
+        };
+        Weights { out, laid }
     }
 
     /// Adds to `part` (`[out, cols.len()]`) columns `cols` of one image's weight gradient
@@ -82,8 +84,16 @@ impl Form {
     }
 }
 
-/// A convolution's weights as its form's products read them ([`Form::weights`]).
-pub(super) enum Weights<'a> {
+/// A convolution's weights for some of its output channels, as its form's products read
+/// them ([`Form::weights`]).
+pub(super) struct Weights<'a> {
+    /// How many output channels they are for.
+    out: usize,
+    laid: Laid<'a>,
+}
+
+/// The values of [`Weights`], by form.
+enum Laid<'a> {
     /// The layer's weights position by position ([`shifted::weights`]), turned around for
     /// its input gradient.
     Shifted { laid: Vec<f32>, turned: bool },
@@ -93,20 +103,15 @@ pub(super) enum Weights<'a> {
 }
 
 impl Weights<'_> {
-    /// Adds to `part` (`[out, rows.len() * w]`) the convolution (shape `s`) of one image at
-    /// output rows `rows`, for the `out` output channels these weights were laid out for.
-    pub fn forward_rows(
-        &self,
-        s: &Shape,
-        x: &[f32],
-        (out, rows): (usize, Range<usize>),
-        part: &mut [f32],
-    ) {
-        match self {
-            Weights::Shifted { laid, turned } => {
+    /// Adds to `part` (`[out, rows.len() * w]`, the output channels these weights are for)
+    /// the convolution (shape `s`) of one image at output rows `rows`.
+    pub fn forward_rows(&self, s: &Shape, x: &[f32], rows: Range<usize>, part: &mut [f32]) {
+        let out = self.out;
+        match &self.laid {
+            Laid::Shifted { laid, turned } => {
                 shifted::forward_rows(s, x, (laid, *turned), (out, rows), part)
             }
-            Weights::Unfolded(weight) => unfolded::forward_rows(s, x, weight, (out, rows), part),
+            Laid::Unfolded(weight) => unfolded::forward_rows(s, x, weight, (out, rows), part),
         }
     }
 }
