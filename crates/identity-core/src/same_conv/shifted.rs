@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use super::product::{View, add_product};
 use super::shape::Shape;
-use super::transpose::transpose;
+use super::transpose::{Put, transpose};
 
 /// A layer's weights (`[out, channels, kh, kw]`, its shape `s`) position by position, for
 /// output channels `outs` of its own convolution (`[kh * kw, outs.len(), channels]`) or, with
@@ -40,7 +40,7 @@ pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>)
             (&weight[from..], kernel),
             (&mut laid[block * rows..], blocks * rows),
             (rows, kernel),
-            |to, v| *to = v,
+            Put::Set,
         );
     }
     laid
@@ -96,7 +96,7 @@ pub(super) fn forward_rows(
         (&x[read.start * w..], s.pixels()),
         (&mut by_pixel, channels),
         (channels, read.len() * w),
-        |to, v| *to = v,
+        Put::Set,
     );
     // The output rows, channels last: `[rows.len() * w, out]`.
     let mut sums = vec![0.0; rows.len() * w * out];
@@ -157,7 +157,7 @@ pub(super) fn forward_rows(
         (&sums, out),
         (part, rows.len() * w),
         (rows.len() * w, out),
-        |to, v| *to += v,
+        Put::Add,
     );
 }
 
@@ -182,7 +182,7 @@ pub(super) fn weight_grad_cols(
         (grad, pixels),
         (&mut grad_t, s.out),
         (s.out, pixels),
-        |to, v| *to = v,
+        Put::Set,
     );
     let mut by_position = vec![0.0; kernel * cc * s.out];
     for kx in 0..s.kw {
@@ -229,7 +229,7 @@ pub(super) fn weight_grad_cols(
             (&by_position[i * s.out..], cc * s.out),
             (&mut part[i * kernel..], cols.len()),
             (kernel, s.out),
-            |to, v| *to += v,
+            Put::Add,
         );
     }
 }
