@@ -5,8 +5,8 @@ each network's architecture and training configuration) on standard input, build
 networks (ConvNets of "same"-padded, stride-1 convolutions with biases and ReLU between;
 fully connected networks on flattened images, biases except on linear ones), trains each on
 one 28 x 28 image with the same optimiser, learning rate and mean squared error, and prints
-JSON: milliseconds per step after 5 warm-up steps, the loss read every 5 steps as the Rust
-benchmark reads it.
+JSON: milliseconds per step after 5 warm-up steps, over at least `--steps` steps and at least
+`--min-ms` milliseconds, the loss read every 5 steps as the Rust benchmark reads it.
 """
 
 import argparse
@@ -52,8 +52,10 @@ def optimizer(train, params):
     return torch.optim.Adam(params, lr=train["learning_rate"], eps=1e-5)
 
 
-def ms_per_step(arch, train, steps):
-    """Milliseconds per training step of `arch` on one image, after WARMUP steps."""
+def ms_per_step(arch, train, steps, min_ms):
+    """Milliseconds per training step of `arch` on one image and the steps timed: after
+    WARMUP steps, at least `steps` steps and at least `min_ms` milliseconds, in whole groups of
+    LOSS_EVERY (the loss read at the end of each), as the Rust benchmark times them."""
     torch.manual_seed(train["seed"])
     net = network(arch)
     opt = optimizer(train, net.parameters())
@@ -70,23 +72,32 @@ def ms_per_step(arch, train, steps):
     for i in range(WARMUP):
         step(i)
     started = time.perf_counter()
-    for i in range(steps):
-        step(i)
-    return (time.perf_counter() - started) * 1e3 / steps
+    timed = 0
+    while True:
+        step(timed)
+        timed += 1
+        elapsed = (time.perf_counter() - started) * 1e3
+        if timed % LOSS_EVERY == 0 and timed >= steps and elapsed >= min_ms:
+            return elapsed / timed, timed
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, required=True, help="intra-op threads")
-    parser.add_argument("--steps", type=int, required=True, help="timed steps per network")
+    parser.add_argument("--steps", type=int, required=True, help="timed steps per network, at least")
+    parser.add_argument(
+        "--min-ms", type=int, required=True, help="timed milliseconds per network, at least"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     configs = json.load(sys.stdin)["results"]
     results = []
     for c in configs:
-        ms = ms_per_step(c["arch"], c["train"], args.steps)
-        results.append({"config": c["config"], "threads": args.threads, "ms_per_step": ms})
+        ms, timed = ms_per_step(c["arch"], c["train"], args.steps, args.min_ms)
+        results.append(
+            {"config": c["config"], "threads": args.threads, "ms_per_step": ms, "steps_timed": timed}
+        )
         print(f"{c['config']:<22} torch {args.threads} thread(s) {ms:9.2f} ms/step", file=sys.stderr)
     json.dump({"torch": torch.__version__, "results": results}, sys.stdout)
 

@@ -32,6 +32,10 @@ pub struct Args {
     /// their own counts, `tests/bench/peers.mjs`).
     #[arg(long, default_value_t = 20)]
     steps: usize,
+    /// Milliseconds timed per network of the CPU table, at least (more steps than `--steps`
+    /// for a fast network; by default `identity-crisis bench`'s own); PyTorch times as long.
+    #[arg(long)]
+    min_ms: Option<u64>,
     /// Rounds of the CPU table: each round times ours and then PyTorch on one thread, then
     /// both on two, so a machine whose speed drifts slows both sides alike; the table gives
     /// each cell's median and the spread over the rounds.
@@ -75,9 +79,17 @@ fn cell(values: &[f64], digits: usize) -> String {
 }
 
 /// One run of `identity-crisis bench --json` on `threads` threads.
-fn ours_run(cli: &std::path::Path, steps: usize, threads: usize) -> anyhow::Result<Value> {
-    let output = Command::new(cli)
-        .args(["bench", "--json", "--steps", &steps.to_string()])
+fn ours_run(
+    cli: &std::path::Path,
+    (steps, min_ms): (usize, Option<u64>),
+    threads: usize,
+) -> anyhow::Result<Value> {
+    let mut command = Command::new(cli);
+    command.args(["bench", "--json", "--steps", &steps.to_string()]);
+    if let Some(min_ms) = min_ms {
+        command.args(["--min-ms", &min_ms.to_string()]);
+    }
+    let output = command
         .env("RAYON_NUM_THREADS", threads.to_string())
         .stderr(Stdio::inherit())
         .output()
@@ -88,7 +100,9 @@ fn ours_run(cli: &std::path::Path, steps: usize, threads: usize) -> anyhow::Resu
     serde_json::from_slice(&output.stdout).context("identity-crisis bench --json")
 }
 
-/// One run of the PyTorch benchmark on the networks of `configs` on `threads` threads.
+/// One run of the PyTorch benchmark on the networks of `configs` on `threads` threads, each
+/// timed over at least `steps` steps and as many milliseconds as ours were (`min_ms` in
+/// `configs`).
 fn torch_run(
     python: &std::path::Path,
     configs: &Value,
@@ -96,10 +110,14 @@ fn torch_run(
     threads: usize,
 ) -> anyhow::Result<Value> {
     let script = sh::root().join("tests/bench/torch_step.py");
+    let min_ms = configs["min_ms"]
+        .as_u64()
+        .context("identity-crisis bench printed no min_ms")?;
     let mut child = Command::new(python)
         .arg(&script)
         .args(["--threads", &threads.to_string()])
         .args(["--steps", &steps.to_string()])
+        .args(["--min-ms", &min_ms.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -148,7 +166,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for round in 1..=args.rounds {
         eprintln!("xtask: round {round} of {}", args.rounds);
         for (t, threads) in THREADS.into_iter().enumerate() {
-            let ours = ours_run(&cli, args.steps, threads)?;
+            let ours = ours_run(&cli, (args.steps, args.min_ms), threads)?;
             if rows.is_empty() {
                 rows = results(&ours)?
                     .iter()
@@ -178,9 +196,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     });
     println!(
         "\nms per training step, one 28 x 28 image, each network's default optimiser \
-         (identity-crisis bench, dev build, burn flex; {torch}); the median of {} round(s), \
-         in brackets the lowest and highest",
-        args.rounds
+         (identity-crisis bench, dev build, burn flex; {torch}), each timed over at least {} \
+         steps and {} ms; the median of {} round(s), in brackets the lowest and highest",
+        args.steps, configs["min_ms"], args.rounds
     );
     for (t, threads) in THREADS.into_iter().enumerate() {
         println!(

@@ -12,7 +12,13 @@ use identity_core::{ArchConfig, TrainConfig};
 use serde_json::{Value, json};
 
 use crate::common::{Backend, CliError, CliResult, flag_value, open_device, print_json};
-use crate::progress::ms_per_step;
+use crate::progress::{Timing, ms_per_step};
+
+/// Untimed steps before the timed ones, and the steps between two reads of the loss.
+const WARMUP: usize = 5;
+
+/// The most milliseconds `--min-ms` may ask per configuration: ten minutes.
+const MAX_MIN_MS: u64 = 600_000;
 
 /// Options of `bench`.
 #[derive(Debug, clap::Args)]
@@ -23,9 +29,14 @@ pub struct Args {
     /// Random seed of the weights.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Timed steps per configuration (after 5 warm-up steps; the loss is read every 5 steps).
+    /// Timed steps per configuration, at least (after 5 warm-up steps; the loss is read every
+    /// 5 steps, so they are timed 5 at a time).
     #[arg(long, default_value_t = 20)]
     steps: usize,
+    /// Milliseconds timed per configuration, at least: a fast network runs more steps than
+    /// `--steps` (0: `--steps` alone).
+    #[arg(long, default_value_t = 1000)]
+    min_ms: u64,
     /// Print machine-readable JSON on stdout.
     #[arg(long)]
     json: bool,
@@ -67,6 +78,17 @@ pub fn run(args: Args) -> CliResult {
             args.steps
         )));
     }
+    if args.min_ms > MAX_MIN_MS {
+        return Err(CliError::Usage(format!(
+            "--min-ms must be in 0..={MAX_MIN_MS}, got {}",
+            args.min_ms
+        )));
+    }
+    let timing = Timing {
+        warmup: WARMUP,
+        steps: args.steps,
+        min_ms: args.min_ms,
+    };
     if let Some(name) = &args.only {
         let arch = configurations().into_iter().find(|a| &a.name() == name);
         let arch =
@@ -75,7 +97,7 @@ pub fn run(args: Args) -> CliResult {
             .backends
             .first()
             .ok_or_else(|| CliError::Usage("--backend is empty".into()))?;
-        println!("{}", measure(&arch, backend, args.steps, args.seed)?);
+        println!("{}", measure(&arch, backend, timing, args.seed)?);
         return Ok(());
     }
     let exe = std::env::current_exe()
@@ -93,6 +115,8 @@ pub fn run(args: Args) -> CliResult {
                     &backend_name,
                     "--steps",
                     &args.steps.to_string(),
+                    "--min-ms",
+                    &args.min_ms.to_string(),
                     "--seed",
                     &args.seed.to_string(),
                 ])
@@ -118,18 +142,20 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     if args.json {
-        print_json(
-            &json!({ "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), "results": results }),
-        );
+        print_json(&json!({
+            "threads": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            "min_ms": args.min_ms,
+            "results": results,
+        }));
     }
     Ok(())
 }
 
-/// Times `steps` training steps of `arch` on `backend` after 5 warm-up steps.
+/// Times training steps of `arch` on `backend` as `timing` says.
 fn measure(
     arch: &ArchConfig,
     backend: Backend,
-    steps: usize,
+    timing: Timing,
     seed: u64,
 ) -> Result<Value, CliError> {
     let device = open_device(backend)?;
@@ -138,13 +164,14 @@ fn measure(
         seed,
         ..TrainConfig::for_arch(arch)
     };
-    let ms = ms_per_step(arch, &image, config.clone(), (5, steps), &device)?;
+    let (ms, steps) = ms_per_step(arch, &image, config.clone(), timing, &device)?;
     Ok(json!({
         "config": arch.name(),
         "arch": arch,
         "train": config,
         "backend": flag_value(&backend),
         "ms_per_step": ms,
+        "steps_timed": steps,
         "peak_rss_mib": peak_rss_mib(),
         "params": arch.param_count(28),
     }))

@@ -4,6 +4,7 @@ use std::ops::ControlFlow;
 
 use burn::prelude::*;
 use identity_core::data::Image;
+use identity_core::train::MAX_STEPS;
 use identity_core::{ArchConfig, Progress, TrainConfig, Trained, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use web_time::Instant;
@@ -53,28 +54,45 @@ pub fn train_reporting(
     Ok(trained?)
 }
 
-/// Milliseconds per training step of `arch` on `image` with `config`'s optimiser: `warmup`
-/// steps first (the first step allocates), then `timed` steps, the loss read every `warmup`
-/// steps as in training.
+/// How a benchmark times training steps: `warmup` steps first (the first step allocates),
+/// then at least `steps` steps and, when they take less, more until `min_ms` milliseconds
+/// have passed; the loss is read every `warmup` steps, as in training, so the steps timed
+/// come in whole groups of `warmup`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// Untimed steps first, and the steps between two reads of the loss.
+    pub warmup: usize,
+    /// The fewest steps timed.
+    pub steps: usize,
+    /// The fewest milliseconds timed.
+    pub min_ms: u64,
+}
+
+/// Milliseconds per training step of `arch` on `image` with `config`'s optimiser, and the
+/// steps timed, as `timing` says.
 pub fn ms_per_step(
     arch: &ArchConfig,
     image: &Image,
     config: TrainConfig,
-    (warmup, timed): (usize, usize),
+    timing: Timing,
     device: &Device,
-) -> Result<f64, CliError> {
+) -> Result<(f64, usize), CliError> {
     let config = TrainConfig {
-        steps: warmup + timed,
-        loss_every: warmup,
+        steps: MAX_STEPS,
+        loss_every: timing.warmup,
         tolerance: 0.0,
         ..config
     };
     let mut trainer = Trainer::new(arch, image, config, device)?;
-    pollster::block_on(trainer.advance())?;
+    let warm = pollster::block_on(trainer.advance())?.step;
     let started = Instant::now();
-    let mut progress = trainer.progress();
-    while progress.stop.is_none() {
-        progress = pollster::block_on(trainer.advance())?;
+    loop {
+        let progress = pollster::block_on(trainer.advance())?;
+        let (timed, elapsed) = (progress.step - warm, started.elapsed());
+        if progress.stop.is_some()
+            || (timed >= timing.steps && elapsed.as_millis() >= u128::from(timing.min_ms))
+        {
+            return Ok((elapsed.as_secs_f64() * 1e3 / timed as f64, timed));
+        }
     }
-    Ok(started.elapsed().as_secs_f64() * 1e3 / timed as f64)
 }

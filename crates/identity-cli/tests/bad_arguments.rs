@@ -149,10 +149,11 @@ fn commands() -> Vec<Cli> {
         },
         Cli {
             command: "bench",
-            base: &["--steps", "1"],
+            base: &["--steps", "1", "--min-ms", "0"],
             flags: vec![
                 flag("--backend", &["cuda", "", "flex,cuda", ",,"], &[]),
                 flag("--steps", &["-1", "x"], &["0", "10001"]),
+                flag("--min-ms", &["-1", "x", "1.5"], &["600001"]),
                 flag("--seed", &["-1", "x"], &[]),
                 flag("--only", &[], &["no-such-network", "", "conv-d99-c1-k1"]),
             ]

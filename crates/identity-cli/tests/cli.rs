@@ -190,13 +190,16 @@ fn heatmap_prints_the_contract_json() {
 
 #[test]
 fn bench_measures_every_configuration_in_a_child() {
-    let output = run(&["bench", "--steps", "1", "--json"]);
+    let output = run(&["bench", "--steps", "1", "--min-ms", "0", "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(json["min_ms"], 0);
     let results = json["results"].as_array().unwrap();
     assert_eq!(results.len(), 5);
     for r in results {
         assert!(r["ms_per_step"].as_f64().unwrap() > 0.0, "{r}");
+        // One step asked: one group of five timed (the loss is read every five).
+        assert_eq!(r["steps_timed"], 5, "{r}");
         assert!(r["peak_rss_mib"].as_f64().unwrap() > 0.0, "{r}");
         assert_eq!(r["backend"], "flex");
     }

@@ -15,10 +15,14 @@ use identity_figures::{Planned, Scale};
 
 use super::{Context, shelf_key};
 use crate::common::{CliError, flag_value};
-use crate::progress::{bar, ms_per_step, train_reporting, train_with_bar};
+use crate::progress::{Timing, bar, ms_per_step, train_reporting, train_with_bar};
 
-/// Steps timed per network: two to warm up (the first allocates), three measured.
-const TIMED_STEPS: (usize, usize) = (2, 3);
+/// Steps timed per network: two to warm up (the first allocates), four measured.
+const TIMING: Timing = Timing {
+    warmup: 2,
+    steps: 4,
+    min_ms: 0,
+};
 
 /// Measured step times and the bar of the figure being made.
 #[derive(Default)]
@@ -98,11 +102,11 @@ pub fn time_steps(
     for planned in untimed {
         timing.set_message(planned.arch.name());
         let image = ctx.setting.training_at(planned.side)?;
-        let ms = ms_per_step(
+        let (ms, _) = ms_per_step(
             &planned.arch,
             &image,
             ctx.setting.config(&planned.arch),
-            TIMED_STEPS,
+            TIMING,
             &ctx.setting.device,
         )?;
         ctx.networks.budget.step_ms.insert(planned.key(), ms);
