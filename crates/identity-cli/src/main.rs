@@ -108,6 +108,7 @@ fn printable(message: &str) -> String {
 }
 
 fn main() -> std::process::ExitCode {
+    identity_core::train::train_on_this_thread();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // Help and version go to stdout as clap writes them.
