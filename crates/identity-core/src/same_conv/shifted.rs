@@ -100,7 +100,10 @@ pub(super) fn forward_rows(
     );
     // The output rows, channels last: `[rows.len() * w, out]`.
     let mut sums = vec![0.0; rows.len() * w * out];
-    let (mut moved, mut partial) = (Vec::new(), Vec::new());
+    // Room for the widest part rows from the start (grown copy by copy, they were reallocated
+    // and copied at every forward).
+    let mut moved = Vec::with_capacity(read.len() * w * channels);
+    let mut partial = Vec::with_capacity(rows.len() * w * out);
     for kx in 0..s.kw {
         let cols = s.cols_reading(kx);
         let width = cols.len();
