@@ -10,6 +10,7 @@
 //! place, a large kernel's positions lie so far apart that packing each product's weights
 //! took two thirds of the time); the input gradient reads the same blocks transposed.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::product::{View, add_product};
@@ -47,9 +48,13 @@ pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>)
 }
 
 /// The columns of image `x` (`[channels, h, w]`) that kernel column `kx` reads, of channels
-/// `channels`, side by side: `[channels.len(), h, cols_reading(kx).len()]`.
-fn columns_read(s: &Shape, x: &[f32], channels: Range<usize>, kx: usize) -> Vec<f32> {
+/// `channels`, side by side: `[channels.len(), h, cols_reading(kx).len()]` (whole rows: the
+/// image's own values).
+fn columns_read<'a>(s: &Shape, x: &'a [f32], channels: Range<usize>, kx: usize) -> Cow<'a, [f32]> {
     let cols = s.cols_reading(kx);
+    if cols.len() == s.w {
+        return Cow::Borrowed(&x[channels.start * s.pixels()..channels.end * s.pixels()]);
+    }
     let from = cols.start + kx - s.kw / 2;
     let mut moved = Vec::with_capacity(channels.len() * s.h * cols.len());
     for c in channels {
@@ -57,7 +62,7 @@ fn columns_read(s: &Shape, x: &[f32], channels: Range<usize>, kx: usize) -> Vec<
             moved.extend_from_slice(&x[c * s.pixels() + y * s.w + from..][..cols.len()]);
         }
     }
-    moved
+    Cow::Owned(moved)
 }
 
 /// Adds to `part` (`[out, rows.len() * w]`, row by row) the convolution of one image `x`
