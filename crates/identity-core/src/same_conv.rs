@@ -28,6 +28,7 @@ use self::shape::Shape;
 mod cpu;
 mod form;
 mod product;
+mod scratch;
 mod shape;
 mod shifted;
 mod transpose;

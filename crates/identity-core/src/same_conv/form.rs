@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use super::scratch::Scratch;
 use super::shape::Shape;
 use super::{shifted, unfolded};
 
@@ -96,7 +97,7 @@ pub(super) struct Weights<'a> {
 enum Laid<'a> {
     /// The layer's weights position by position ([`shifted::weights`]), turned around for
     /// its input gradient.
-    Shifted { laid: Vec<f32>, turned: bool },
+    Shifted { laid: Scratch, turned: bool },
     /// The weights of the convolution run ([`unfolded::weights`]), `[out, channels, kh,
     /// kw]`.
     Unfolded(Cow<'a, [f32]>),

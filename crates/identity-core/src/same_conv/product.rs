@@ -1,6 +1,8 @@
-//! `dst += lhs x rhs` for matrices laid out anywhere in a slice, on the `gemm` crate (flex's
-//! own matrix product), on one thread: the convolution shares its work among the cores
-//! itself ([`super::cpu`]).
+//! `dst = lhs x rhs` or `dst += lhs x rhs` for matrices laid out anywhere in a slice, on the
+//! `gemm` crate (flex's own matrix product), on one thread: the convolution shares its work
+//! among the cores itself ([`super::cpu`]).
+
+use super::transpose::Put;
 
 /// A matrix inside a slice: `rows` x `cols`, element `(i, j)` at `i * row + j * col`.
 #[derive(Debug, Clone, Copy)]
@@ -54,22 +56,37 @@ impl View {
 /// products at batch 1 (the FCNs) take other paths, their steps the same within the noise.
 const LHS_READ_IN_PLACE: usize = 256;
 
-/// `dst += lhs x rhs` (`gemm` itself computes a destination stored row after row as its
-/// transpose, the layout its kernels prefer).
-pub(super) fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[f32], View)) {
+/// `dst = lhs x rhs` or `dst += lhs x rhs`, as `put` says (`gemm` itself computes a
+/// destination stored row after row as its transpose, the layout its kernels prefer).
+pub(super) fn product(
+    (dst, d, put): (&mut [f32], View, Put),
+    lhs: (&[f32], View),
+    rhs: (&[f32], View),
+) {
     static SETTING: std::sync::Once = std::sync::Once::new();
     SETTING.call_once(|| gemm::set_lhs_packing_threshold_single_thread(LHS_READ_IN_PLACE));
-    let ((dst, d), (lhs, l), (rhs, r)) = (dst, lhs, rhs);
+    let ((lhs, l), (rhs, r)) = (lhs, rhs);
     assert!(
         d.rows == l.rows && l.cols == r.rows && r.cols == d.cols,
-        "add_product: shapes {d:?} = {l:?} x {r:?}"
+        "product: shapes {d:?} = {l:?} x {r:?}"
     );
     assert!(
         d.fits(dst.len()) && l.fits(lhs.len()) && r.fits(rhs.len()),
-        "add_product: a matrix outside its slice"
+        "product: a matrix outside its slice"
     );
     let (m, n, k) = (d.rows, d.cols, l.cols);
-    if m == 0 || n == 0 || k == 0 {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        // An empty sum: gemm would leave `dst` as it was.
+        if put == Put::Set {
+            for i in 0..m {
+                for j in 0..n {
+                    dst[i * d.row + j * d.col] = 0.0;
+                }
+            }
+        }
         return;
     }
     // SAFETY: the asserts above keep every element gemm touches inside the three slices,
@@ -82,7 +99,7 @@ pub(super) fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[
             dst.as_mut_ptr(),
             d.col as isize,
             d.row as isize,
-            true,
+            put == Put::Add,
             lhs.as_ptr(),
             l.col as isize,
             l.row as isize,
@@ -96,5 +113,30 @@ pub(super) fn add_product(dst: (&mut [f32], View), lhs: (&[f32], View), rhs: (&[
             false,
             gemm::Parallelism::None,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Put::Set` writes over what the destination held, `Put::Add` adds to it; an empty sum
+    /// (no inner dimension) sets zeros or adds nothing.
+    #[test]
+    fn sets_or_adds_the_product() {
+        let (lhs, rhs) = ([1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]);
+        let square = View::rows(2, 2, 2);
+        let (set, added) = ([19.0, 22.0, 43.0, 50.0], [20.0, 23.0, 44.0, 51.0]);
+        for (put, expected) in [(Put::Set, set), (Put::Add, added)] {
+            let mut dst = [1.0; 4];
+            product((&mut dst, square, put), (&lhs, square), (&rhs, square));
+            assert_eq!(dst, expected, "{put:?}");
+        }
+        let (empty_lhs, empty_rhs) = (View::rows(2, 0, 0), View::rows(0, 2, 2));
+        for (put, expected) in [(Put::Set, [0.0; 4]), (Put::Add, [1.0; 4])] {
+            let mut dst = [1.0; 4];
+            product((&mut dst, square, put), (&[], empty_lhs), (&[], empty_rhs));
+            assert_eq!(dst, expected, "{put:?}, an empty sum");
+        }
     }
 }

@@ -13,7 +13,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::product::{View, add_product};
+use super::product::{View, product};
+use super::scratch::Scratch;
 use super::shape::Shape;
 use super::transpose::{Put, transpose};
 
@@ -21,7 +22,7 @@ use super::transpose::{Put, transpose};
 /// output channels `outs` of its own convolution (`[kh * kw, outs.len(), channels]`) or, with
 /// `turn`, of its input gradient's, whose outputs are the layer's channels (`[kh * kw, out,
 /// outs.len()]`, read transposed and the positions in turn backwards by [`forward_rows`]).
-pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>) -> Vec<f32> {
+pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>) -> Scratch {
     // Blocks of `[rows, kh * kw]` transposed: the outputs' whole weights in one block, or
     // each output's weights for channels `outs`.
     let kernel = s.kernel();
@@ -30,7 +31,8 @@ pub(super) fn weights(s: &Shape, weight: &[f32], turn: bool, outs: Range<usize>)
     } else {
         (1, outs.len() * s.channels)
     };
-    let mut laid = vec![0.0; blocks * rows * kernel];
+    // Every value is written: `blocks` blocks of `rows` values for each of `kernel` positions.
+    let mut laid = Scratch::take(blocks * rows * kernel);
     for block in 0..blocks {
         let from = if turn {
             (block * s.channels + outs.start) * kernel
@@ -140,10 +142,11 @@ pub(super) fn forward_rows(
             }
             let first = ys.start + ky - pad - read.start;
             let n = ys.len() * width;
-            add_product(
+            product(
                 (
                     &mut into[(ys.start - rows.start) * width * out..],
                     View::rows(n, out, out).t(),
+                    Put::Add,
                 ),
                 position(ky * s.kw + kx),
                 (
@@ -192,11 +195,17 @@ pub(super) fn weight_grad_cols(
         (s.out, pixels),
         Put::Set,
     );
-    let mut by_position = vec![0.0; kernel * cc * s.out];
+    // Each position's gradient, `[cc, out]` stored column after column, is one product
+    // written over whatever the buffer held (zeros where the position reads nothing).
+    let size = cc * s.out;
+    let mut by_position = Scratch::take(kernel * size);
     for kx in 0..s.kw {
         let reached = s.cols_reading(kx);
         let width = reached.len();
         if width == 0 {
+            for ky in 0..s.kh {
+                by_position[(ky * s.kw + kx) * size..][..size].fill(0.0);
+            }
             continue;
         }
         let moved = columns_read(s, x, channels.clone(), kx);
@@ -213,17 +222,16 @@ pub(super) fn weight_grad_cols(
         };
         let grad_t = if width == w { &grad_t } else { &reached_grad };
         for ky in 0..s.kh {
+            let position = &mut by_position[(ky * s.kw + kx) * size..][..size];
             let ys = s.rows_reading(ky, 0..s.h);
             if ys.is_empty() {
+                position.fill(0.0);
                 continue;
             }
             let first = ys.start + ky - pad;
             let n = ys.len() * width;
-            add_product(
-                (
-                    &mut by_position[(ky * s.kw + kx) * cc * s.out..],
-                    View::rows(cc, s.out, s.out).t(),
-                ),
+            product(
+                (position, View::rows(cc, s.out, s.out).t(), Put::Set),
                 (
                     &grad_t[ys.start * width * s.out..],
                     View::rows(n, s.out, s.out).t(),
@@ -234,7 +242,7 @@ pub(super) fn weight_grad_cols(
     }
     for i in 0..cc {
         transpose(
-            (&by_position[i * s.out..], cc * s.out),
+            (&by_position[i * s.out..], size),
             (&mut part[i * kernel..], cols.len()),
             (kernel, s.out),
             Put::Add,

@@ -7,8 +7,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::product::{View, add_product};
+use super::product::{View, product};
 use super::shape::Shape;
+use super::transpose::Put;
 
 /// Rows `unfolded` (row `c * kh * kw + ky * kw + kx` is channel `c` as kernel position
 /// `(ky, kx)` reads it) of one image `x`'s unfolded matrix, at output rows `rows`, into `u`
@@ -71,8 +72,8 @@ pub(super) fn forward_rows(
     let (k, n) = (s.unfolded(), rows.len() * s.w);
     let mut u = vec![0.0; k * n];
     unfold(s, x, 0..k, rows, &mut u);
-    add_product(
-        (part, View::rows(out, n, n)),
+    product(
+        (part, View::rows(out, n, n), Put::Add),
         (weight, View::rows(out, k, k)),
         (&u, View::rows(k, n, n)),
     );
@@ -90,8 +91,8 @@ pub(super) fn weight_grad_cols(
     let (n, width) = (s.pixels(), cols.len());
     let mut u = vec![0.0; width * n];
     unfold(s, x, cols, 0..s.h, &mut u);
-    add_product(
-        (part, View::rows(s.out, width, width)),
+    product(
+        (part, View::rows(s.out, width, width), Put::Add),
         (grad, View::rows(s.out, n, n)),
         (&u, View::rows(width, n, n).t()),
     );
