@@ -412,7 +412,7 @@ fn on_the_cores<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 
 /// Makes the calling thread one of rayon's threads (natively; from a program's main thread,
 /// before any work): training then runs on this thread, and an operation shared among the
-/// cores wakes only the others, where [`on_the_cores`] would hand each run of steps to a
+/// cores wakes only the others, where `on_the_cores` would hand each run of steps to a
 /// thread of the pool and wait to be woken when it ends. Nothing happens when the pool is
 /// already built.
 pub fn train_on_this_thread() {

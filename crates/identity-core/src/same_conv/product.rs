@@ -49,11 +49,11 @@ impl View {
 /// Over how many of its kernel's columns at a time `gemm` (on one thread) reads a product's
 /// left factor in place instead of packing it first, when its columns are contiguous: 256,
 /// its most (products up to 1,536 columns wide, as every one of ours on a 28 x 28 image
-/// is). The weight gradient's left factor (the
-/// output gradient, channels last, `[out, pixels]`) was packed again for every kernel position
-/// (the 128-channel weight gradients 17.7-18.0 against 18.5-18.9 ms a step on one thread;
-/// forwards and input gradients unchanged). A setting of the whole process: flex's own
-/// products at batch 1 (the FCNs) take other paths, their steps the same within the noise.
+/// is). The weight gradient's left factor (the output gradient, channels last, `[out,
+/// pixels]`) was packed again for every kernel position (the 128-channel weight gradients
+/// 17.7-18.0 against 18.5-18.9 ms a step on one thread; forwards and input gradients
+/// unchanged). A setting of the whole process: flex's own products at batch 1 (the FCNs)
+/// take other paths, their steps the same within the noise.
 const LHS_READ_IN_PLACE: usize = 256;
 
 /// `dst = lhs x rhs` or `dst += lhs x rhs`, as `put` says (`gemm` itself computes a

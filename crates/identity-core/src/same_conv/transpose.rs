@@ -7,7 +7,7 @@
 /// The side of a block: a 256-bit vector of `f32`.
 const BLOCK: usize = 8;
 
-/// How a transposed value goes into its place.
+/// How a value goes into its place: a transposed one here, a product's in [`super::product`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Put {
     /// Over what was there.
