@@ -33,6 +33,7 @@ mod shape;
 mod shifted;
 mod transpose;
 mod unfolded;
+mod winograd;
 
 /// The options of burn's `conv2d` for a "same" convolution with this weight (`[out, in, kh,
 /// kw]`, odd sides).
@@ -407,7 +408,10 @@ mod tests {
                     .num_threads(threads)
                     .build()
                     .unwrap();
-                for form in [Form::Shifted, Form::Unfolded] {
+                for form in [Form::Shifted, Form::Unfolded, Form::Winograd] {
+                    if form == Form::Winograd && !winograd::fits(&s) {
+                        continue;
+                    }
                     let what = format!("{what}, {form:?}, {threads} threads");
                     let (out, x_grad, weight_grad, both) = pool.install(|| {
                         (

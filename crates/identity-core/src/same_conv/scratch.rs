@@ -5,34 +5,40 @@
 //! system's page clearing was 2.3-3.5 % of the 128-channel ConvNet's step on one thread
 //! (perf), its page faults some 110 a step.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
 
-/// The largest buffer a thread keeps, in values (16 MiB): a larger one (a layer of wide
-/// kernels and many channels) goes back to the allocator.
-const KEPT_MAX: usize = 1 << 22;
+/// The most values a thread keeps, all its buffers together (32 MiB): a buffer that would
+/// take it past this (a layer of wide kernels and many channels) goes back to the allocator.
+const KEPT_MAX: usize = 1 << 23;
 
 thread_local! {
-    static KEPT: Cell<Vec<f32>> = const { Cell::new(Vec::new()) };
+    static KEPT: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `len` values of the buffer the thread keeps (a buffer of its own while another is out),
-/// holding whatever an earlier use left there: for values written before they are read.
-/// Dropped, it is the dropping thread's to keep.
+/// `len` values of a buffer the thread keeps (a new one when it keeps none free), holding
+/// whatever an earlier use left there: for values written before they are read. Dropped,
+/// it is the dropping thread's to keep.
 pub(super) struct Scratch {
     values: Vec<f32>,
     len: usize,
 }
 
 impl Scratch {
-    /// `len` values, the thread's kept buffer where it is free and `len` fits the limit.
+    /// `len` values: the smallest kept buffer that holds them, else the largest kept one
+    /// grown, else a new one.
     pub fn take(len: usize) -> Scratch {
-        let mut values = if len <= KEPT_MAX {
-            KEPT.take()
-        } else {
-            Vec::new()
-        };
+        let mut values = KEPT.with_borrow_mut(|kept| {
+            let fits = (0..kept.len())
+                .filter(|&i| kept[i].len() >= len)
+                .min_by_key(|&i| kept[i].len());
+            let largest = (0..kept.len()).max_by_key(|&i| kept[i].len());
+            fits.or(largest)
+                .map(|i| kept.swap_remove(i))
+                .unwrap_or_default()
+        });
         if values.len() < len {
+            eprintln!("GROW {} -> {}", values.len(), len);
             values.resize(len, 0.0);
         }
         Scratch { values, len }
@@ -55,8 +61,12 @@ impl DerefMut for Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        if self.values.len() <= KEPT_MAX {
-            KEPT.set(std::mem::take(&mut self.values));
-        }
+        let values = std::mem::take(&mut self.values);
+        KEPT.with_borrow_mut(|kept| {
+            let held: usize = kept.iter().map(Vec::len).sum();
+            if held + values.len() <= KEPT_MAX {
+                kept.push(values);
+            }
+        });
     }
 }
