@@ -177,8 +177,8 @@ impl SameConvBackend for Flex {
             Form::of(&s),
             &s,
             batch,
-            x.storage::<f32>(),
-            grad.storage::<f32>(),
+            (x.storage::<f32>(), grad.storage::<f32>()),
+            0..s.unfolded(),
         );
         tensor(weight_grad, weight.shape().dims::<4>())
     }
@@ -417,7 +417,14 @@ mod tests {
                         (
                             cpu::forward(form, &s, batch, &x, &weight, Some(&bias)),
                             cpu::input_grad(cpu::cores(), form, &s, batch, &weight, &target),
-                            cpu::weight_grad(cpu::cores(), form, &s, batch, &x, &target),
+                            cpu::weight_grad(
+                                cpu::cores(),
+                                form,
+                                &s,
+                                batch,
+                                (&x, &target),
+                                0..s.unfolded(),
+                            ),
                             cpu::backward((form, form), &s, batch, (&x, &weight), &target),
                         )
                     });

@@ -5,9 +5,10 @@
 //! by bands of each image's output rows ([`cuts`]; shares by output channels read an image
 //! the Winograd form moved once on every core); the weight gradient by blocks of its
 //! columns. The two gradients of a layer, wanted together, run side by side, each on half
-//! the cores, when they take the same work ([`backward`]). Each share runs its matrix products on one thread; the shares
-//! are copied into place in a fixed order, so a result does not depend on the number of
-//! threads beyond the order of its sums.
+//! the cores, the faster one's side taking some of the weight gradient's columns too
+//! ([`backward`]). Each share runs its matrix products on one thread; the shares are copied
+//! into place in a fixed order, so a result does not depend on the number of threads beyond
+//! the order of its sums.
 
 use std::ops::Range;
 
@@ -106,14 +107,21 @@ pub(super) fn input_grad(
     convolve((form, true), s, batch, grad, weight, None, cores)
 }
 
+/// How much of a layer's weight-gradient time its input gradient takes in the Winograd form
+/// (one thread, 28 x 28: 128 channels 3.7 against 5.9 ms, 32 channels 0.385 against 0.59);
+/// in the others the two take the same.
+#[cfg(not(target_family = "wasm"))]
+const WINOGRAD_INPUT_GRAD: f64 = 0.63;
+
 /// Both gradients of a layer, `(`[`input_grad`]`, `[`weight_grad`]`)` in their forms `(input,
-/// weight)`: on two cores or more, side by side, each on half of them, when they take the
-/// same work (no image copied twice around the bands' edges, no output gradient packed twice
-/// for the weights', and the weights laid out for the input gradient while the other core
-/// works); one after the other, each on every core, when the input gradient is the Winograd
-/// form's, well under the weight gradient's time (128 channels: 3.7 against 5.9 ms on one
-/// thread), whose core would set the pace side by side (the 128-channel ConvNet's step on
-/// two threads 28.1 and 26.2 against 29.2 and 27.6 ms, steps alternating in one process).
+/// weight)`: on two cores or more, side by side, each on half of them (no image copied twice
+/// around the bands' edges, no output gradient packed twice for the weights', and the weights
+/// laid out for the input gradient while the other core works). Where the input gradient
+/// takes less time (the Winograd form's), its side takes the first columns of the weight
+/// gradient too, so that both sides end together: one parallel region a layer, where the two
+/// one after the other, each on every core, took three (steps on two threads, three runs
+/// each, binaries alternating: the 3-layer 32-channel ConvNet 1.28-1.38 against 1.48-1.52 ms,
+/// the 5-layer 3.05-3.31 against 3.44-3.65, the 128-channel 25.1-26.4 against 25.5-27.5).
 pub(super) fn backward(
     (input, weights): (Form, Form),
     s: &Shape,
@@ -121,18 +129,48 @@ pub(super) fn backward(
     (x, weight): (&[f32], &[f32]),
     grad: &[f32],
 ) -> (Vec<f32>, Vec<f32>) {
-    let cores = cores();
+    let (cores, cols) = (cores(), 0..s.unfolded());
     #[cfg(not(target_family = "wasm"))]
-    if cores > 1 && input != Form::Winograd {
-        return rayon::join(
-            || input_grad(cores - cores / 2, input, s, batch, weight, grad),
-            || weight_grad(cores / 2, weights, s, batch, x, grad),
+    if cores > 1 {
+        // The share of the weight gradient that evens the sides: `input + f = 1 - f`.
+        let input_time = if input == Form::Winograd {
+            WINOGRAD_INPUT_GRAD
+        } else {
+            1.0
+        };
+        let step = weights.column_step(s);
+        let extra = ((1.0 - input_time) / 2.0 * (cols.end / step) as f64) as usize;
+        let (first, rest) = (0..extra * step, extra * step..cols.end);
+        let wg = |cores, cols| weight_grad(cores, weights, s, batch, (x, grad), cols);
+        let ((x_grad, first_grad), rest_grad) = rayon::join(
+            || {
+                let x_grad = input_grad(cores - cores / 2, input, s, batch, weight, grad);
+                (x_grad, wg(cores - cores / 2, first.clone()))
+            },
+            || wg(cores / 2, rest.clone()),
         );
+        return (x_grad, joined(s.out, (&first_grad, first.len()), rest_grad));
     }
     (
         input_grad(cores, input, s, batch, weight, grad),
-        weight_grad(cores, weights, s, batch, x, grad),
+        weight_grad(cores, weights, s, batch, (x, grad), cols),
     )
+}
+
+/// `[rows, a + b]` from `[rows, a]` and `[rows, b]`, side by side (`b` itself when `a` is
+/// empty).
+#[cfg(not(target_family = "wasm"))]
+fn joined(rows: usize, (left, a): (&[f32], usize), right: Vec<f32>) -> Vec<f32> {
+    if a == 0 {
+        return right;
+    }
+    let b = right.len() / rows;
+    let mut both = Vec::with_capacity(rows * (a + b));
+    for row in 0..rows {
+        both.extend_from_slice(&left[row * a..][..a]);
+        both.extend_from_slice(&right[row * b..][..b]);
+    }
+    both
 }
 
 /// One share of a convolution: output channels `outs` at output rows `rows` of `images`.
@@ -232,20 +270,21 @@ fn convolve(
     out
 }
 
-/// The gradient of the weights (`[out, channels, kh, kw]`) given `x` and the output's
-/// gradient `grad`, summed over the batch, shared among `cores` cores.
+/// Columns `cols` of the gradient of the weights (`[out, channels * kh * kw]`, whole
+/// channels) given `x` and the output's gradient `grad`, summed over the batch, shared among
+/// `cores` cores: `[out, cols.len()]`.
 pub(super) fn weight_grad(
     cores: usize,
     form: Form,
     s: &Shape,
     batch: usize,
-    x: &[f32],
-    grad: &[f32],
+    (x, grad): (&[f32], &[f32]),
+    cols: Range<usize>,
 ) -> Vec<f32> {
     let shares = shares(s, batch, cores);
-    let cols = s.unfolded();
     let mut parts = in_shares(shares, |i| {
-        let block = share(cols, shares, i, form.column_step(s));
+        let block = share(cols.len(), shares, i, form.column_step(s));
+        let block = cols.start + block.start..cols.start + block.end;
         let mut part = vec![0.0; s.out * block.len()];
         if !block.is_empty() {
             for n in 0..batch {
@@ -260,13 +299,15 @@ pub(super) fn weight_grad(
     if let [(_, part)] = &mut parts[..] {
         return std::mem::take(part);
     }
-    let mut weight_grad = vec![0.0; s.out * cols];
+    let width = cols.len();
+    let mut weight_grad = vec![0.0; s.out * width];
     for (block, part) in parts {
         if block.is_empty() {
             continue;
         }
+        let at = block.start - cols.start;
         for (o, values) in part.chunks_exact(block.len()).enumerate() {
-            weight_grad[o * cols + block.start..][..block.len()].copy_from_slice(values);
+            weight_grad[o * width + at..][..block.len()].copy_from_slice(values);
         }
     }
     weight_grad

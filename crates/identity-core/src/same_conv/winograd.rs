@@ -5,9 +5,9 @@
 //! of channels instead of 100. The products of all tiles at one of the 36 points are one
 //! matrix product (`[out, channels]` by `[channels, tiles]`): 2.8 times fewer multiply-adds
 //! than the shifted form's 25 products over every pixel. The moves into and out of that
-//! space (the input's `Bᵀ d B`, the weights' `G g Gᵀ`, the products' `Aᵀ m A`) run on a few
-//! channels at a time, along the rows of a block and then down its columns, compiled for the
-//! widest vectors the CPU has (pulp's dispatch). The matrices are those of the points 0, 1,
+//! space (the input's `Bᵀ d B`, the weights' `G g Gᵀ`, the products' `Aᵀ m A`) run on a
+//! vector of channels at a time, along the rows of a block and then down its columns,
+//! compiled for the widest vectors the CPU has (pulp's dispatch). The matrices are those of the points 0, 1,
 //! -1, 2, -2 and infinity; `Bᵀ` and `Aᵀ` are small integers, exact in `f32`.
 
 use std::ops::Range;
