@@ -1,6 +1,6 @@
-//! A buffer each thread keeps between calls, for the kernels' temporaries the size of a
-//! layer's weights (its weights laid out for a product, its weight gradient position by
-//! position). Taken fresh from the allocator at every call, their pages came back cleared
+//! Buffers each thread keeps between calls, for the kernels' temporaries the size of a
+//! layer's weights or more (its weights laid out or moved for the products, the Winograd
+//! form's moved image and its products, the weight gradient position by position). Taken fresh from the allocator at every call, their pages came back cleared
 //! by the system (the allocator had returned them) and each first write faulted: the
 //! system's page clearing was 2.3-3.5 % of the 128-channel ConvNet's step on one thread
 //! (perf), its page faults some 110 a step.
@@ -25,22 +25,23 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// `len` values: the smallest kept buffer that holds them, else the largest kept one
-    /// grown, else a new one.
+    /// `len` values: the smallest kept buffer that holds them, else a new one in place of
+    /// the largest kept (the old values are not copied); a new one, the kept left alone,
+    /// where `len` is past the limit.
     pub fn take(len: usize) -> Scratch {
-        let mut values = KEPT.with_borrow_mut(|kept| {
-            let fits = (0..kept.len())
-                .filter(|&i| kept[i].len() >= len)
-                .min_by_key(|&i| kept[i].len());
-            let largest = (0..kept.len()).max_by_key(|&i| kept[i].len());
-            fits.or(largest)
-                .map(|i| kept.swap_remove(i))
-                .unwrap_or_default()
+        let kept = (len <= KEPT_MAX).then(|| {
+            KEPT.with_borrow_mut(|kept| {
+                let fits = (0..kept.len())
+                    .filter(|&i| kept[i].len() >= len)
+                    .min_by_key(|&i| kept[i].len());
+                let largest = (0..kept.len()).max_by_key(|&i| kept[i].len());
+                fits.or(largest).map(|i| kept.swap_remove(i))
+            })
         });
-        if values.len() < len {
-            eprintln!("GROW {} -> {}", values.len(), len);
-            values.resize(len, 0.0);
-        }
+        let values = match kept.flatten() {
+            Some(values) if values.len() >= len => values,
+            _ => vec![0.0; len],
+        };
         Scratch { values, len }
     }
 }
