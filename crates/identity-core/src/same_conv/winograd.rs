@@ -87,6 +87,14 @@ impl<S: Simd> std::ops::Mul<Lanes<S>> for f32 {
     }
 }
 
+/// The vectors `S` cuts `len` values into: each one's first value and how many it holds.
+#[inline(always)]
+fn vectors<S: Simd>(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len)
+        .step_by(S::F32_LANES)
+        .map(move |start| (start, S::F32_LANES.min(len - start)))
+}
+
 /// Whether this form computes a convolution of shape `s`.
 pub(super) fn fits(s: &Shape) -> bool {
     s.kh == R && s.kw == R
@@ -207,8 +215,7 @@ impl WithSimd for MoveWeights<'_> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
         let matrix = self.laid.len() / (R * R);
-        for start in (0..matrix).step_by(S::F32_LANES) {
-            let n = S::F32_LANES.min(matrix - start);
+        for (start, n) in vectors::<S>(matrix) {
             let position = |ky: usize, kx: usize| {
                 let k = ky * R + kx;
                 if self.turn { R * R - 1 - k } else { k }
@@ -309,7 +316,9 @@ pub(super) fn forward_rows(
 /// row and column, the last of each reaching a row or column past the end when their count
 /// is odd (its value dropped).
 struct Tiles {
+    /// The convolution run.
     s: Shape,
+    /// The output rows.
     rows: Range<usize>,
 }
 
@@ -333,6 +342,7 @@ impl Tiles {
 /// Every tile's input block moved (`Bᵀ d B`), a vector of channels at a time: the pixels outside
 /// the rows read count as zeros (the image's padding, or rows a dropped output alone reads).
 struct MoveInput<'a> {
+    /// All the tiles.
     tiles: &'a Tiles,
     /// The first tile moved here.
     first: usize,
@@ -358,8 +368,7 @@ impl WithSimd for MoveInput<'_> {
             // The block's corner among the rows read.
             let y0 = (rows.start + y - self.read) as isize - pad;
             let x0 = x as isize - pad;
-            for start in (0..channels).step_by(S::F32_LANES) {
-                let n = S::F32_LANES.min(channels - start);
+            for (start, n) in vectors::<S>(channels) {
                 let pixel = |a: usize, b: usize| {
                     let (y, x) = (y0 + a as isize, x0 + b as isize);
                     if !(0..read_rows).contains(&y) || !(0..w).contains(&x) {
@@ -378,6 +387,7 @@ impl WithSimd for MoveInput<'_> {
 
 /// Every tile's outputs from its products (`Aᵀ m A`), a vector of output channels at a time.
 struct MoveBack<'a> {
+    /// All the tiles.
     tiles: &'a Tiles,
     /// The output channels (of this share).
     out: usize,
@@ -398,8 +408,7 @@ impl WithSimd for MoveBack<'_> {
         let count = self.tiles.count();
         for tile in 0..count {
             let (y0, x0) = self.tiles.corner(tile);
-            for start in (0..out).step_by(S::F32_LANES) {
-                let n = S::F32_LANES.min(out - start);
+            for (start, n) in vectors::<S>(out) {
                 let product = |xi: usize, nu: usize| {
                     let point = xi * A + nu;
                     Lanes::load(
