@@ -149,7 +149,8 @@ pub(super) fn backward(
             },
             || wg(cores / 2, rest.clone()),
         );
-        return (x_grad, joined(s.out, (&first_grad, first.len()), rest_grad));
+        let blocks = vec![(first, first_grad), (rest, rest_grad)];
+        return (x_grad, side_by_side(s.out, cols.len(), blocks));
     }
     (
         input_grad(cores, input, s, batch, weight, grad),
@@ -157,20 +158,22 @@ pub(super) fn backward(
     )
 }
 
-/// `[rows, a + b]` from `[rows, a]` and `[rows, b]`, side by side (`b` itself when `a` is
-/// empty).
-#[cfg(not(target_family = "wasm"))]
-fn joined(rows: usize, (left, a): (&[f32], usize), right: Vec<f32>) -> Vec<f32> {
-    if a == 0 {
-        return right;
+/// `[rows, width]` from blocks of its columns (`[rows, block.len()]` each, `block` counted
+/// from the first column), each put in place; one block of every column is itself.
+fn side_by_side(rows: usize, width: usize, blocks: Vec<(Range<usize>, Vec<f32>)>) -> Vec<f32> {
+    let mut blocks = blocks.into_iter().filter(|(block, _)| !block.is_empty());
+    let first = blocks.next();
+    let blocks = match first {
+        Some((block, values)) if block.len() == width => return values,
+        first => first.into_iter().chain(blocks),
+    };
+    let mut joined = vec![0.0; rows * width];
+    for (block, values) in blocks {
+        for (row, values) in values.chunks_exact(block.len()).enumerate() {
+            joined[row * width + block.start..][..block.len()].copy_from_slice(values);
+        }
     }
-    let b = right.len() / rows;
-    let mut both = Vec::with_capacity(rows * (a + b));
-    for row in 0..rows {
-        both.extend_from_slice(&left[row * a..][..a]);
-        both.extend_from_slice(&right[row * b..][..b]);
-    }
-    both
+    joined
 }
 
 /// One share of a convolution: output channels `outs` at output rows `rows` of `images`.
@@ -282,33 +285,18 @@ pub(super) fn weight_grad(
     cols: Range<usize>,
 ) -> Vec<f32> {
     let shares = shares(s, batch, cores);
-    let mut parts = in_shares(shares, |i| {
+    let parts = in_shares(shares, |i| {
         let block = share(cols.len(), shares, i, form.column_step(s));
-        let block = cols.start + block.start..cols.start + block.end;
         let mut part = vec![0.0; s.out * block.len()];
         if !block.is_empty() {
+            let columns = cols.start + block.start..cols.start + block.end;
             for n in 0..batch {
                 let image = &x[n * s.input()..][..s.input()];
                 let grad = &grad[n * s.output()..][..s.output()];
-                form.weight_grad_cols(s, image, grad, block.clone(), &mut part);
+                form.weight_grad_cols(s, image, grad, columns.clone(), &mut part);
             }
         }
         (block, part)
     });
-    // One share: its part is the whole gradient.
-    if let [(_, part)] = &mut parts[..] {
-        return std::mem::take(part);
-    }
-    let width = cols.len();
-    let mut weight_grad = vec![0.0; s.out * width];
-    for (block, part) in parts {
-        if block.is_empty() {
-            continue;
-        }
-        let at = block.start - cols.start;
-        for (o, values) in part.chunks_exact(block.len()).enumerate() {
-            weight_grad[o * width + at..][..block.len()].copy_from_slice(values);
-        }
-    }
-    weight_grad
+    side_by_side(s.out, cols.len(), parts)
 }

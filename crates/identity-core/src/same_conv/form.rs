@@ -67,7 +67,7 @@ impl Form {
             },
             Form::Unfolded => Laid::Unfolded(unfolded::weights(s, weight, turn, outs)),
             Form::Winograd => Laid::Winograd {
-                moved: winograd::weights(s, weight, turn, outs),
+                weights: winograd::weights(s, weight, turn, outs),
                 turned: turn,
             },
         };
@@ -127,7 +127,7 @@ enum Laid<'a> {
     /// kw]`.
     Unfolded(Cow<'a, [f32]>),
     /// The weights moved to the Winograd products' space ([`winograd::weights`]).
-    Winograd { moved: Scratch, turned: bool },
+    Winograd { weights: Scratch, turned: bool },
 }
 
 impl Weights<'_> {
@@ -147,10 +147,7 @@ impl Weights<'_> {
                 shifted::forward_rows(s, x, (laid, *turned), (out, rows), part)
             }
             Laid::Unfolded(weight) => unfolded::forward_rows(s, x, weight, (out, rows), part),
-            Laid::Winograd {
-                moved: weights,
-                turned,
-            } => {
+            Laid::Winograd { weights, turned } => {
                 let own;
                 let blocks = match moved {
                     Some(blocks) => blocks,

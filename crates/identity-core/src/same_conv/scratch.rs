@@ -1,9 +1,10 @@
 //! Buffers each thread keeps between calls, for the kernels' temporaries the size of a
 //! layer's weights or more (its weights laid out or moved for the products, the Winograd
-//! form's moved image and its products, the weight gradient position by position). Taken fresh from the allocator at every call, their pages came back cleared
-//! by the system (the allocator had returned them) and each first write faulted: the
-//! system's page clearing was 2.3-3.5 % of the 128-channel ConvNet's step on one thread
-//! (perf), its page faults some 110 a step.
+//! form's moved image and its products, the weight gradient position by position). Taken
+//! fresh from the allocator at every call, their pages came back cleared by the system (the
+//! allocator had returned them) and each first write faulted: the system's page clearing
+//! was 2.3-3.5 % of the 128-channel ConvNet's step on one thread (perf), its page faults
+//! some 110 a step.
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
